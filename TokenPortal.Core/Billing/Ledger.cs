@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Billing;
+
+/// <inheritdoc />
+internal sealed partial class Ledger(
+    IDbContextFactory<TokenPortalDbContext> dbFactory,
+    DatabaseWriteGate writeGate,
+    TimeProvider clock,
+    ILogger<Ledger> logger) : ILedger
+{
+    // A conditional update can lose a race on a server database; a few tries settle it.
+    private const int ReserveAttempts = 3;
+
+    public async Task<long> CreditAsync(string userId, long amountMicros, LedgerEntryKind kind, string? note, CancellationToken cancellationToken)
+    {
+        if (kind is not (LedgerEntryKind.Credit or LedgerEntryKind.Adjustment))
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only credits and adjustments change a balance directly.");
+        if (kind == LedgerEntryKind.Credit && amountMicros <= 0)
+            throw new ArgumentOutOfRangeException(nameof(amountMicros), amountMicros, "A credit must be positive.");
+
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var balance = await db.Balances.FirstOrDefaultAsync(b => b.UserId == userId, cancellationToken);
+        if (balance is null)
+        {
+            balance = new UserBalance { UserId = userId };
+            db.Balances.Add(balance);
+        }
+        // An adjustment may take back more than is left (a refunded top-up already spent):
+        // the ledger records the full amount, the balance stops at zero.
+        var applied = Math.Max(amountMicros, -balance.BalanceMicros);
+        balance.BalanceMicros += applied;
+        db.Ledger.Add(new LedgerEntry
+        {
+            UserId = userId, Kind = kind, AmountMicros = applied, Note = applied == amountMicros ? note : $"{note} (requested {amountMicros})".Trim(),
+            CreatedAt = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return balance.BalanceMicros;
+    }
+
+    public async Task<Reservation?> TryReserveAsync(string userId, string requestId, long worstCaseMicros, long floorMicros, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(floorMicros);
+        ArgumentOutOfRangeException.ThrowIfLessThan(worstCaseMicros, floorMicros);
+
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        for (var attempt = 0; attempt < ReserveAttempts; attempt++)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var available = await db.Balances.Where(b => b.UserId == userId)
+                .Select(b => (long?)b.BalanceMicros).FirstOrDefaultAsync(cancellationToken) ?? 0;
+            // Access pauses at $0: a zero-cost request still needs a positive balance.
+            if (available < floorMicros || available <= 0)
+                return null;
+
+            var amount = Math.Min(worstCaseMicros, available);
+            var updated = await db.Balances
+                .Where(b => b.UserId == userId && b.BalanceMicros >= amount)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.BalanceMicros, b => b.BalanceMicros - amount), cancellationToken);
+            if (updated == 0)
+                continue;
+
+            var now = clock.GetUtcNow();
+            db.Ledger.Add(new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Reserve, AmountMicros = -amount, RequestId = requestId, CreatedAt = now });
+            db.OpenReservations.Add(new OpenReservation { RequestId = requestId, UserId = userId, AmountMicros = amount, CreatedAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return new Reservation(requestId, userId, amount);
+        }
+        return null;
+    }
+
+    public async Task<long> SettleAsync(Reservation reservation, long costMicros, long apiKeyId, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(costMicros);
+        // The user never owes more than was held; an upstream that overran its bound is the operator's loss.
+        var charged = Math.Min(costMicros, reservation.AmountMicros);
+        if (charged < costMicros)
+            LogChargeCapped(logger, reservation.RequestId, costMicros, charged);
+
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Deleting the open reservation is what makes closing it happen once.
+        var closed = await db.OpenReservations.Where(r => r.RequestId == reservation.RequestId).ExecuteDeleteAsync(cancellationToken);
+        if (closed == 0)
+        {
+            LogAlreadyClosed(logger, reservation.RequestId);
+            return 0;
+        }
+
+        var now = clock.GetUtcNow();
+        var refund = reservation.AmountMicros - charged;
+        await db.Balances.Where(b => b.UserId == reservation.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.BalanceMicros, b => b.BalanceMicros + refund), cancellationToken);
+        db.Ledger.Add(new LedgerEntry { UserId = reservation.UserId, Kind = LedgerEntryKind.Release, AmountMicros = reservation.AmountMicros, RequestId = reservation.RequestId, CreatedAt = now });
+        if (charged > 0)
+            db.Ledger.Add(new LedgerEntry { UserId = reservation.UserId, Kind = LedgerEntryKind.Settle, AmountMicros = -charged, RequestId = reservation.RequestId, CreatedAt = now });
+        if (apiKeyId != 0)
+        {
+            await db.ApiKeys.Where(k => k.Id == apiKeyId).ExecuteUpdateAsync(s => s
+                .SetProperty(k => k.SpentMicros, k => k.SpentMicros + charged)
+                .SetProperty(k => k.LastUsedAt, now), cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return charged;
+    }
+
+    public Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken) =>
+        SettleAsync(reservation, 0, apiKeyId: 0, cancellationToken);
+
+    public async Task<int> ReleaseAbandonedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var abandoned = await db.OpenReservations.AsNoTracking().ToListAsync(cancellationToken);
+        foreach (var open in abandoned)
+            await ReleaseAsync(new Reservation(open.RequestId, open.UserId, open.AmountMicros), cancellationToken);
+        if (abandoned.Count > 0)
+            LogReleasedAbandoned(logger, abandoned.Count, abandoned.Sum(r => r.AmountMicros));
+        return abandoned.Count;
+    }
+
+    public async Task<long> GetBalanceAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Balances.Where(b => b.UserId == userId).Select(b => b.BalanceMicros).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} cost {CostMicros} micro-USD, more than its reservation; charged {ChargedMicros}.")]
+    private static partial void LogChargeCapped(ILogger logger, string requestId, long costMicros, long chargedMicros);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reservation {RequestId} was already closed; nothing charged twice.")]
+    private static partial void LogAlreadyClosed(ILogger logger, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Released {Count} reservations left open by a stopped process ({Micros} micro-USD).")]
+    private static partial void LogReleasedAbandoned(ILogger logger, int count, long micros);
+}

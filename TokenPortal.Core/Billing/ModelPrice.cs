@@ -1,0 +1,51 @@
+namespace TokenPortal.Core.Billing;
+
+/// <summary>
+/// A model's sell prices in micro-USD per million tokens (list price x site multiplier).
+/// Rounding rule: each request's cost is the exact sum of its token prices, rounded up to
+/// the whole micro-USD once, at the end. Integer arithmetic throughout.
+/// </summary>
+public readonly record struct ModelPrice(long InputPerMillion, long CachedInputPerMillion, long OutputPerMillion)
+{
+    private const long TokensPerMillion = 1_000_000;
+
+    /// <summary>Converts list prices in micro-USD per million tokens at a multiplier, rounded half away from zero.</summary>
+    public static ModelPrice FromList(long input, long cachedInput, long output, decimal multiplier) => new(
+        Scale(input, multiplier), Scale(cachedInput, multiplier), Scale(output, multiplier));
+
+    /// <summary>What a finished request costs.</summary>
+    public long Cost(TokenUsage usage)
+    {
+        var cached = Math.Clamp(usage.CachedTokens, 0, Math.Max(0, usage.PromptTokens));
+        var scaled = (Int128)usage.UncachedPromptTokens * InputPerMillion
+                   + (Int128)cached * CachedInputPerMillion
+                   + (Int128)Math.Max(0, usage.CompletionTokens) * OutputPerMillion;
+        return CeilingToMicros(scaled);
+    }
+
+    /// <summary>The worst case of a request that sends <paramref name="inputTokens"/> and may generate <paramref name="maxOutputTokens"/>.</summary>
+    public long WorstCase(int inputTokens, int maxOutputTokens) =>
+        CeilingToMicros((Int128)inputTokens * InputPerMillion + (Int128)maxOutputTokens * OutputPerMillion);
+
+    /// <summary>The largest output token count whose worst case fits in <paramref name="budgetMicros"/>, capped at <paramref name="ceiling"/>; -1 when even the input alone does not fit.</summary>
+    public int LargestOutputWithin(long budgetMicros, int inputTokens, int ceiling)
+    {
+        var room = (Int128)budgetMicros * TokensPerMillion - (Int128)inputTokens * InputPerMillion;
+        if (room < 0)
+            return -1;
+        if (OutputPerMillion == 0)
+            return ceiling;
+        return (int)Int128.Min(room / OutputPerMillion, ceiling);
+    }
+
+    private static long CeilingToMicros(Int128 microsTimesMillion)
+    {
+        var whole = microsTimesMillion / TokensPerMillion;
+        if (microsTimesMillion % TokensPerMillion > 0)
+            whole++;
+        return checked((long)whole);
+    }
+
+    private static long Scale(long listPerMillion, decimal multiplier) =>
+        checked((long)decimal.Round(listPerMillion * multiplier, MidpointRounding.AwayFromZero));
+}

@@ -1,0 +1,56 @@
+using System.Collections.Frozen;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Data;
+
+namespace TokenPortal.Core.Catalog;
+
+/// <inheritdoc />
+internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFactory, IOptionsMonitor<TokenPortalOptions> options) : IModelCatalog
+{
+    private volatile Snapshot _snapshot = Snapshot.Empty;
+
+    public IReadOnlyList<CatalogModel> Models => _snapshot.Models;
+
+    public CatalogModel? Find(string idOrAlias) => _snapshot.ByName.GetValueOrDefault(idOrAlias);
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var records = await db.Models.AsNoTracking().Include(m => m.Provider)
+            .Where(m => m.Enabled && m.Provider!.Enabled)
+            .OrderBy(m => m.PublicId)
+            .ToListAsync(cancellationToken);
+
+        var multiplier = options.CurrentValue.PriceMultiplier;
+        var providers = new Dictionary<long, CatalogProvider>();
+        var models = new List<CatalogModel>(records.Count);
+        foreach (var record in records)
+        {
+            var p = record.Provider!;
+            if (!providers.TryGetValue(p.Id, out var provider))
+            {
+                provider = new CatalogProvider(p.Id, p.Name, p.Kind, new Uri(p.BaseUrl.TrimEnd('/') + "/"), p.ApiKey, TimeSpan.FromSeconds(p.TimeoutSeconds));
+                providers[p.Id] = provider;
+            }
+            var price = ModelPrice.FromList(record.InputMicrosPerMillion, record.CachedInputMicrosPerMillion, record.OutputMicrosPerMillion, multiplier);
+            var aliases = (record.Aliases ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            models.Add(new CatalogModel(record.PublicId, provider, record.UpstreamModel, record.Kind, price, record.MaxOutputTokens, aliases));
+        }
+
+        var byName = new Dictionary<string, CatalogModel>(StringComparer.OrdinalIgnoreCase);
+        foreach (var model in models)
+        {
+            foreach (var name in model.Aliases.Prepend(model.Id))
+                byName.TryAdd(name, model);
+        }
+        _snapshot = new Snapshot(models, byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+    }
+
+    private sealed record Snapshot(IReadOnlyList<CatalogModel> Models, FrozenDictionary<string, CatalogModel> ByName)
+    {
+        public static readonly Snapshot Empty = new([], FrozenDictionary<string, CatalogModel>.Empty);
+    }
+}

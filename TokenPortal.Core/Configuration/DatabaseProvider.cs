@@ -1,0 +1,6 @@
+namespace TokenPortal.Core.Configuration;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+}

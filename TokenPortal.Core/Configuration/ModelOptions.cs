@@ -1,0 +1,26 @@
+namespace TokenPortal.Core.Configuration;
+
+/// <summary>A public model id mapped to a provider's model, with list prices in USD per million tokens.</summary>
+public sealed class ModelOptions
+{
+    public string Id { get; set; } = "";
+
+    public string Provider { get; set; } = "";
+
+    /// <summary>The name the provider knows the model by; the public id when omitted.</summary>
+    public string? UpstreamModel { get; set; }
+
+    public decimal InputPerMillionUsd { get; set; }
+
+    /// <summary>Price of prompt tokens served from the provider's cache; the input price when omitted.</summary>
+    public decimal? CachedInputPerMillionUsd { get; set; }
+
+    public decimal OutputPerMillionUsd { get; set; }
+
+    public ModelKind Kind { get; set; } = ModelKind.Chat;
+
+    /// <summary>The output bound reserved (and sent upstream) when a request names no max_tokens.</summary>
+    public int MaxOutputTokens { get; set; } = 4096;
+
+    public List<string> Aliases { get; set; } = [];
+}

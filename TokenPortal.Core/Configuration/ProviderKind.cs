@@ -1,0 +1,7 @@
+namespace TokenPortal.Core.Configuration;
+
+public enum ProviderKind
+{
+    OpenAI,
+    OpenAICompatible,
+}

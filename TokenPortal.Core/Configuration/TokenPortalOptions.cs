@@ -1,0 +1,27 @@
+namespace TokenPortal.Core.Configuration;
+
+/// <summary>The <c>TokenPortal</c> configuration section (DESIGN.md, "Configuration contract").</summary>
+public sealed class TokenPortalOptions
+{
+    public const string SectionName = "TokenPortal";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>Multiplies every provider list price; 0.5 sells at half price.</summary>
+    public decimal PriceMultiplier { get; set; } = 1.0m;
+
+    /// <summary>Granted once to every new user, through the ledger.</summary>
+    public decimal SignupCreditUsd { get; set; } = 1.0m;
+
+    /// <summary>Request bodies above this size are refused with 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    public List<ProviderOptions> Providers { get; set; } = [];
+
+    public List<ModelOptions> Models { get; set; } = [];
+
+    public GatewayDefaultsOptions Defaults { get; set; } = new();
+
+    /// <summary>How long a stream whose client went away is still read to learn the upstream's own usage.</summary>
+    public int DisconnectDrainSeconds { get; set; } = 10;
+}

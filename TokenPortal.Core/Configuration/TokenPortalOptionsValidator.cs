@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+
+namespace TokenPortal.Core.Configuration;
+
+/// <summary>Refuses to start on a configuration that would misprice or misroute requests.</summary>
+internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TokenPortalOptions options)
+    {
+        var failures = new List<string>();
+        if (options.PriceMultiplier <= 0)
+            failures.Add("TokenPortal:PriceMultiplier must be greater than 0.");
+        if (options.SignupCreditUsd < 0)
+            failures.Add("TokenPortal:SignupCreditUsd cannot be negative.");
+        if (options.MaxRequestBodyBytes <= 0)
+            failures.Add("TokenPortal:MaxRequestBodyBytes must be greater than 0.");
+        if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+            failures.Add("TokenPortal:Database:ConnectionString is required.");
+
+        var providerNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var provider in options.Providers)
+        {
+            if (string.IsNullOrWhiteSpace(provider.Name))
+                failures.Add("Every TokenPortal:Providers entry needs a Name.");
+            else if (!providerNames.Add(provider.Name))
+                failures.Add($"Provider '{provider.Name}' is listed twice.");
+            if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                failures.Add($"Provider '{provider.Name}' needs an absolute http(s) BaseUrl.");
+            if (provider.TimeoutSeconds <= 0)
+                failures.Add($"Provider '{provider.Name}' needs a positive TimeoutSeconds.");
+        }
+
+        var modelNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var model in options.Models)
+        {
+            if (string.IsNullOrWhiteSpace(model.Id))
+                failures.Add("Every TokenPortal:Models entry needs an Id.");
+            foreach (var alias in model.Aliases.Prepend(model.Id))
+            {
+                if (!modelNames.Add(alias))
+                    failures.Add($"Model id or alias '{alias}' is used twice.");
+            }
+            if (!providerNames.Contains(model.Provider))
+                failures.Add($"Model '{model.Id}' names provider '{model.Provider}', which is not configured.");
+            if (model.InputPerMillionUsd < 0 || model.OutputPerMillionUsd < 0 || model.CachedInputPerMillionUsd < 0)
+                failures.Add($"Model '{model.Id}' has a negative price.");
+            if (model.MaxOutputTokens <= 0)
+                failures.Add($"Model '{model.Id}' needs a positive MaxOutputTokens.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

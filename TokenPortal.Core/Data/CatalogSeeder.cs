@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Data;
+
+/// <summary>
+/// Writes the configured providers and models into the database at start. Configuration wins
+/// for the entries it names; entries created in the database alone are left as they are.
+/// </summary>
+internal static class CatalogSeeder
+{
+    public static async Task SeedAsync(TokenPortalDbContext db, TokenPortalOptions options, CancellationToken cancellationToken)
+    {
+        var providers = await db.Providers.ToDictionaryAsync(p => p.Name, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        foreach (var configured in options.Providers)
+        {
+            if (!providers.TryGetValue(configured.Name, out var record))
+            {
+                record = new ProviderRecord { Name = configured.Name, BaseUrl = configured.BaseUrl };
+                db.Providers.Add(record);
+                providers[configured.Name] = record;
+            }
+            record.Kind = configured.Kind;
+            record.BaseUrl = configured.BaseUrl;
+            record.ApiKey = configured.ApiKey;
+            record.TimeoutSeconds = configured.TimeoutSeconds;
+            record.UpstreamRpm = configured.UpstreamRpm;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        var models = await db.Models.ToDictionaryAsync(m => m.PublicId, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        foreach (var configured in options.Models)
+        {
+            if (!models.TryGetValue(configured.Id, out var record))
+            {
+                record = new ModelRecord { PublicId = configured.Id, UpstreamModel = configured.UpstreamModel ?? configured.Id };
+                db.Models.Add(record);
+            }
+            record.ProviderId = providers[configured.Provider].Id;
+            record.UpstreamModel = configured.UpstreamModel ?? configured.Id;
+            record.Kind = configured.Kind;
+            record.InputMicrosPerMillion = MicroUsd.FromUsd(configured.InputPerMillionUsd);
+            record.CachedInputMicrosPerMillion = MicroUsd.FromUsd(configured.CachedInputPerMillionUsd ?? configured.InputPerMillionUsd);
+            record.OutputMicrosPerMillion = MicroUsd.FromUsd(configured.OutputPerMillionUsd);
+            record.MaxOutputTokens = configured.MaxOutputTokens;
+            record.Aliases = configured.Aliases.Count > 0 ? string.Join(',', configured.Aliases) : null;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

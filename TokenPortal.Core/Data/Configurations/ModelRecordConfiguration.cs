@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Data.Configurations;
+
+internal sealed class ModelRecordConfiguration : IEntityTypeConfiguration<ModelRecord>
+{
+    public void Configure(EntityTypeBuilder<ModelRecord> builder)
+    {
+        builder.ToTable("Models");
+        builder.Property(m => m.PublicId).HasMaxLength(200);
+        builder.Property(m => m.UpstreamModel).HasMaxLength(200);
+        builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(20);
+        builder.HasIndex(m => m.PublicId).IsUnique();
+        builder.HasOne(m => m.Provider).WithMany().HasForeignKey(m => m.ProviderId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

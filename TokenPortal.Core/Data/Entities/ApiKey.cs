@@ -1,0 +1,37 @@
+namespace TokenPortal.Core.Data.Entities;
+
+/// <summary>An API key. Only its SHA-256 hash and display prefix are stored.</summary>
+public sealed class ApiKey
+{
+    public long Id { get; set; }
+
+    public required string UserId { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>The first 12 characters, e.g. <c>sk-tp-AbC123</c>: enough to recognise, useless to call with.</summary>
+    public required string Prefix { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the whole key.</summary>
+    public required string Hash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>Comma-separated model ids the key may call; null allows every model.</summary>
+    public string? AllowedModels { get; set; }
+
+    public int? Rpm { get; set; }
+
+    public int? Tpm { get; set; }
+
+    public long? MaxMicrosPerRequest { get; set; }
+
+    /// <summary>Total micro-USD charged through this key, kept in the settlement transaction.</summary>
+    public long SpentMicros { get; set; }
+}

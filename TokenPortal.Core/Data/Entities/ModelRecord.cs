@@ -1,0 +1,32 @@
+using TokenPortal.Core.Configuration;
+
+namespace TokenPortal.Core.Data.Entities;
+
+/// <summary>A public model as stored, with list prices in micro-USD per million tokens.</summary>
+public sealed class ModelRecord
+{
+    public long Id { get; set; }
+
+    public required string PublicId { get; set; }
+
+    public long ProviderId { get; set; }
+
+    public ProviderRecord? Provider { get; set; }
+
+    public required string UpstreamModel { get; set; }
+
+    public ModelKind Kind { get; set; }
+
+    public long InputMicrosPerMillion { get; set; }
+
+    public long CachedInputMicrosPerMillion { get; set; }
+
+    public long OutputMicrosPerMillion { get; set; }
+
+    public int MaxOutputTokens { get; set; }
+
+    /// <summary>Comma-separated other names the model answers to.</summary>
+    public string? Aliases { get; set; }
+
+    public bool Enabled { get; set; } = true;
+}

@@ -1,0 +1,16 @@
+namespace TokenPortal.Core.Data.Entities;
+
+/// <summary>
+/// A reservation not yet released. Inserted with the Reserve ledger row and deleted with its Release,
+/// so what a killed process left behind is exactly this table's content at the next start.
+/// </summary>
+public sealed class OpenReservation
+{
+    public required string RequestId { get; set; }
+
+    public required string UserId { get; set; }
+
+    public long AmountMicros { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

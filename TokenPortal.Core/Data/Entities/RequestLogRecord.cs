@@ -1,0 +1,44 @@
+namespace TokenPortal.Core.Data.Entities;
+
+/// <summary>One gateway request's metadata. Never prompt or completion text.</summary>
+public sealed class RequestLogRecord
+{
+    public long Id { get; set; }
+
+    public required string RequestId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public required string UserId { get; set; }
+
+    public long ApiKeyId { get; set; }
+
+    public required string KeyPrefix { get; set; }
+
+    public required string Model { get; set; }
+
+    public required string Provider { get; set; }
+
+    public int Status { get; set; }
+
+    public string? ErrorCode { get; set; }
+
+    public bool Stream { get; set; }
+
+    public int PromptTokens { get; set; }
+
+    public int CompletionTokens { get; set; }
+
+    public int CachedTokens { get; set; }
+
+    public long CostMicros { get; set; }
+
+    /// <summary>Whole request, from our first byte read to our last byte written.</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Until the first content byte reached the client; null when nothing was streamed.</summary>
+    public int? TimeToFirstTokenMs { get; set; }
+
+    /// <summary>True when the tokens were counted locally because the upstream reported no usage.</summary>
+    public bool UsageEstimated { get; set; }
+}

@@ -1,0 +1,13 @@
+namespace TokenPortal.Core.Data.Entities;
+
+/// <summary>
+/// The spendable balance, a cache of the user's ledger sum kept in its own row so that
+/// Identity's profile updates never race with billing writes.
+/// </summary>
+public sealed class UserBalance
+{
+    public required string UserId { get; set; }
+
+    /// <summary>Micro-USD: credits minus charges minus open reservations. Never below zero.</summary>
+    public long BalanceMicros { get; set; }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Data;
+
+/// <summary>One database for Identity, billing, keys, catalog and the request log.</summary>
+public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> options)
+    : IdentityDbContext<PortalUser>(options)
+{
+    public DbSet<UserBalance> Balances => Set<UserBalance>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
+
+    public DbSet<OpenReservation> OpenReservations => Set<OpenReservation>();
+
+    public DbSet<ProviderRecord> Providers => Set<ProviderRecord>();
+
+    public DbSet<ModelRecord> Models => Set<ModelRecord>();
+
+    public DbSet<RequestLogRecord> RequestLogs => Set<RequestLogRecord>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(TokenPortalDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Unix milliseconds sort and compare correctly in every provider (SQLite cannot order DateTimeOffset text).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Keys;
+using TokenPortal.Core.Metering;
+using TokenPortal.Core.Providers;
+
+namespace TokenPortal.Core.Gateway;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>, top to bottom: read and check the request, find the model,
+/// reserve, call the provider, relay the answer (whole or streamed), settle, log.
+/// </summary>
+public sealed partial class ChatCompletionsHandler(
+    IModelCatalog catalog,
+    RequestBilling billing,
+    IProviderAdapters adapters,
+    UpstreamClient upstream,
+    CompletionRelay completionRelay,
+    StreamRelay streamRelay,
+    IRequestLogSink requestLog,
+    TokenCounter tokens,
+    IOptionsMonitor<TokenPortalOptions> options,
+    TimeProvider clock,
+    ILogger<ChatCompletionsHandler> logger)
+{
+    public async Task HandleAsync(HttpContext context, AuthenticatedKey key)
+    {
+        var call = new GatewayCall(context.TraceIdentifier, key, clock.GetTimestamp());
+        try
+        {
+            var error = await HandleCoreAsync(context, call);
+            if (error is not null)
+            {
+                call.Fail(error);
+                await GatewayErrorWriter.WriteAsync(context, error);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            call.Status = GatewayCall.ClientClosedRequest;
+            LogClientAborted(logger, call.RequestId);
+        }
+        finally
+        {
+            if (call.Model.Length > 0)
+                requestLog.Write(call.ToRecord(clock));
+        }
+    }
+
+    private async Task<GatewayError?> HandleCoreAsync(HttpContext context, GatewayCall call)
+    {
+        using var body = await RequestBodyReader.ReadAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
+        if (body.Error is not null)
+            return body.Error;
+
+        var request = ChatRequestReader.Read(body.Memory.Span, tokens, out var invalid);
+        if (invalid is not null)
+            return invalid;
+
+        var model = catalog.Find(request.Model);
+        if (model is null)
+            return GatewayError.ModelNotFound(request.Model);
+        if (model.Kind != ModelKind.Chat)
+            return GatewayError.InvalidRequest($"The model '{model.Id}' is an embedding model; use POST /v1/embeddings.", "model");
+        if (call.Key.AllowedModels is { } allowed && !allowed.Contains(model.Id))
+            return GatewayError.ModelNotAllowed(model.Id);
+
+        call.Model = model.Id;
+        call.Provider = model.Provider.Name;
+        call.Stream = request.Stream;
+
+        var plan = await billing.ReserveAsync(call.Key, call.RequestId, model, request.EstimatedInputTokens,
+            request.MaxOutputTokens ?? model.MaxOutputTokens, request.Choices, context.RequestAborted);
+        if (plan.Error is not null)
+            return plan.Error;
+        var reservation = plan.Reservation!;
+
+        var adapter = adapters.For(model.Provider.Kind);
+        var upstreamCall = new ChatUpstreamCall(model, request, body.Memory, plan.OutputTokensPerChoice);
+        // Not the client's token: a caller that hangs up mid-answer is still billed for what was generated.
+        using var activity = new ActivityTimeout(model.Provider.Timeout, clock);
+        HttpResponseMessage response;
+        try
+        {
+            using var upstreamRequest = adapter.CreateChatRequest(upstreamCall);
+            response = await upstream.Invoker.SendAsync(upstreamRequest, activity.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            await billing.ReleaseAsync(reservation);
+            return UpstreamFailure(call, ex, model.Provider);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var errorBody = await UpstreamBody.ReadErrorAsync(response, activity.Token);
+                await billing.ReleaseAsync(reservation);
+                return MapUpstreamStatus((int)response.StatusCode, adapter.DescribeError((int)response.StatusCode, errorBody.Span));
+            }
+
+            var relay = new RelayContext(context, call, upstreamCall, adapter, reservation, response, activity);
+            return request.Stream
+                ? await streamRelay.RelayAsync(relay)
+                : await completionRelay.RelayAsync(relay);
+        }
+    }
+
+    private GatewayError UpstreamFailure(GatewayCall call, Exception ex, CatalogProvider provider)
+    {
+        LogUpstreamFailed(logger, ex, call.RequestId, provider.Name);
+        return ex is OperationCanceledException
+            ? GatewayError.Upstream($"The provider '{provider.Name}' did not answer within {provider.Timeout.TotalSeconds:0} seconds.")
+            : GatewayError.Upstream($"Could not reach the provider '{provider.Name}': {ex.Message}");
+    }
+
+    /// <summary>Provider refusals of the request itself are the client's to fix; everything else is ours.</summary>
+    private static GatewayError MapUpstreamStatus(int status, string message) => status switch
+    {
+        400 or 413 or 422 => GatewayError.InvalidRequest(message),
+        _ => GatewayError.Upstream(message),
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} was abandoned by the client.")]
+    private static partial void LogClientAborted(ILogger logger, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} failed to reach provider {Provider}.")]
+    private static partial void LogUpstreamFailed(ILogger logger, Exception exception, string requestId, string provider);
+}

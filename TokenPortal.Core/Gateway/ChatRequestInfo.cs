@@ -1,0 +1,11 @@
+namespace TokenPortal.Core.Gateway;
+
+/// <summary>What the gateway needs to know of a chat request; the rest of the body passes through untouched.</summary>
+public sealed record ChatRequestInfo(
+    string Model,
+    bool Stream,
+    bool IncludeUsage,
+    int? MaxOutputTokens,
+    OutputLimitField OutputLimitFields,
+    int Choices,
+    int EstimatedInputTokens);

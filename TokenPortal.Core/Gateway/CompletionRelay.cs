@@ -1,0 +1,57 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Protocol.OpenAI;
+
+namespace TokenPortal.Core.Gateway;
+
+/// <summary>Relays a complete (non-streaming) answer: read it, settle its usage, then send it with the model id and cost filled in.</summary>
+public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter tokens, ILogger<CompletionRelay> logger)
+{
+    public async Task<GatewayError?> RelayAsync(RelayContext relay)
+    {
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            body = await UpstreamBody.ReadAsync(relay.Response, relay.Activity);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or InvalidDataException)
+        {
+            LogReadFailed(logger, ex, relay.Call.RequestId);
+            await billing.ReleaseAsync(relay.Reservation);
+            return relay.Activity.Expired
+                ? GatewayError.Upstream($"The provider went silent for more than {relay.Upstream.Model.Provider.Timeout.TotalSeconds:0} seconds.")
+                : GatewayError.Upstream("The provider's reply was cut off.");
+        }
+
+        var completion = relay.Adapter.TranslateChatResponse(body, relay.Upstream);
+        var generated = new StringBuilder();
+        var scan = completion is { } translated ? OpenAIPayloadScanner.Scan(translated.Span, generated) : PayloadScan.Invalid;
+        if (!scan.IsValid || scan.Error is not null || scan.Choices < 0)
+        {
+            await billing.ReleaseAsync(relay.Reservation);
+            return GatewayError.Upstream(scan.Error is { } message
+                ? $"The provider reported an error: {message}"
+                : "The provider returned an invalid response.");
+        }
+
+        var usage = scan.Usage ?? new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, tokens.Count(generated.ToString()), 0);
+        var charged = await billing.ChargeAsync(relay, usage, estimated: scan.Usage is null);
+        if (charged is null)
+            return GatewayError.Unavailable();
+
+        var json = completion!.Value;
+        var usageJson = UsageJsonWriter.Write(usage, charged.Value, scan.UsageValue is { } range ? json.Span[range] : default);
+        var response = relay.Http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        PayloadSplicer.Write(json.Span, scan, relay.Upstream.Model.IdJson, usageJson, response.BodyWriter);
+        await response.BodyWriter.FlushAsync(CancellationToken.None);
+        return null;
+    }
+
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the provider's reply to request {RequestId} failed.")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, string requestId);
+}

@@ -1,0 +1,67 @@
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Keys;
+
+namespace TokenPortal.Core.Gateway;
+
+/// <summary>What one request did, gathered as it runs and written as its log row at the end.</summary>
+public sealed class GatewayCall(string requestId, AuthenticatedKey key, long startTimestamp)
+{
+    /// <summary>Logged when the client went away before the answer was complete (nginx's convention).</summary>
+    public const int ClientClosedRequest = 499;
+
+    public string RequestId { get; } = requestId;
+
+    public AuthenticatedKey Key { get; } = key;
+
+    public long StartTimestamp { get; } = startTimestamp;
+
+    public string Model { get; set; } = "";
+
+    public string Provider { get; set; } = "";
+
+    public bool Stream { get; set; }
+
+    public int Status { get; set; } = 200;
+
+    public string? ErrorCode { get; set; }
+
+    public TokenUsage Usage { get; set; }
+
+    public bool UsageEstimated { get; set; }
+
+    public long ChargedMicros { get; set; }
+
+    public long? FirstTokenTimestamp { get; set; }
+
+    public void Fail(GatewayError error)
+    {
+        Status = error.Status;
+        ErrorCode = error.Code;
+    }
+
+    public RequestLogRecord ToRecord(TimeProvider clock)
+    {
+        var end = clock.GetTimestamp();
+        return new RequestLogRecord
+        {
+            RequestId = RequestId,
+            CreatedAt = clock.GetUtcNow(),
+            UserId = Key.UserId,
+            ApiKeyId = Key.KeyId,
+            KeyPrefix = Key.Prefix,
+            Model = Model,
+            Provider = Provider,
+            Status = Status,
+            ErrorCode = ErrorCode,
+            Stream = Stream,
+            PromptTokens = Usage.PromptTokens,
+            CompletionTokens = Usage.CompletionTokens,
+            CachedTokens = Usage.CachedTokens,
+            CostMicros = ChargedMicros,
+            LatencyMs = (int)clock.GetElapsedTime(StartTimestamp, end).TotalMilliseconds,
+            TimeToFirstTokenMs = FirstTokenTimestamp is { } first ? (int)clock.GetElapsedTime(StartTimestamp, first).TotalMilliseconds : null,
+            UsageEstimated = UsageEstimated,
+        };
+    }
+}

@@ -1,0 +1,113 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Keys;
+
+namespace TokenPortal.Core.Gateway;
+
+/// <summary>
+/// The money side of one gateway request: reserve the worst case before calling upstream
+/// (lowering the output bound until it fits the balance and the key's cap), then settle the
+/// actual usage or release everything. Ledger writes after the call never use the request's
+/// token: a client that hung up is still billed, with a short timeout of their own.
+/// </summary>
+public sealed partial class RequestBilling(ILedger ledger, ILogger<RequestBilling> logger)
+{
+    /// <summary>The least output a request is worth sending upstream for.</summary>
+    public const int MinimumOutputTokens = 16;
+
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Reserves for <paramref name="inputTokens"/> plus up to <paramref name="requestedOutputTokens"/> per choice.</summary>
+    public async Task<ReservationPlan> ReserveAsync(AuthenticatedKey key, string requestId, CatalogModel model,
+        int inputTokens, int requestedOutputTokens, int choices, CancellationToken cancellationToken)
+    {
+        var price = model.Price;
+        var maxOutput = (int)Math.Min((long)requestedOutputTokens * choices, int.MaxValue);
+        var floorOutput = Math.Min(requestedOutputTokens, MinimumOutputTokens) * choices;
+        var worst = price.WorstCase(inputTokens, maxOutput);
+        var floor = price.WorstCase(inputTokens, floorOutput);
+
+        if (key.MaxMicrosPerRequest is { } cap)
+        {
+            if (floor > cap)
+            {
+                return ReservationPlan.Refused(GatewayError.RequestCapExceeded(
+                    $"The smallest possible cost of this request (${MicroUsd.Format(floor)}: about {inputTokens} prompt tokens and " +
+                    $"{floorOutput} output tokens) exceeds this key's limit of ${MicroUsd.Format(cap)} per request."));
+            }
+            worst = Math.Min(worst, cap);
+        }
+
+        Reservation? reservation;
+        try
+        {
+            reservation = await ledger.TryReserveAsync(key.UserId, requestId, worst, floor, cancellationToken);
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            LogDatabaseFailure(logger, ex, requestId);
+            return ReservationPlan.Refused(GatewayError.Unavailable());
+        }
+        if (reservation is null)
+        {
+            return ReservationPlan.Refused(GatewayError.InsufficientBalance(
+                $"Your balance does not cover this request: it needs at least ${MicroUsd.Format(Math.Max(floor, 1))}. Add credit to continue."));
+        }
+
+        var allowed = price.LargestOutputWithin(reservation.AmountMicros, inputTokens, maxOutput);
+        var perChoice = Math.Max(Math.Min(requestedOutputTokens, MinimumOutputTokens), allowed / choices);
+        return ReservationPlan.Reserved(reservation, perChoice);
+    }
+
+    /// <summary>Charges <paramref name="usage"/> (capped at the hold); null when the ledger could not be written.</summary>
+    public async Task<long?> SettleAsync(Reservation reservation, ModelPrice price, TokenUsage usage, long apiKeyId)
+    {
+        using var timeout = new CancellationTokenSource(SettleTimeout);
+        try
+        {
+            return await ledger.SettleAsync(reservation, price.Cost(usage), apiKeyId, timeout.Token);
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex) || ex is OperationCanceledException)
+        {
+            // The hold stays open and is released at the next start: the user is never overcharged.
+            LogSettleFailed(logger, ex, reservation.RequestId);
+            return null;
+        }
+    }
+
+    /// <summary>Settles a relayed request and records what it cost on <paramref name="relay"/>'s call.</summary>
+    public async Task<long?> ChargeAsync(RelayContext relay, TokenUsage usage, bool estimated)
+    {
+        var call = relay.Call;
+        call.Usage = usage;
+        call.UsageEstimated = estimated;
+        var charged = await SettleAsync(relay.Reservation, relay.Upstream.Model.Price, usage, call.Key.KeyId);
+        call.ChargedMicros = charged ?? 0;
+        return charged;
+    }
+
+    public async Task ReleaseAsync(Reservation reservation)
+    {
+        using var timeout = new CancellationTokenSource(SettleTimeout);
+        try
+        {
+            await ledger.ReleaseAsync(reservation, timeout.Token);
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex) || ex is OperationCanceledException)
+        {
+            LogSettleFailed(logger, ex, reservation.RequestId);
+        }
+    }
+
+    internal static bool IsDatabaseFailure(Exception ex) =>
+        ex is DbException or DbUpdateException || ex.InnerException is DbException;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refused the reservation of request {RequestId}.")]
+    private static partial void LogDatabaseFailure(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not close the reservation of request {RequestId}; it will be released at the next start.")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string requestId);
+}

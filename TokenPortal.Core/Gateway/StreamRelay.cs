@@ -1,0 +1,242 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Gateway.Sse;
+using TokenPortal.Core.Protocol.OpenAI;
+
+namespace TokenPortal.Core.Gateway;
+
+/// <summary>
+/// Relays a streamed answer event by event, flushing each as it arrives. The usage chunk we always
+/// ask for is held back and sent last, after settlement, with the cost (or dropped when the client
+/// did not ask for it). A client that hangs up is billed for what the provider generated: the
+/// stream is drained for a bounded time to learn the provider's own count, else counted locally.
+/// </summary>
+public sealed partial class StreamRelay(
+    RequestBilling billing,
+    TokenCounter tokens,
+    IOptionsMonitor<TokenPortalOptions> options,
+    TimeProvider clock,
+    ILogger<StreamRelay> logger)
+{
+    public async Task<GatewayError?> RelayAsync(RelayContext relay)
+    {
+        var http = relay.Http;
+        var state = new StreamState(relay.Adapter.CreateStreamTranslator(relay.Upstream));
+        var drain = TimeSpan.FromSeconds(options.CurrentValue.DisconnectDrainSeconds);
+        using var drainOnAbort = http.RequestAborted.Register(() => relay.Activity.LimitTo(drain));
+
+        try
+        {
+            await using var upstream = await relay.Response.Content.ReadAsStreamAsync(relay.Activity.Token);
+            await foreach (var upstreamEvent in SseReader.ReadAsync(upstream, relay.Activity))
+            {
+                var more = ProcessEvent(relay, state, upstreamEvent);
+                if (state.PendingFlush)
+                {
+                    state.PendingFlush = false;
+                    state.ClientGone |= !await FlushAsync(http);
+                }
+                if (!more || state.Failure is not null)
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            state.ClientGone |= http.RequestAborted.IsCancellationRequested;
+            if (!state.ClientGone)
+            {
+                LogStreamBroken(logger, ex, relay.Call.RequestId);
+                state.Failure = relay.Activity.Expired
+                    ? GatewayError.Upstream($"The provider went silent for more than {relay.Upstream.Model.Provider.Timeout.TotalSeconds:0} seconds.")
+                    : GatewayError.Upstream("The provider's stream was cut off.");
+            }
+        }
+
+        state.ClientGone |= http.RequestAborted.IsCancellationRequested;
+        if (state.Failure is null && !state.Completed && !state.ClientGone)
+            state.Failure = GatewayError.Upstream("The provider's stream ended before it was complete.");
+        return state.Failure is not null
+            ? await FailAsync(relay, state, state.Failure)
+            : await FinishAsync(relay, state);
+    }
+
+    /// <summary>Translates one upstream event and writes what the client should see; false once the stream is complete.</summary>
+    private bool ProcessEvent(RelayContext relay, StreamState state, SseEvent upstreamEvent)
+    {
+        state.Chunks.Clear();
+        var more = state.Translator.Translate(upstreamEvent, state.Chunks);
+        state.Completed |= !more;
+        foreach (var chunk in state.Chunks)
+        {
+            var scan = OpenAIPayloadScanner.Scan(chunk.Span, state.Generated);
+            if (!scan.IsValid || scan.Error is not null)
+            {
+                state.Failure = GatewayError.Upstream(scan.Error is { } message
+                    ? $"The provider reported an error: {message}"
+                    : "The provider sent invalid stream data.");
+                return false;
+            }
+            if (scan.Usage is { } usage)
+            {
+                state.Usage = usage;
+                if (scan.Choices <= 0)
+                {
+                    // The usage-only chunk: sent last, after settlement, with the cost.
+                    state.UsageChunk = chunk.ToArray();
+                    state.UsageChunkScan = scan;
+                    continue;
+                }
+            }
+            if (!state.ClientGone)
+                WriteChunk(relay, state, chunk.Span, scan);
+        }
+        return more;
+    }
+
+    private void WriteChunk(RelayContext relay, StreamState state, ReadOnlySpan<byte> chunk, in PayloadScan scan)
+    {
+        var modelJson = relay.Upstream.Model.IdJson;
+        var renameModel = scan.ModelValue is { } model && !chunk[model].SequenceEqual(modelJson);
+        var payload = chunk;
+        if (renameModel || scan.Usage is not null)
+        {
+            state.Scratch.ResetWrittenCount();
+            PayloadSplicer.Write(chunk, scan, renameModel ? modelJson : default, scan.Usage is not null ? "null"u8 : default, state.Scratch);
+            payload = state.Scratch.WrittenSpan;
+        }
+        StartIfNeeded(relay.Http, state);
+        WriteData(relay.Http.Response.BodyWriter, payload);
+        relay.Call.FirstTokenTimestamp ??= clock.GetTimestamp();
+        state.PendingFlush = true;
+    }
+
+    private async Task<GatewayError?> FinishAsync(RelayContext relay, StreamState state)
+    {
+        var http = relay.Http;
+        var usage = state.Usage ?? new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, tokens.Count(state.Generated.ToString()), 0);
+        if (state.ClientGone)
+        {
+            relay.Call.Status = GatewayCall.ClientClosedRequest;
+            LogClientLeft(logger, relay.Call.RequestId, state.Usage is not null);
+        }
+        var charged = await billing.ChargeAsync(relay, usage, estimated: state.Usage is null);
+        if (state.ClientGone)
+            return null;
+        if (charged is null)
+            return await FailAsync(relay, state, GatewayError.Unavailable(), released: true);
+
+        StartIfNeeded(http, state);
+        if (relay.Upstream.Request.IncludeUsage)
+            WriteUsageChunk(relay, state, usage, charged.Value);
+        WriteData(http.Response.BodyWriter, "[DONE]"u8);
+        await FlushAsync(http);
+        return null;
+    }
+
+    /// <summary>The provider failed: nothing is charged. Before the first byte the client gets a JSON error, after it an SSE error event.</summary>
+    private async Task<GatewayError?> FailAsync(RelayContext relay, StreamState state, GatewayError error, bool released = false)
+    {
+        if (!released)
+            await billing.ReleaseAsync(relay.Reservation);
+        if (!state.Started)
+            return error;
+
+        relay.Call.Fail(error);
+        var writer = relay.Http.Response.BodyWriter;
+        writer.Write("event: error\n"u8);
+        WriteData(writer, GatewayErrorWriter.ToJson(error));
+        await FlushAsync(relay.Http);
+        return null;
+    }
+
+    private void WriteUsageChunk(RelayContext relay, StreamState state, TokenUsage usage, long charged)
+    {
+        var upstreamUsage = state.UsageChunk is { } held && state.UsageChunkScan.UsageValue is { } range ? held.AsSpan()[range] : default;
+        var usageJson = UsageJsonWriter.Write(usage, charged, upstreamUsage);
+        state.Scratch.ResetWrittenCount();
+        if (state.UsageChunk is { } chunk)
+        {
+            PayloadSplicer.Write(chunk, state.UsageChunkScan, relay.Upstream.Model.IdJson, usageJson, state.Scratch);
+        }
+        else
+        {
+            using var writer = new Utf8JsonWriter(state.Scratch);
+            writer.WriteStartObject();
+            writer.WriteString("id", "chatcmpl-" + relay.Call.RequestId);
+            writer.WriteString("object", "chat.completion.chunk");
+            writer.WriteNumber("created", clock.GetUtcNow().ToUnixTimeSeconds());
+            writer.WriteString("model", relay.Upstream.Model.Id);
+            writer.WriteStartArray("choices");
+            writer.WriteEndArray();
+            writer.WritePropertyName("usage");
+            writer.WriteRawValue(usageJson, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+        WriteData(relay.Http.Response.BodyWriter, state.Scratch.WrittenSpan);
+    }
+
+    private static void StartIfNeeded(HttpContext http, StreamState state)
+    {
+        if (state.Started)
+            return;
+        state.Started = true;
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private static void WriteData(PipeWriter writer, ReadOnlySpan<byte> payload)
+    {
+        writer.Write("data: "u8);
+        writer.Write(payload);
+        writer.Write("\n\n"u8);
+    }
+
+    /// <summary>False when the client is gone.</summary>
+    private static async ValueTask<bool> FlushAsync(HttpContext http)
+    {
+        try
+        {
+            var result = await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+            return !result.IsCanceled && !result.IsCompleted && !http.RequestAborted.IsCancellationRequested;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class StreamState(Providers.IChatStreamTranslator translator)
+    {
+        public Providers.IChatStreamTranslator Translator { get; } = translator;
+        public List<ReadOnlyMemory<byte>> Chunks { get; } = new(4);
+        public ArrayBufferWriter<byte> Scratch { get; } = new(1024);
+        public StringBuilder Generated { get; } = new();
+        public TokenUsage? Usage { get; set; }
+        public byte[]? UsageChunk { get; set; }
+        public PayloadScan UsageChunkScan { get; set; }
+        public bool Started { get; set; }
+        public bool Completed { get; set; }
+        public bool ClientGone { get; set; }
+        public bool PendingFlush { get; set; }
+        public GatewayError? Failure { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The provider's stream for request {RequestId} broke.")]
+    private static partial void LogStreamBroken(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The client of request {RequestId} left mid-stream; billing the provider's output (provider usage known: {UsageKnown}).")]
+    private static partial void LogClientLeft(ILogger logger, string requestId, bool usageKnown);
+}

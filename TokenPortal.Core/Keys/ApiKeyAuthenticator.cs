@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Data;
+
+namespace TokenPortal.Core.Keys;
+
+/// <summary>
+/// Validates keys against the database once and then from memory. Entries live
+/// <see cref="CacheLifetime"/>, so a key revoked by another process (the admin CLI) stops
+/// working within that time; a revocation in this process evicts at once.
+/// </summary>
+internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext> dbFactory, TimeProvider clock) : IApiKeyAuthenticator
+{
+    internal static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
+    private const int SweepThreshold = 10_000;
+
+    private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
+
+    public async ValueTask<AuthenticatedKey?> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken)
+    {
+        if (presentedKey is null || !ApiKeyFormat.IsWellFormed(presentedKey))
+            return null;
+
+        var hash = ApiKeyFormat.Hash(presentedKey);
+        var now = clock.GetUtcNow();
+        if (!_cache.TryGetValue(hash, out var entry) || entry.ExpiresAt <= now)
+        {
+            var key = await LoadAsync(hash, cancellationToken);
+            if (key is null)
+            {
+                _cache.TryRemove(hash, out _);
+                return null;
+            }
+            entry = new CacheEntry(key, now + CacheLifetime);
+            _cache[hash] = entry;
+            if (_cache.Count > SweepThreshold)
+                Sweep(now);
+        }
+
+        return entry.Key.ExpiresAt is { } expires && expires <= now ? null : entry.Key;
+    }
+
+    public void Invalidate(string keyHash) => _cache.TryRemove(keyHash, out _);
+
+    private async Task<AuthenticatedKey?> LoadAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.Hash == hash && k.RevokedAt == null)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (record is null)
+            return null;
+
+        var allowed = record.AllowedModels is { Length: > 0 } list
+            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
+            : null;
+        return new AuthenticatedKey(record.Id, record.UserId, record.Prefix, record.ExpiresAt, allowed,
+            record.Rpm, record.Tpm, record.MaxMicrosPerRequest);
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (hash, entry) in _cache)
+        {
+            if (entry.ExpiresAt <= now)
+                _cache.TryRemove(hash, out _);
+        }
+    }
+
+    private sealed record CacheEntry(AuthenticatedKey Key, DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Keys;
+
+/// <inheritdoc />
+internal sealed class ApiKeyService(
+    IDbContextFactory<TokenPortalDbContext> dbFactory,
+    IApiKeyAuthenticator authenticator,
+    IModelCatalog catalog,
+    TimeProvider clock) : IApiKeyService
+{
+    public async Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken)
+    {
+        Validate(spec);
+        var plain = ApiKeyFormat.Generate();
+        var record = new ApiKey
+        {
+            UserId = userId,
+            Name = spec.Name.Trim(),
+            Prefix = ApiKeyFormat.Prefix(plain),
+            Hash = ApiKeyFormat.Hash(plain),
+            CreatedAt = clock.GetUtcNow(),
+            ExpiresAt = spec.ExpiresAt,
+            AllowedModels = spec.AllowedModels is { Count: > 0 } models
+                ? string.Join(',', models.Select(m => catalog.Find(m)!.Id).Distinct())
+                : null,
+            Rpm = spec.Rpm,
+            Tpm = spec.Tpm,
+            MaxMicrosPerRequest = spec.MaxMicrosPerRequest,
+        };
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
+            throw new ApiKeySpecException($"No user has id '{userId}'.");
+        db.ApiKeys.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedApiKey(plain, record);
+    }
+
+    public async Task<RevokeResult> RevokeAsync(string prefixOrKey, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        List<ApiKey> matches;
+        if (prefixOrKey.Length == ApiKeyFormat.KeyLength)
+        {
+            var hash = ApiKeyFormat.Hash(prefixOrKey);
+            matches = await db.ApiKeys.Where(k => k.Hash == hash).ToListAsync(cancellationToken);
+        }
+        else if (prefixOrKey.Length == ApiKeyFormat.PrefixLength)
+        {
+            matches = await db.ApiKeys.Where(k => k.Prefix == prefixOrKey).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            return RevokeResult.NotFound;
+        }
+
+        var active = matches.Where(k => k.RevokedAt is null).ToList();
+        if (matches.Count == 0)
+            return RevokeResult.NotFound;
+        if (active.Count == 0)
+            return RevokeResult.AlreadyRevoked;
+        if (active.Count > 1)
+            return RevokeResult.Ambiguous;
+
+        active[0].RevokedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        authenticator.Invalidate(active[0].Hash);
+        return RevokeResult.Revoked;
+    }
+
+    private void Validate(ApiKeySpec spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec.Name) || spec.Name.Trim().Length > 100)
+            throw new ApiKeySpecException("A key needs a name of 1 to 100 characters.");
+        if (spec.Rpm is <= 0)
+            throw new ApiKeySpecException("Requests per minute must be a positive number.");
+        if (spec.Tpm is <= 0)
+            throw new ApiKeySpecException("Tokens per minute must be a positive number.");
+        if (spec.MaxMicrosPerRequest is <= 0)
+            throw new ApiKeySpecException("The maximum USD per request must be positive.");
+        if (spec.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
+            throw new ApiKeySpecException("The expiry date must be in the future.");
+        var unknown = spec.AllowedModels?.Where(m => catalog.Find(m) is null).ToList();
+        if (unknown is { Count: > 0 })
+            throw new ApiKeySpecException($"Unknown model(s): {string.Join(", ", unknown)}.");
+    }
+}

@@ -1,0 +1,10 @@
+namespace TokenPortal.Core.Keys;
+
+public interface IApiKeyAuthenticator
+{
+    /// <summary>The key's owner and limits; null for a missing, malformed, unknown, revoked or expired key.</summary>
+    ValueTask<AuthenticatedKey?> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a cached key so a revocation takes effect on the next request.</summary>
+    void Invalidate(string keyHash);
+}

@@ -1,0 +1,9 @@
+namespace TokenPortal.Core.Keys;
+
+public enum RevokeResult
+{
+    Revoked,
+    AlreadyRevoked,
+    NotFound,
+    Ambiguous,
+}

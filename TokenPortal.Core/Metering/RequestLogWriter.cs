@@ -1,0 +1,101 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Metering;
+
+/// <summary>
+/// Writes request log rows off the hot path, many per transaction. On graceful shutdown it stops
+/// taking rows and writes everything queued before returning, so no row is lost.
+/// </summary>
+internal sealed partial class RequestLogWriter(
+    IDbContextFactory<TokenPortalDbContext> dbFactory,
+    DatabaseWriteGate writeGate,
+    ILogger<RequestLogWriter> logger) : IRequestLogSink, IHostedService
+{
+    private const int MaxBatch = 500;
+
+    private readonly Channel<RequestLogRecord> _queue = Channel.CreateUnbounded<RequestLogRecord>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private Task? _loop;
+
+    public void Write(RequestLogRecord record)
+    {
+        if (!_queue.Writer.TryWrite(record))
+            LogDroppedAfterShutdown(logger, record.RequestId);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(WriteLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+            await _loop.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until every row queued so far is in the database (tests and benchmarks).</summary>
+    internal async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        while (_queue.Reader.Count > 0 || Volatile.Read(ref _writing) != 0)
+            await Task.Delay(10, cancellationToken);
+    }
+
+    private int _writing;
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<RequestLogRecord>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            Interlocked.Exchange(ref _writing, 1);
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record))
+                batch.Add(record);
+            await WriteBatchAsync(batch);
+            batch.Clear();
+            Interlocked.Exchange(ref _writing, 0);
+        }
+    }
+
+    private async Task WriteBatchAsync(List<RequestLogRecord> batch)
+    {
+        // Retries a failing database a few times; the rows are metadata, billing never depends on them.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var _ = await writeGate.EnterAsync(CancellationToken.None);
+                await using var db = await dbFactory.CreateDbContextAsync();
+                db.RequestLogs.AddRange(batch);
+                await db.SaveChangesAsync();
+                return;
+            }
+            catch (Exception ex) when (attempt < 5 && ex is not OperationCanceledException)
+            {
+                LogWriteRetry(logger, ex, batch.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (Exception ex)
+            {
+                LogWriteFailed(logger, ex, batch.Count);
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request log row {RequestId} arrived after shutdown and was not written.")]
+    private static partial void LogDroppedAfterShutdown(ILogger logger, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} request log rows failed (attempt {Attempt}); retrying.")]
+    private static partial void LogWriteRetry(ILogger logger, Exception exception, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} request log rows failed for good; they are lost.")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using TokenPortal.Core.Billing;
+
+namespace TokenPortal.Core.Protocol.OpenAI;
+
+/// <summary>
+/// One forward pass over an OpenAI chat completion or stream chunk: finds the model and usage
+/// values, reads the usage, counts choices, and collects the generated text for local counting.
+/// </summary>
+internal static class OpenAIPayloadScanner
+{
+    public static PayloadScan Scan(ReadOnlySpan<byte> json, StringBuilder? generatedText)
+    {
+        try
+        {
+            return ScanCore(json, generatedText);
+        }
+        catch (JsonException)
+        {
+            return PayloadScan.Invalid;
+        }
+    }
+
+    private static PayloadScan ScanCore(ReadOnlySpan<byte> json, StringBuilder? generatedText)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return PayloadScan.Invalid;
+
+        Range? model = null, usageRange = null;
+        TokenUsage? usage = null;
+        var choices = -1;
+        string? error = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                    model = new Range((int)reader.TokenStartIndex, (int)reader.BytesConsumed);
+                else
+                    reader.Skip();
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                if (reader.TokenType == JsonTokenType.StartObject)
+                    usage = ReadUsage(ref reader);
+                else
+                    reader.Skip();
+                usageRange = new Range(start, (int)reader.BytesConsumed);
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                reader.Read();
+                choices = reader.TokenType == JsonTokenType.StartArray ? ReadChoices(ref reader, generatedText) : -1;
+                if (choices < 0)
+                    reader.Skip();
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                error = ReadError(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        if (reader.TokenType != JsonTokenType.EndObject)
+            return PayloadScan.Invalid;
+        return new PayloadScan(true, model, usageRange, usage, choices, error);
+    }
+
+    private static TokenUsage ReadUsage(ref Utf8JsonReader reader)
+    {
+        int prompt = 0, completion = 0, cached = 0;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+                continue;
+            if (reader.ValueTextEquals("prompt_tokens"u8))
+                prompt = ReadInt(ref reader);
+            else if (reader.ValueTextEquals("completion_tokens"u8))
+                completion = ReadInt(ref reader);
+            // OpenAI: prompt_tokens_details.cached_tokens; DeepSeek: prompt_cache_hit_tokens.
+            else if (reader.ValueTextEquals("cached_tokens"u8) || reader.ValueTextEquals("prompt_cache_hit_tokens"u8))
+                cached = Math.Max(cached, ReadInt(ref reader));
+        }
+        return new TokenUsage(prompt, completion, cached);
+    }
+
+    private static int ReadChoices(ref Utf8JsonReader reader, StringBuilder? generatedText)
+    {
+        var depth = reader.CurrentDepth;
+        var count = 0;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            if (reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == depth + 1)
+                count++;
+            else if (generatedText is not null && reader.TokenType == JsonTokenType.PropertyName && IsGeneratedText(ref reader))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                    generatedText.Append(reader.GetString());
+            }
+        }
+        return count;
+    }
+
+    private static bool IsGeneratedText(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("arguments"u8) ||
+        reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("refusal"u8) ||
+        reader.ValueTextEquals("name"u8);
+
+    private static string? ReadError(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.StartObject:
+                var depth = reader.CurrentDepth;
+                string? message = null;
+                while (reader.Read() && reader.CurrentDepth > depth)
+                {
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("message"u8))
+                    {
+                        reader.Read();
+                        message = reader.TokenType == JsonTokenType.String ? reader.GetString() : message;
+                    }
+                }
+                return message ?? "The provider reported an error.";
+            default:
+                reader.Skip();
+                return "The provider reported an error.";
+        }
+    }
+
+    private static int ReadInt(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) && value > 0 ? value : 0;
+    }
+}

@@ -1,0 +1,8 @@
+using TokenPortal.Core.Configuration;
+
+namespace TokenPortal.Core.Providers;
+
+public interface IProviderAdapters
+{
+    IProviderAdapter For(ProviderKind kind);
+}

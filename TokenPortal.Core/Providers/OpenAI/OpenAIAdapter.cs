@@ -1,0 +1,39 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using TokenPortal.Core.Configuration;
+
+namespace TokenPortal.Core.Providers.OpenAI;
+
+/// <summary>
+/// OpenAI and every server that speaks its protocol (DeepSeek, Mistral, Ollama, vLLM). The body goes
+/// out as the client sent it but for the model name, the output bound and the stream usage request.
+/// </summary>
+internal sealed class OpenAIAdapter(ProviderKind kind) : IProviderAdapter
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    public HttpRequestMessage CreateChatRequest(ChatUpstreamCall call)
+    {
+        var provider = call.Model.Provider;
+        var body = new ArrayBufferWriter<byte>(call.Body.Length + 128);
+        // OpenAI's reasoning models refuse max_tokens; compatible servers widely know only max_tokens.
+        var defaultBound = kind == ProviderKind.OpenAI ? OpenAIRequestWriter.BoundField.MaxCompletionTokens : OpenAIRequestWriter.BoundField.MaxTokens;
+        OpenAIRequestWriter.Write(call.Body.Span, call.Model.UpstreamModel, call.Request, call.OutputTokenBound, defaultBound, body);
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, "chat/completions"))
+        {
+            Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = Json } },
+        };
+        if (!string.IsNullOrEmpty(provider.ApiKey))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", provider.ApiKey);
+        if (call.Request.Stream)
+            request.Headers.Accept.ParseAdd("text/event-stream");
+        return request;
+    }
+
+    public ReadOnlyMemory<byte>? TranslateChatResponse(ReadOnlyMemory<byte> body, ChatUpstreamCall call) => body;
+
+    public IChatStreamTranslator CreateStreamTranslator(ChatUpstreamCall call) => OpenAIStreamTranslator.Instance;
+
+    public string DescribeError(int status, ReadOnlySpan<byte> body) => ProviderErrorText.Describe(status, body);
+}

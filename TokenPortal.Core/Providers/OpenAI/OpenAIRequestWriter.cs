@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Text.Json;
+using TokenPortal.Core.Gateway;
+
+namespace TokenPortal.Core.Providers.OpenAI;
+
+/// <summary>
+/// Copies a validated OpenAI chat request, replacing only what the gateway decides: the model name,
+/// the output bound the reservation covers, and (when streaming) the request for a usage chunk.
+/// Every other property is copied byte for byte.
+/// </summary>
+internal static class OpenAIRequestWriter
+{
+    public enum BoundField
+    {
+        MaxTokens,
+        MaxCompletionTokens,
+    }
+
+    public static void Write(ReadOnlySpan<byte> json, string upstreamModel, ChatRequestInfo request, int outputBound, BoundField defaultField, IBufferWriter<byte> output)
+    {
+        var reader = new Utf8JsonReader(json);
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        reader.Read();
+        writer.WriteStartObject();
+        bool wroteBound = false, wroteStreamOptions = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("model"u8))
+            {
+                SkipValue(ref reader);
+                writer.WriteString("model", upstreamModel);
+            }
+            else if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8))
+            {
+                writer.WritePropertyName(reader.GetString()!);
+                SkipValue(ref reader);
+                writer.WriteNumberValue(outputBound);
+                wroteBound = true;
+            }
+            else if (request.Stream && reader.ValueTextEquals("stream_options"u8))
+            {
+                reader.Read();
+                WriteStreamOptions(ref reader, json, writer);
+                wroteStreamOptions = true;
+            }
+            else
+            {
+                writer.WritePropertyName(reader.GetString()!);
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                writer.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
+            }
+        }
+
+        if (!wroteBound)
+            writer.WriteNumber(defaultField == BoundField.MaxTokens ? "max_tokens" : "max_completion_tokens", outputBound);
+        if (request.Stream && !wroteStreamOptions)
+        {
+            writer.WriteStartObject("stream_options");
+            writer.WriteBoolean("include_usage", true);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Always asks for the usage chunk (we bill by it), keeping the client's other stream options.</summary>
+    private static void WriteStreamOptions(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("stream_options");
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (name == "include_usage")
+                    continue;
+                writer.WritePropertyName(name);
+                writer.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
+            }
+        }
+        writer.WriteBoolean("include_usage", true);
+        writer.WriteEndObject();
+    }
+
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TokenPortal.Core.Accounts;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Gateway;
+using TokenPortal.Core.Keys;
+using TokenPortal.Core.Metering;
+using TokenPortal.Core.Providers;
+
+namespace TokenPortal.Core;
+
+public static class TokenPortalCoreServiceCollectionExtensions
+{
+    /// <summary>The domain and the gateway engine: database, ledger, keys, catalog, providers, request log.</summary>
+    public static IServiceCollection AddTokenPortalCore(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
+    {
+        services.AddOptions<TokenPortalOptions>().Bind(configuration.GetSection(TokenPortalOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TokenPortalOptions>, TokenPortalOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        var database = configuration.GetSection($"{TokenPortalOptions.SectionName}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = SqliteConnectionString.Resolve(database.ConnectionString, baseDirectory);
+        services.AddPooledDbContextFactory<TokenPortalDbContext>(db => db
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqliteConnectionOpenedInterceptor()));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TokenPortalDbContext>>().CreateDbContext());
+        services.AddSingleton(new DatabaseWriteGate(serializeWrites: database.Provider == DatabaseProvider.Sqlite));
+        services.AddSingleton<DatabaseInitializer>();
+
+        services.AddIdentityCore<PortalUser>(identity => identity.User.RequireUniqueEmail = true)
+            .AddEntityFrameworkStores<TokenPortalDbContext>();
+        services.AddScoped<IAccountService, AccountService>();
+
+        services.AddSingleton<ILedger, Ledger>();
+        services.AddSingleton<IModelCatalog, ModelCatalog>();
+        services.AddSingleton<IApiKeyAuthenticator, ApiKeyAuthenticator>();
+        services.AddSingleton<IApiKeyService, ApiKeyService>();
+        return services;
+    }
+
+    /// <summary>What only the server needs: the request path, the log writer and start-up recovery.</summary>
+    public static IServiceCollection AddTokenPortalGateway(this IServiceCollection services)
+    {
+        services.AddHostedService<DatabaseInitializationService>();
+        services.AddSingleton<RequestLogWriter>();
+        services.AddSingleton<IRequestLogSink>(sp => sp.GetRequiredService<RequestLogWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
+
+        services.AddSingleton<TokenCounter>();
+        services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<IProviderAdapters, ProviderAdapters>();
+        services.AddSingleton<RequestBilling>();
+        services.AddSingleton<CompletionRelay>();
+        services.AddSingleton<StreamRelay>();
+        services.AddSingleton<ChatCompletionsHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Globalization;
+using TokenPortal.Core.Accounts;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Keys;
+
+namespace TokenPortal.Web.Cli;
+
+/// <summary>The <c>admin</c> command tree of DESIGN.md.</summary>
+internal static class AdminCommands
+{
+    public static Command Create()
+    {
+        var admin = new Command("admin", "Manage users, credit and API keys.");
+        admin.Add(UserCommands());
+        admin.Add(CreditCommand());
+        admin.Add(KeyCommands());
+        admin.Add(BalanceCommand());
+        return admin;
+    }
+
+    private static Command UserCommands()
+    {
+        var email = EmailOption();
+        var password = new Option<string?>("--password") { Description = "Password for email sign-in; omit for passwordless accounts." };
+        var isAdmin = new Option<bool>("--admin") { Description = "Give the user the admin role." };
+        var create = new Command("create", "Create a user (with the signup credit).") { email, password, isAdmin };
+        create.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var accounts = services.GetRequiredService<IAccountService>();
+            var user = await accounts.CreateAsync(parse.GetRequiredValue(email), parse.GetValue(password), parse.GetValue(isAdmin), ct);
+            Console.WriteLine($"Created user {user.Email} ({user.Id}).");
+            return AdminCli.Success;
+        }, cancellationToken));
+
+        return new Command("user", "Manage users.") { create };
+    }
+
+    private static Command CreditCommand()
+    {
+        var email = EmailOption();
+        var usd = new Option<decimal>("--usd") { Description = "Amount in USD, e.g. 10 or 2.5.", Required = true };
+        var note = new Option<string?>("--note") { Description = "Why, for the ledger." };
+        var credit = new Command("credit", "Add credit to a user's balance.") { email, usd, note };
+        credit.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var amount = parse.GetValue(usd);
+            if (amount <= 0 || decimal.Round(amount, 6) != amount)
+                return Refuse("--usd must be a positive amount with at most 6 decimals.");
+            var user = await FindUserAsync(services, parse.GetRequiredValue(email), ct);
+            if (user is null)
+                return Refuse($"No user has the email '{parse.GetRequiredValue(email)}'.");
+            var balance = await services.GetRequiredService<ILedger>().CreditAsync(
+                user.Id, MicroUsd.FromUsd(amount), LedgerEntryKind.Credit, parse.GetValue(note) ?? "Admin credit", ct);
+            Console.WriteLine($"Credited {amount.ToString(CultureInfo.InvariantCulture)} USD to {user.Email}; balance {MicroUsd.Format(balance)} USD.");
+            return AdminCli.Success;
+        }, cancellationToken));
+        return credit;
+    }
+
+    private static Command KeyCommands()
+    {
+        var email = EmailOption();
+        var name = new Option<string>("--name") { Description = "A name to recognise the key by.", Required = true };
+        var models = new Option<string?>("--models") { Description = "Comma-separated model ids the key may call (default: all)." };
+        var rpm = new Option<int?>("--rpm") { Description = "Requests per minute." };
+        var tpm = new Option<int?>("--tpm") { Description = "Tokens per minute." };
+        var maxUsd = new Option<decimal?>("--max-usd-per-request") { Description = "Most one request may cost, in USD." };
+        var expires = new Option<string?>("--expires") { Description = "Expiry date or time in UTC, e.g. 2027-01-01." };
+        var create = new Command("create", "Mint a key; prints the key alone on stdout, once.") { email, name, models, rpm, tpm, maxUsd, expires };
+        create.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var cap = parse.GetValue(maxUsd);
+            if (cap is { } value && (value <= 0 || decimal.Round(value, 6) != value))
+                return Refuse("--max-usd-per-request must be a positive amount with at most 6 decimals.");
+            DateTimeOffset? expiresAt = null;
+            if (parse.GetValue(expires) is { } expiresText)
+            {
+                if (!DateTimeOffset.TryParse(expiresText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                    return Refuse($"--expires '{expiresText}' is not a date; use e.g. 2027-01-01 or 2027-01-01T12:00:00Z.");
+                expiresAt = parsed;
+            }
+            var user = await FindUserAsync(services, parse.GetRequiredValue(email), ct);
+            if (user is null)
+                return Refuse($"No user has the email '{parse.GetRequiredValue(email)}'.");
+            var spec = new ApiKeySpec(
+                parse.GetRequiredValue(name),
+                parse.GetValue(models)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                parse.GetValue(rpm),
+                parse.GetValue(tpm),
+                cap is { } usd ? MicroUsd.FromUsd(usd) : null,
+                expiresAt);
+            var created = await services.GetRequiredService<IApiKeyService>().CreateAsync(user.Id, spec, ct);
+            Console.WriteLine(created.PlainKey);
+            return AdminCli.Success;
+        }, cancellationToken));
+
+        var prefix = new Option<string>("--prefix") { Description = "The key's 12-character display prefix, or the whole key.", Required = true };
+        var revoke = new Command("revoke", "Revoke a key.") { prefix };
+        revoke.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var target = parse.GetRequiredValue(prefix);
+            var result = await services.GetRequiredService<IApiKeyService>().RevokeAsync(target, ct);
+            return result switch
+            {
+                RevokeResult.Revoked => Done($"Revoked {target[..Math.Min(target.Length, ApiKeyFormat.PrefixLength)]}."),
+                RevokeResult.AlreadyRevoked => Done($"{target[..Math.Min(target.Length, ApiKeyFormat.PrefixLength)]} was already revoked."),
+                RevokeResult.Ambiguous => Refuse($"More than one active key starts with '{target}'; pass the whole key."),
+                _ => Refuse($"No key matches '{target}'."),
+            };
+        }, cancellationToken));
+
+        return new Command("key", "Manage API keys.") { create, revoke };
+    }
+
+    private static Command BalanceCommand()
+    {
+        var email = EmailOption();
+        var balance = new Command("balance", "Print a user's balance in USD.") { email };
+        balance.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var user = await FindUserAsync(services, parse.GetRequiredValue(email), ct);
+            if (user is null)
+                return Refuse($"No user has the email '{parse.GetRequiredValue(email)}'.");
+            Console.WriteLine(MicroUsd.Format(await services.GetRequiredService<ILedger>().GetBalanceAsync(user.Id, ct)));
+            return AdminCli.Success;
+        }, cancellationToken));
+        return balance;
+    }
+
+    private static Option<string> EmailOption() => new("--email") { Description = "The user's email.", Required = true };
+
+    private static Task<PortalUser?> FindUserAsync(IServiceProvider services, string email, CancellationToken cancellationToken) =>
+        services.GetRequiredService<IAccountService>().FindByEmailAsync(email, cancellationToken);
+
+    private static int Refuse(string message)
+    {
+        Console.Error.WriteLine(message);
+        return AdminCli.BadArguments;
+    }
+
+    private static int Done(string message)
+    {
+        Console.WriteLine(message);
+        return AdminCli.Success;
+    }
+
+    /// <summary>Runs a command inside a scope of the CLI's services, turning refusals into exit code 2.</summary>
+    private static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var host = await AdminCli.StartServicesAsync(cancellationToken);
+            await using var scope = host.Services.CreateAsyncScope();
+            return await command(scope.ServiceProvider, cancellationToken);
+        }
+        catch (Exception ex) when (ex is AccountException or ApiKeySpecException)
+        {
+            return Refuse(ex.Message);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            Console.Error.WriteLine($"The configuration is invalid: {ex.Message}");
+            return AdminCli.Failure;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using TokenPortal.Core;
+using TokenPortal.Web.Gateway;
+using TokenPortal.Web.Operations;
+
+namespace TokenPortal.Web.Extensions;
+
+internal static class TokenPortalHostingExtensions
+{
+    public static WebApplicationBuilder AddTokenPortal(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddTokenPortalCore(builder.Configuration, AppContext.BaseDirectory);
+        builder.Services.AddTokenPortalGateway();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        // Let in-flight streams finish and their bills settle before the process exits.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        return builder;
+    }
+
+    public static WebApplication MapTokenPortal(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<GatewayExceptionMiddleware>();
+        app.MapGatewayApi("/v1");
+        app.MapGatewayApi("/api/v1");
+        app.MapOperations();
+        return app;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Gateway;
+using TokenPortal.Core.Keys;
+
+namespace TokenPortal.Web.Gateway;
+
+/// <summary>The OpenAI-compatible API, mapped under <c>/v1</c> and <c>/api/v1</c>.</summary>
+internal static class GatewayEndpoints
+{
+    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app, string prefix)
+    {
+        var api = app.MapGroup(prefix);
+        api.MapGet("/models", ListModels);
+        api.MapGet("/models/{**id}", GetModel);
+        api.MapPost("/chat/completions", ChatCompletions);
+        api.MapFallback(UnknownEndpoint);
+        return app;
+    }
+
+    /// <summary>The catalog is public, like OpenRouter's; a presented key with an allowlist narrows it.</summary>
+    private static async Task<Ok<ModelList>> ListModels(HttpContext context, IModelCatalog catalog, IApiKeyAuthenticator keys)
+    {
+        var key = await keys.AuthenticateAsync(ApiKeyReader.Read(context.Request), context.RequestAborted);
+        var entries = catalog.Models
+            .Where(m => key?.AllowedModels is not { } allowed || allowed.Contains(m.Id))
+            .Select(ToEntry)
+            .ToList();
+        return TypedResults.Ok(new ModelList("list", entries));
+    }
+
+    private static async Task GetModel(HttpContext context, string id, IModelCatalog catalog)
+    {
+        var model = catalog.Find(id);
+        if (model is null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.ModelNotFound(id));
+            return;
+        }
+        await TypedResults.Ok(ToEntry(model)).ExecuteAsync(context);
+    }
+
+    private static async Task ChatCompletions(HttpContext context, IApiKeyAuthenticator keys, ChatCompletionsHandler handler)
+    {
+        var key = await keys.AuthenticateAsync(ApiKeyReader.Read(context.Request), context.RequestAborted);
+        if (key is null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.InvalidApiKey());
+            return;
+        }
+        await handler.HandleAsync(context, key);
+    }
+
+    private static Task UnknownEndpoint(HttpContext context) =>
+        GatewayErrorWriter.WriteAsync(context, new GatewayError(404, "invalid_request_error", "unknown_endpoint",
+            $"There is no endpoint {context.Request.Method} {context.Request.Path}."));
+
+    private static ModelEntry ToEntry(CatalogModel model) => new(
+        model.Id, "model", 0, model.Provider.Name, model.Kind.ToString().ToLowerInvariant(),
+        new ModelPricing(PerMillionUsd(model.Price.InputPerMillion), PerMillionUsd(model.Price.CachedInputPerMillion), PerMillionUsd(model.Price.OutputPerMillion)));
+
+    private static decimal PerMillionUsd(long microsPerMillion) => MicroUsd.ToUsd(microsPerMillion);
+}
