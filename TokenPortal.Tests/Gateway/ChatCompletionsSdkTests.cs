@@ -1,0 +1,83 @@
+using System.ClientModel;
+using System.Text;
+using OpenAI;
+using OpenAI.Chat;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Tests.Gateway;
+
+/// <summary>The official OpenAI .NET SDK, unchanged, against the gateway.</summary>
+public sealed class ChatCompletionsSdkTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    private ChatClient Client(TestAccount account, string model = "gpt-test", string basePath = "v1") =>
+        new(model, new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, basePath) });
+
+    [Fact]
+    public async Task CompleteChat_NonStreaming_ReturnsAnswerAndChargesExactUsage()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 10m);
+
+        ChatCompletion completion = await Client(account).CompleteChatAsync([new UserChatMessage("Say hello")]);
+
+        Assert.Equal(FakeUpstream.FullText, completion.Content[0].Text);
+        Assert.Equal("gpt-test", completion.Model);
+        Assert.Equal(FakeUpstream.PromptTokens, completion.Usage.InputTokenCount);
+        Assert.Equal(7, completion.Usage.OutputTokenCount);
+        Assert.Equal(FakeUpstream.CachedTokens, completion.Usage.InputTokenDetails.CachedTokenCount);
+
+        var cost = GatewaySettings.EchoCostMicros();
+        Assert.Equal(10_000_000 - cost, await gateway.BalanceAsync(account));
+        var entries = await gateway.LedgerEntriesAsync(account);
+        Assert.Equal(-cost, Assert.Single(entries, e => e.Kind == LedgerEntryKind.Settle).AmountMicros);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CompleteChatStreaming_RelaysEveryChunkAndChargesExactUsage()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 10m);
+        var text = new StringBuilder();
+        ChatTokenUsage? usage = null;
+        var updates = 0;
+
+        await foreach (var update in Client(account).CompleteChatStreamingAsync([new UserChatMessage("Say hello")]))
+        {
+            updates++;
+            foreach (var part in update.ContentUpdate)
+                text.Append(part.Text);
+            usage ??= update.Usage;
+            Assert.Equal("gpt-test", update.Model);
+        }
+
+        Assert.Equal(FakeUpstream.FullText, text.ToString());
+        Assert.True(updates >= FakeUpstream.Words.Length);
+        Assert.NotNull(usage);
+        Assert.Equal(FakeUpstream.PromptTokens, usage.InputTokenCount);
+        Assert.Equal(7, usage.OutputTokenCount);
+        Assert.Equal(FakeUpstream.CachedTokens, usage.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(10_000_000 - GatewaySettings.EchoCostMicros(), await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CompleteChat_ThroughApiV1AliasAndModelAlias_Works()
+    {
+        var account = await gateway.CreateAccountAsync();
+
+        ChatCompletion completion = await Client(account, model: "Test GPT", basePath: "api/v1").CompleteChatAsync([new UserChatMessage("hi")]);
+
+        Assert.Equal("gpt-test", completion.Model);
+        Assert.Equal(FakeUpstream.FullText, completion.Content[0].Text);
+    }
+
+    [Fact]
+    public async Task CompleteChat_UnknownModel_ThrowsNotFoundWithoutCharging()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Client(account, model: "no-such-model").CompleteChatAsync([new UserChatMessage("hi")]));
+
+        Assert.Equal(404, ex.Status);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+    }
+}

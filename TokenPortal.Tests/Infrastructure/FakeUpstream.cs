@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace TokenPortal.Tests.Infrastructure;
+
+/// <summary>
+/// An OpenAI-compatible server on loopback whose behaviour is picked by the upstream model name
+/// (so tests running at once never share a script): <c>fake-echo</c> answers normally, the others
+/// fail in the ways real providers do.
+/// </summary>
+public sealed class FakeUpstream : IAsyncDisposable
+{
+    public const int PromptTokens = 42;
+    public const int CachedTokens = 10;
+    public const string UpstreamModelSuffix = "-2024-08-06";
+    public static readonly string[] Words = ["Hello", " there", ",", " general", " Kenobi", "!", " Bye"];
+    public static string FullText => string.Concat(Words);
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedRequest> _received = new();
+
+    private FakeUpstream(WebApplication app) => _app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public IReadOnlyList<ReceivedRequest> Received => [.. _received];
+
+    public int CountFor(string upstreamModel) => _received.Count(r => r.Model == upstreamModel);
+
+    public static async Task<FakeUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeUpstream(app);
+        app.MapPost("/v1/chat/completions", fake.ChatAsync);
+        await app.StartAsync();
+        fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/v1/");
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(TimeSpan.FromSeconds(2));
+        await _app.DisposeAsync();
+    }
+
+    private async Task ChatAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        var model = body["model"]!.GetValue<string>();
+        _received.Enqueue(new ReceivedRequest(model, body, context.Request.Headers.Authorization.ToString()));
+        var stream = body["stream"]?.GetValue<bool>() ?? false;
+        var includeUsage = body["stream_options"]?["include_usage"]?.GetValue<bool>() ?? false;
+        var bound = (body["max_completion_tokens"] ?? body["max_tokens"])?.GetValue<int>() ?? int.MaxValue;
+        var words = model == "fake-slow" ? Enumerable.Range(0, 20).Select(i => $" w{i}").ToArray() : Words;
+        var generated = words.Take(Math.Min(words.Length, bound)).ToArray();
+        var abort = context.RequestAborted;
+
+        switch (model)
+        {
+            case "fake-500":
+                await WriteJsonAsync(context, 500, """{"error":{"message":"The server had an error while processing your request.","type":"server_error","code":null}}""");
+                return;
+            case "fake-400":
+                await WriteJsonAsync(context, 400, """{"error":{"message":"This model's maximum context length is 8 tokens.","type":"invalid_request_error","code":"context_length_exceeded"}}""");
+                return;
+            case "fake-hang":
+                await Task.Delay(Timeout.Infinite, abort);
+                return;
+            case "fake-garbage":
+                await WriteJsonAsync(context, 200, "this is not json {");
+                return;
+        }
+
+        var usage = model == "fake-no-usage" ? null : Usage(model == "fake-overrun" ? 100_000 : generated.Length);
+        if (!stream)
+        {
+            if (model == "fake-cut")
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("""{"id":"chatcmpl-fake","object":"chat.completion","choi""", abort);
+                await context.Response.Body.FlushAsync(abort);
+                context.Abort();
+                return;
+            }
+            await WriteJsonAsync(context, 200, Completion(model, string.Concat(generated), generated.Length < words.Length ? "length" : "stop", usage));
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        for (var i = 0; i < generated.Length; i++)
+        {
+            if (model == "fake-cut" && i == 3)
+            {
+                context.Abort();
+                return;
+            }
+            if (model == "fake-stall" && i == 1)
+            {
+                await Task.Delay(Timeout.Infinite, abort);
+                return;
+            }
+            await WriteEventAsync(context, Chunk(model, i == 0 ? """{"role":"assistant","content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}" : """{"content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}", null, includeUsage));
+            if (model == "fake-slow")
+                await Task.Delay(150, abort);
+        }
+        await WriteEventAsync(context, Chunk(model, "{}", generated.Length < words.Length ? "length" : "stop", includeUsage));
+        if (includeUsage && usage is not null)
+            await WriteEventAsync(context, $$$"""{"id":"chatcmpl-fake","object":"chat.completion.chunk","created":1700000000,"model":"{{{model}}}{{{UpstreamModelSuffix}}}","system_fingerprint":"fp_1","choices":[],"usage":{{{usage}}}}""");
+        await WriteEventAsync(context, "[DONE]");
+    }
+
+    public static string Usage(int completionTokens) =>
+        $$$"""{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{PromptTokens + completionTokens}}},"prompt_tokens_details":{"cached_tokens":{{{CachedTokens}}},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0}}""";
+
+    private static string Completion(string model, string content, string finish, string? usage) =>
+        $$"""{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"{{model}}{{UpstreamModelSuffix}}","choices":[{"index":0,"message":{"role":"assistant","content":{{JsonValue.Create(content).ToJsonString()}},"refusal":null},"logprobs":null,"finish_reason":"{{finish}}"}]{{(usage is null ? "" : ",\"usage\":" + usage)}},"system_fingerprint":"fp_1"}""";
+
+    private static string Chunk(string model, string delta, string? finish, bool usageNull)
+    {
+        var finishJson = finish is null ? "null" : $"\"{finish}\"";
+        var usage = usageNull ? ",\"usage\":null" : "";
+        return "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"" + model + UpstreamModelSuffix +
+               "\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":" + finishJson + "}]" + usage + "}";
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, string json)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(json, Encoding.UTF8, context.RequestAborted);
+    }
+
+    private static async Task WriteEventAsync(HttpContext context, string data)
+    {
+        await context.Response.WriteAsync($"data: {data}\n\n", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net.Http.Headers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TokenPortal.Core.Accounts;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Keys;
+using TokenPortal.Core.Metering;
+
+namespace TokenPortal.Tests.Infrastructure;
+
+/// <summary>
+/// One running gateway and fake upstream per test class. Tests make their own accounts, so they
+/// never see each other's money.
+/// </summary>
+public class GatewayFixture : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tokenportal-tests", Guid.NewGuid().ToString("N"));
+
+    public FakeUpstream Upstream { get; private set; } = null!;
+
+    public GatewayFactory Factory { get; private set; } = null!;
+
+    public string DatabasePath => Path.Combine(_directory, "gateway.db");
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    protected virtual int UpstreamTimeoutSeconds => 2;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        Upstream = await FakeUpstream.StartAsync();
+        Factory = new GatewayFactory(GatewaySettings.Create(DatabasePath, Upstream.BaseUrl, UpstreamTimeoutSeconds));
+        Factory.StartServer();
+        BaseAddress = Factory.ClientOptions.BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Upstream.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public HttpClient CreateClient(string? key = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public async Task<TestAccount> CreateAccountAsync(decimal usd = 10m, ApiKeySpec? spec = null)
+    {
+        var email = $"user-{Guid.NewGuid():N}@example.test";
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<IAccountService>().CreateAsync(email, null, false, CancellationToken.None);
+        if (usd > 0)
+            await Ledger.CreditAsync(user.Id, MicroUsd.FromUsd(usd), LedgerEntryKind.Credit, "test credit", CancellationToken.None);
+        var key = await scope.ServiceProvider.GetRequiredService<IApiKeyService>().CreateAsync(user.Id, spec ?? new ApiKeySpec("test"), CancellationToken.None);
+        return new TestAccount(user.Id, email, key.PlainKey);
+    }
+
+    public ILedger Ledger => Factory.Services.GetRequiredService<ILedger>();
+
+    public Task<long> BalanceAsync(TestAccount account) => Ledger.GetBalanceAsync(account.UserId, CancellationToken.None);
+
+    public async Task<List<LedgerEntry>> LedgerEntriesAsync(TestAccount account)
+    {
+        await using var db = await DbAsync();
+        return await db.Ledger.AsNoTracking().Where(e => e.UserId == account.UserId).OrderBy(e => e.Id).ToListAsync();
+    }
+
+    public async Task<List<RequestLogRecord>> LogRowsAsync(TestAccount account)
+    {
+        await Factory.Services.GetRequiredService<RequestLogWriter>().FlushAsync(CancellationToken.None);
+        await using var db = await DbAsync();
+        return await db.RequestLogs.AsNoTracking().Where(r => r.UserId == account.UserId).OrderBy(r => r.Id).ToListAsync();
+    }
+
+    /// <summary>Everything that must hold for any account at rest: no open holds, balance = ledger sum = credits - charges.</summary>
+    public async Task AssertBooksBalanceAsync(TestAccount account)
+    {
+        await using var db = await DbAsync();
+        var entries = await db.Ledger.AsNoTracking().Where(e => e.UserId == account.UserId).ToListAsync();
+        var balance = await BalanceAsync(account);
+        Assert.Equal(entries.Sum(e => e.AmountMicros), balance);
+        Assert.False(await db.OpenReservations.AnyAsync(r => r.UserId == account.UserId), "a reservation was left open");
+        Assert.Equal(entries.Count(e => e.Kind == LedgerEntryKind.Reserve), entries.Count(e => e.Kind == LedgerEntryKind.Release));
+        Assert.True(balance >= 0);
+    }
+
+    public Task<TokenPortalDbContext> DbAsync() =>
+        Factory.Services.GetRequiredService<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync();
+}

@@ -1,0 +1,56 @@
+namespace TokenPortal.Tests.Infrastructure;
+
+/// <summary>
+/// The configuration tests run with: one provider (the fake upstream) and one public model per
+/// fake scenario, all at the same prices, so expected costs are easy to state exactly.
+/// </summary>
+public static class GatewaySettings
+{
+    public const decimal InputPerMillionUsd = 2m;
+    public const decimal CachedInputPerMillionUsd = 0.5m;
+    public const decimal OutputPerMillionUsd = 8m;
+    public const int MaxOutputTokens = 1000;
+
+    /// <summary>Public model ids; each maps to upstream model <c>fake-{id}</c> except <c>gpt-test</c> (fake-echo).</summary>
+    public static readonly string[] Scenarios = ["500", "400", "hang", "garbage", "no-usage", "overrun", "cut", "slow", "stall"];
+
+    public static Dictionary<string, string?> Create(string databasePath, Uri upstream, int timeoutSeconds = 2)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["TokenPortal:Database:ConnectionString"] = $"Data Source={databasePath}",
+            ["TokenPortal:SignupCreditUsd"] = "0",
+            ["TokenPortal:MaxRequestBodyBytes"] = "65536",
+            ["TokenPortal:DisconnectDrainSeconds"] = "5",
+            ["TokenPortal:Providers:0:Name"] = "fake",
+            ["TokenPortal:Providers:0:Kind"] = "OpenAICompatible",
+            ["TokenPortal:Providers:0:BaseUrl"] = upstream.ToString(),
+            ["TokenPortal:Providers:0:ApiKey"] = "sk-upstream-secret",
+            ["TokenPortal:Providers:0:TimeoutSeconds"] = timeoutSeconds.ToString(),
+        };
+        var models = new List<(string Id, string Upstream, string Kind)> { ("gpt-test", "fake-echo", "Chat"), ("embed-test", "fake-embed", "Embedding") };
+        models.AddRange(Scenarios.Select(s => (s, $"fake-{s}", "Chat")));
+        for (var i = 0; i < models.Count; i++)
+        {
+            var prefix = $"TokenPortal:Models:{i}:";
+            settings[prefix + "Id"] = models[i].Id;
+            settings[prefix + "Provider"] = "fake";
+            settings[prefix + "UpstreamModel"] = models[i].Upstream;
+            settings[prefix + "Kind"] = models[i].Kind;
+            settings[prefix + "InputPerMillionUsd"] = InputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings[prefix + "CachedInputPerMillionUsd"] = CachedInputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings[prefix + "OutputPerMillionUsd"] = OutputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings[prefix + "MaxOutputTokens"] = MaxOutputTokens.ToString();
+        }
+        settings["TokenPortal:Models:0:Aliases:0"] = "Test GPT";
+        return settings;
+    }
+
+    /// <summary>What the fake's standard answer (42 prompt tokens of which 10 cached, <paramref name="completionTokens"/> out) costs, in micro-USD.</summary>
+    public static long EchoCostMicros(int completionTokens = 7)
+    {
+        // (32 x 2 + 10 x 0.5 + n x 8) micro-USD, exactly: prices are per million tokens.
+        var picoUsd = 32 * 2_000_000L + 10 * 500_000L + completionTokens * 8_000_000L;
+        return (picoUsd + 999_999) / 1_000_000;
+    }
+}
