@@ -21,11 +21,16 @@ internal sealed partial class RequestLogWriter(
     private readonly Channel<RequestLogRecord> _queue = Channel.CreateUnbounded<RequestLogRecord>(
         new UnboundedChannelOptions { SingleReader = true });
     private Task? _loop;
+    private long _pending;
 
     public void Write(RequestLogRecord record)
     {
+        Interlocked.Increment(ref _pending);
         if (!_queue.Writer.TryWrite(record))
+        {
+            Interlocked.Decrement(ref _pending);
             LogDroppedAfterShutdown(logger, record.RequestId);
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -44,23 +49,20 @@ internal sealed partial class RequestLogWriter(
     /// <summary>Waits until every row queued so far is in the database (tests and benchmarks).</summary>
     internal async Task FlushAsync(CancellationToken cancellationToken)
     {
-        while (_queue.Reader.Count > 0 || Volatile.Read(ref _writing) != 0)
+        while (Interlocked.Read(ref _pending) > 0)
             await Task.Delay(10, cancellationToken);
     }
-
-    private int _writing;
 
     private async Task WriteLoopAsync()
     {
         var batch = new List<RequestLogRecord>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            Interlocked.Exchange(ref _writing, 1);
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record))
                 batch.Add(record);
             await WriteBatchAsync(batch);
+            Interlocked.Add(ref _pending, -batch.Count);
             batch.Clear();
-            Interlocked.Exchange(ref _writing, 0);
         }
     }
 

@@ -101,6 +101,8 @@ public sealed class FakeUpstream : IAsyncDisposable
         {
             if (model == "fake-cut" && i == 3)
             {
+                // Pause first: a reset right behind the data makes the kernel drop the unread chunks.
+                await Task.Delay(300, abort);
                 context.Abort();
                 return;
             }
