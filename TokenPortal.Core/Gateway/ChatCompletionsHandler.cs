@@ -114,9 +114,13 @@ public sealed partial class ChatCompletionsHandler(
     private GatewayError UpstreamFailure(GatewayCall call, Exception ex, CatalogProvider provider)
     {
         LogUpstreamFailed(logger, ex, call.RequestId, provider.Name);
-        return ex is OperationCanceledException
-            ? GatewayError.Upstream($"The provider '{provider.Name}' did not answer within {provider.Timeout.TotalSeconds:0} seconds.")
-            : GatewayError.Upstream($"Could not reach the provider '{provider.Name}': {ex.Message}");
+        return ex switch
+        {
+            OperationCanceledException => GatewayError.Upstream($"The provider '{provider.Name}' did not answer within {provider.Timeout.TotalSeconds:0} seconds."),
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }
+                => GatewayError.Upstream($"Could not reach the provider '{provider.Name}': {ex.Message}"),
+            _ => GatewayError.Upstream($"The provider '{provider.Name}' cut off its reply: {ex.Message}"),
+        };
     }
 
     /// <summary>Provider refusals of the request itself are the client's to fix; everything else is ours.</summary>

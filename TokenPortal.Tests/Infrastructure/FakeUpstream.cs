@@ -89,6 +89,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync("""{"id":"chatcmpl-fake","object":"chat.completion","choi""", abort);
                 await context.Response.Body.FlushAsync(abort);
+                await Task.Delay(300, abort);
                 context.Abort();
                 return;
             }
