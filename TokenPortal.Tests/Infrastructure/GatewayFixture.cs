@@ -28,11 +28,16 @@ public class GatewayFixture : IAsyncLifetime
 
     protected virtual int UpstreamTimeoutSeconds => 2;
 
+    /// <summary>Appended to the SQLite connection string, e.g. a short busy timeout.</summary>
+    protected virtual string ConnectionStringSuffix => "";
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         Upstream = await FakeUpstream.StartAsync();
-        Factory = new GatewayFactory(GatewaySettings.Create(DatabasePath, Upstream.BaseUrl, UpstreamTimeoutSeconds));
+        var settings = GatewaySettings.Create(DatabasePath, Upstream.BaseUrl, UpstreamTimeoutSeconds);
+        settings["TokenPortal:Database:ConnectionString"] += ConnectionStringSuffix;
+        Factory = new GatewayFactory(settings);
         Factory.StartServer();
         BaseAddress = Factory.ClientOptions.BaseAddress;
     }
