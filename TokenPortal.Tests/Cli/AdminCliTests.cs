@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace TokenPortal.Tests.Cli;
+
+/// <summary>The admin command line, run as the real binary against its own database.</summary>
+public sealed partial class AdminCliTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tokenportal-cli", Guid.NewGuid().ToString("N"));
+    private Dictionary<string, string> _environment = null!;
+
+    private string DatabasePath => Path.Combine(_directory, "cli.db");
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _environment = ProcessEnvironment.For(DatabasePath, new Uri("http://127.0.0.1:9/v1/"));
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private Task<CliResult> Cli(params string[] args) => AppProcess.RunCliAsync(_environment, args);
+
+    [Fact]
+    public async Task FullLifecycle_CreateCreditKeyBalanceRevoke()
+    {
+        var created = await Cli("user", "create", "--email", "ada@example.test", "--password", "Sup3r-secret!");
+        Assert.Equal(0, created.ExitCode);
+        Assert.Contains("ada@example.test", created.StandardOutput);
+
+        var credit = await Cli("credit", "--email", "ada@example.test", "--usd", "10.5", "--note", "welcome");
+        Assert.Equal(0, credit.ExitCode);
+
+        var balance = await Cli("balance", "--email", "ada@example.test");
+        Assert.Equal(0, balance.ExitCode);
+        Assert.Equal("10.500000", balance.StandardOutput.Trim());
+
+        var key = await Cli("key", "create", "--email", "ada@example.test", "--name", "laptop", "--models", "gpt-test",
+            "--rpm", "60", "--tpm", "100000", "--max-usd-per-request", "0.5", "--expires", "2099-01-01");
+        Assert.Equal(0, key.ExitCode);
+        Assert.Matches(KeyOnly(), key.StandardOutput);
+        var plain = key.StandardOutput.Trim();
+        Assert.Equal(1L, await ScalarAsync($"SELECT COUNT(*) FROM ApiKeys WHERE Prefix = '{plain[..12]}' AND MaxMicrosPerRequest = 500000 AND Rpm = 60 AND AllowedModels = 'gpt-test'"));
+        Assert.Equal(0L, await ScalarAsync($"SELECT COUNT(*) FROM ApiKeys WHERE Hash = '{plain}' OR Prefix = '{plain}'"));
+
+        var revoke = await Cli("key", "revoke", "--prefix", plain[..12]);
+        Assert.Equal(0, revoke.ExitCode);
+        Assert.Equal(1L, await ScalarAsync($"SELECT COUNT(*) FROM ApiKeys WHERE Prefix = '{plain[..12]}' AND RevokedAt IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task SignupCredit_IsGrantedOnceThroughTheLedger()
+    {
+        _environment["TokenPortal__SignupCreditUsd"] = "1.25";
+        Assert.Equal(0, (await Cli("user", "create", "--email", "grant@example.test")).ExitCode);
+
+        Assert.Equal("1.250000", (await Cli("balance", "--email", "grant@example.test")).StandardOutput.Trim());
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM Ledger l JOIN AspNetUsers u ON u.Id = l.UserId WHERE u.Email = 'grant@example.test' AND l.Kind = 1 AND l.AmountMicros = 1250000"));
+    }
+
+    [Theory]
+    [InlineData("credit", "--email", "nobody@example.test", "--usd", "5")]
+    [InlineData("balance", "--email", "nobody@example.test")]
+    [InlineData("key", "create", "--email", "nobody@example.test", "--name", "k")]
+    [InlineData("key", "revoke", "--prefix", "sk-tp-XXXXXX")]
+    [InlineData("credit", "--email", "bob@example.test")]
+    [InlineData("credit", "--email", "bob@example.test", "--usd", "abc")]
+    [InlineData("credit", "--email", "bob@example.test", "--usd", "-5")]
+    [InlineData("credit", "--email", "bob@example.test", "--usd", "0.0000001")]
+    [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--models", "no-such-model")]
+    [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--rpm", "0")]
+    [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--expires", "someday")]
+    [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--expires", "2001-01-01")]
+    [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--max-usd-per-request", "-1")]
+    [InlineData("user", "create", "--email", "bob@example.test")]
+    [InlineData("frobnicate")]
+    public async Task BadArgumentsOrUnknownTargets_Exit2AndWriteNothing(params string[] args)
+    {
+        Assert.Equal(0, (await Cli("user", "create", "--email", "bob@example.test")).ExitCode);
+        var ledgerRows = await ScalarAsync("SELECT COUNT(*) FROM Ledger");
+        var keys = await ScalarAsync("SELECT COUNT(*) FROM ApiKeys");
+        var users = await ScalarAsync("SELECT COUNT(*) FROM AspNetUsers");
+
+        var result = await Cli(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.False(string.IsNullOrWhiteSpace(result.StandardError));
+        Assert.Equal("", result.StandardOutput.Trim());
+        Assert.Equal(ledgerRows, await ScalarAsync("SELECT COUNT(*) FROM Ledger"));
+        Assert.Equal(keys, await ScalarAsync("SELECT COUNT(*) FROM ApiKeys"));
+        Assert.Equal(users, await ScalarAsync("SELECT COUNT(*) FROM AspNetUsers"));
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [GeneratedRegex(@"^sk-tp-[0-9A-Za-z]{43}\r?\n$")]
+    private static partial Regex KeyOnly();
+}

@@ -1,0 +1,3 @@
+namespace TokenPortal.Tests.Infrastructure;
+
+public sealed record CliResult(int ExitCode, string StandardOutput, string StandardError);
