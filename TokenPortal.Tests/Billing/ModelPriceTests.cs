@@ -1,0 +1,87 @@
+using TokenPortal.Core.Billing;
+
+namespace TokenPortal.Tests.Billing;
+
+public sealed class ModelPriceTests
+{
+    // 5 USD / 0.5 USD / 30 USD per million tokens.
+    private static readonly ModelPrice Gpt = new(5_000_000, 500_000, 30_000_000);
+
+    [Fact]
+    public void Cost_PricesUncachedCachedAndOutputSeparately()
+    {
+        // 900 uncached x 5 + 100 cached x 0.5 + 200 out x 30 = 4,500 + 50 + 6,000 micro-USD.
+        Assert.Equal(10_550, Gpt.Cost(new TokenUsage(1_000, 200, 100)));
+    }
+
+    [Fact]
+    public void Cost_RoundsUpOncePerRequestToTheMicroUsd()
+    {
+        var cheap = new ModelPrice(20_000, 20_000, 0); // 0.02 USD per million: 0.02 micro-USD per token
+        Assert.Equal(1, cheap.Cost(new TokenUsage(1, 0, 0)));
+        Assert.Equal(1, cheap.Cost(new TokenUsage(50, 0, 0)));
+        Assert.Equal(2, cheap.Cost(new TokenUsage(51, 0, 0)));
+        Assert.Equal(0, cheap.Cost(new TokenUsage(0, 0, 0)));
+    }
+
+    [Fact]
+    public void Cost_CachedMoreThanPromptIsClamped()
+    {
+        Assert.Equal(Gpt.Cost(new TokenUsage(10, 0, 10)), Gpt.Cost(new TokenUsage(10, 0, 50)));
+    }
+
+    [Fact]
+    public void Cost_HugeCountsDoNotOverflow()
+    {
+        var expensive = new ModelPrice(1_000_000_000, 1_000_000_000, 1_000_000_000); // 1,000 USD per million
+        Assert.Equal(2_000_000_000_000L, expensive.Cost(new TokenUsage(1_000_000_000, 1_000_000_000, 0)));
+    }
+
+    [Theory]
+    [InlineData(0.5, 2_500_000, 250_000, 15_000_000)]
+    [InlineData(1.0, 5_000_000, 500_000, 30_000_000)]
+    [InlineData(1.3333333, 6_666_667, 666_667, 39_999_999)]
+    public void FromList_AppliesMultiplierRoundingHalfAwayFromZero(double multiplier, long input, long cached, long output)
+    {
+        var price = ModelPrice.FromList(5_000_000, 500_000, 30_000_000, (decimal)multiplier);
+
+        Assert.Equal(new ModelPrice(input, cached, output), price);
+    }
+
+    [Theory]
+    [InlineData(10_550, 1_000, 200)]
+    [InlineData(10_549, 1_000, 199)]
+    [InlineData(5_000, 1_000, 0)]
+    [InlineData(4_999, 1_000, -1)]
+    public void LargestOutputWithin_IsTheExactInverseOfWorstCase(long budget, int input, int expected)
+    {
+        var price = new ModelPrice(5_000_000, 500_000, 27_500_000);
+        var largest = price.LargestOutputWithin(budget, input, int.MaxValue);
+
+        if (expected < 0)
+        {
+            Assert.Equal(-1, largest);
+            return;
+        }
+        Assert.True(price.WorstCase(input, largest) <= budget);
+        Assert.True(price.WorstCase(input, largest + 1) > budget);
+    }
+
+    [Fact]
+    public void LargestOutputWithin_FreeOutputIsBoundedByTheCeiling()
+    {
+        Assert.Equal(4096, new ModelPrice(0, 0, 0).LargestOutputWithin(0, 100, 4096));
+    }
+
+    [Theory]
+    [InlineData(1.5, 1_500_000)]
+    [InlineData(0.000001, 1)]
+    [InlineData(123.456789, 123_456_789)]
+    public void MicroUsd_FromUsdIsExact(double usd, long micros) => Assert.Equal(micros, MicroUsd.FromUsd((decimal)usd));
+
+    [Fact]
+    public void MicroUsd_RefusesSubMicroAmounts() => Assert.Throws<ArgumentException>(() => MicroUsd.FromUsd(0.0000001m));
+
+    [Fact]
+    public void MicroUsd_FormatsSixDecimals() => Assert.Equal("12.000345", MicroUsd.Format(12_000_345));
+}

@@ -1,0 +1,85 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json.Nodes;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Protocol.OpenAI;
+
+namespace TokenPortal.Tests.Protocol.OpenAI;
+
+public sealed class OpenAIPayloadTests
+{
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    [Fact]
+    public void Scan_ReadsUsageIncludingDeepSeekCacheHits()
+    {
+        var scan = OpenAIPayloadScanner.Scan(Utf8("""{"model":"deepseek-chat","choices":[],"usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120,"prompt_cache_hit_tokens":64,"prompt_cache_miss_tokens":36}}"""), null);
+
+        Assert.True(scan.IsValid);
+        Assert.Equal(new TokenUsage(100, 20, 64), scan.Usage);
+        Assert.Equal(0, scan.Choices);
+    }
+
+    [Fact]
+    public void Scan_CollectsGeneratedTextAndToolArguments()
+    {
+        var text = new StringBuilder();
+        OpenAIPayloadScanner.Scan(Utf8("""{"choices":[{"index":0,"delta":{"content":"Hi","tool_calls":[{"index":0,"function":{"name":"f","arguments":"{\"a\":"}}]}}]}"""), text);
+
+        Assert.Equal("Hif{\"a\":", text.ToString());
+    }
+
+    [Theory]
+    [InlineData("""{"error":{"message":"overloaded","type":"server_error"}}""", "overloaded")]
+    [InlineData("""{"error":"plain"}""", "plain")]
+    public void Scan_ReportsProviderErrors(string json, string message)
+    {
+        Assert.Equal(message, OpenAIPayloadScanner.Scan(Utf8(json), null).Error);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("""{"choices":[""")]
+    public void Scan_InvalidPayloadIsNotValid(string json) => Assert.False(OpenAIPayloadScanner.Scan(Utf8(json), null).IsValid);
+
+    [Fact]
+    public void Splice_ReplacesModelAndUsageAndKeepsEveryOtherByte()
+    {
+        var json = Utf8("""{"id":"x","model":"up-1","choices":[{"index":0}],"usage":{"prompt_tokens":1},"extra":"\u00e9"}""");
+        var scan = OpenAIPayloadScanner.Scan(json, null);
+        var output = new ArrayBufferWriter<byte>();
+
+        PayloadSplicer.Write(json, scan, Utf8("\"public\""), Utf8("{\"cost\":1}"), output);
+
+        Assert.Equal("""{"id":"x","model":"public","choices":[{"index":0}],"usage":{"cost":1},"extra":"\u00e9"}""", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"x","choices":[]}""", """{"id":"x","choices":[],"usage":{"cost":1}}""")]
+    [InlineData("{ }", """{ "usage":{"cost":1}}""")]
+    public void Splice_AddsUsageWhenAbsent(string input, string expected)
+    {
+        var json = Utf8(input);
+        var output = new ArrayBufferWriter<byte>();
+
+        PayloadSplicer.Write(json, OpenAIPayloadScanner.Scan(json, null), default, Utf8("{\"cost\":1}"), output);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void UsageJson_KeepsUpstreamDetailsAndAddsCostAndCachedTokens()
+    {
+        var upstream = Utf8("""{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11,"prompt_tokens_details":{"audio_tokens":3},"completion_tokens_details":{"reasoning_tokens":1},"cost":99}""");
+
+        var usage = JsonNode.Parse(UsageJsonWriter.Write(new TokenUsage(10, 2, 4), 1_234, upstream))!;
+
+        Assert.Equal(10, usage["prompt_tokens"]!.GetValue<int>());
+        Assert.Equal(12, usage["total_tokens"]!.GetValue<int>());
+        Assert.Equal(4, usage["prompt_tokens_details"]!["cached_tokens"]!.GetValue<int>());
+        Assert.Equal(3, usage["prompt_tokens_details"]!["audio_tokens"]!.GetValue<int>());
+        Assert.Equal(1, usage["completion_tokens_details"]!["reasoning_tokens"]!.GetValue<int>());
+        Assert.Equal(0.001234m, usage["cost"]!.GetValue<decimal>());
+    }
+}
