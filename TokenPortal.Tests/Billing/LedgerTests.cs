@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Tests.Billing;
+
+/// <summary>The ledger on a real SQLite file: exactness, closing once, and parallel holds.</summary>
+public sealed class LedgerTests : IAsyncLifetime
+{
+    private CoreServices _core = null!;
+    private ILedger Ledger => _core.Get<ILedger>();
+
+    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
+
+    [Fact]
+    public async Task ReserveThenSettle_ChargesCostAndReturnsTheRest()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
+
+        var hold = await Ledger.TryReserveAsync(user, "r1", worstCaseMicros: 600, floorMicros: 100, default);
+        Assert.Equal(400, await Ledger.GetBalanceAsync(user, default));
+        var charged = await Ledger.SettleAsync(hold!, 250, apiKeyId: 0, default);
+
+        Assert.Equal(250, charged);
+        Assert.Equal(750, await Ledger.GetBalanceAsync(user, default));
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
+    [Fact]
+    public async Task Reserve_TakesWhatIsLeftWhenWorstCaseDoesNotFit()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 300, LedgerEntryKind.Credit, null, default);
+
+        var hold = await Ledger.TryReserveAsync(user, "r1", worstCaseMicros: 600, floorMicros: 100, default);
+
+        Assert.Equal(300, hold!.AmountMicros);
+        Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
+        Assert.Null(await Ledger.TryReserveAsync(user, "r2", 600, 0, default));
+    }
+
+    [Fact]
+    public async Task Reserve_BelowFloorIsRefusedAndWritesNothing()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 99, LedgerEntryKind.Credit, null, default);
+
+        Assert.Null(await Ledger.TryReserveAsync(user, "r1", 600, 100, default));
+        Assert.Equal(99, await Ledger.GetBalanceAsync(user, default));
+        await using var db = await DbAsync();
+        Assert.Equal(1, await db.Ledger.CountAsync(e => e.UserId == user));
+    }
+
+    [Fact]
+    public async Task Settle_CostAboveHoldIsCappedAtTheHold()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
+        var hold = await Ledger.TryReserveAsync(user, "r1", 200, 10, default);
+
+        Assert.Equal(200, await Ledger.SettleAsync(hold!, 5_000, 0, default));
+        Assert.Equal(800, await Ledger.GetBalanceAsync(user, default));
+    }
+
+    [Fact]
+    public async Task Settle_ClosesAReservationExactlyOnceEvenWhenRacing()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
+        var hold = await Ledger.TryReserveAsync(user, "r1", 500, 10, default);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.SettleAsync(hold!, 100, 0, default))));
+
+        Assert.Equal(100, results.Sum());
+        Assert.Equal(900, await Ledger.GetBalanceAsync(user, default));
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
+    [Fact]
+    public async Task ParallelReserves_NeverHoldMoreThanTheBalance()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
+
+        var holds = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => Ledger.TryReserveAsync(user, $"p{i}", 90, 90, default))));
+
+        Assert.Equal(11, holds.Count(h => h is not null));
+        Assert.Equal(10, await Ledger.GetBalanceAsync(user, default));
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
+    [Fact]
+    public async Task NegativeAdjustment_RecordsWhatWasTakenAndStopsAtZero()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 500, LedgerEntryKind.Credit, null, default);
+
+        var balance = await Ledger.CreditAsync(user, -800, LedgerEntryKind.Adjustment, "refund", default);
+
+        Assert.Equal(0, balance);
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
+    [Fact]
+    public async Task ReleaseAbandoned_GivesBackEveryOpenHold()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
+        await Ledger.TryReserveAsync(user, "a", 300, 10, default);
+        await Ledger.TryReserveAsync(user, "b", 200, 10, default);
+
+        Assert.Equal(2, await Ledger.ReleaseAbandonedAsync(default));
+
+        Assert.Equal(1_000, await Ledger.GetBalanceAsync(user, default));
+        Assert.Equal(0, await Ledger.ReleaseAbandonedAsync(default));
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
+    private async Task AssertSumMatchesBalanceAsync(string user)
+    {
+        await using var db = await DbAsync();
+        var sum = await db.Ledger.Where(e => e.UserId == user).SumAsync(e => e.AmountMicros);
+        Assert.Equal(sum, await Ledger.GetBalanceAsync(user, default));
+    }
+
+    private Task<TokenPortalDbContext> DbAsync() => _core.Get<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync();
+}

@@ -1,0 +1,97 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Metering;
+
+namespace TokenPortal.Tests.Metering;
+
+public sealed class RequestLogTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    [Fact]
+    public async Task StreamedRequest_LogsItsMetadata()
+    {
+        var account = await gateway.CreateAccountAsync();
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        await response.Content.ReadAsStringAsync();
+
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        Assert.Equal(response.Headers.GetValues("x-request-id").Single(), row.RequestId);
+        Assert.Equal(account.Key[..12], row.KeyPrefix);
+        Assert.Equal("gpt-test", row.Model);
+        Assert.Equal("fake", row.Provider);
+        Assert.Equal(200, row.Status);
+        Assert.True(row.Stream);
+        Assert.Equal(FakeUpstream.PromptTokens, row.PromptTokens);
+        Assert.Equal(7, row.CompletionTokens);
+        Assert.Equal(FakeUpstream.CachedTokens, row.CachedTokens);
+        Assert.Equal(GatewaySettings.EchoCostMicros(), row.CostMicros);
+        Assert.False(row.UsageEstimated);
+        Assert.NotNull(row.TimeToFirstTokenMs);
+        Assert.InRange(row.TimeToFirstTokenMs!.Value, 0, row.LatencyMs);
+    }
+
+    [Fact]
+    public async Task PromptAndCompletionText_AreNeverStored()
+    {
+        var account = await gateway.CreateAccountAsync();
+        using var client = gateway.CreateClient(account.Key);
+        const string secret = "ZebraQuartzSecret";
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+            $$"""{"model":"gpt-test","messages":[{"role":"user","content":"{{secret}}"}]}""", Encoding.UTF8, "application/json"));
+        Assert.Contains("general Kenobi", await response.Content.ReadAsStringAsync());
+        await gateway.LogRowsAsync(account);
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(gateway.DatabasePath)!, "gateway.db*"))
+        {
+            var bytes = await ReadSharedAsync(file);
+            Assert.DoesNotContain(secret, bytes);
+            Assert.DoesNotContain("general Kenobi", bytes);
+        }
+    }
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream, Encoding.Latin1);
+        return await reader.ReadToEndAsync();
+    }
+}
+
+/// <summary>Its own gateway, because it stops it.</summary>
+public sealed class RequestLogShutdownTests : IAsyncLifetime
+{
+    private readonly GatewayFixture _gateway = new();
+
+    public Task InitializeAsync() => _gateway.InitializeAsync();
+
+    public Task DisposeAsync() => _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task GracefulShutdown_WritesEveryQueuedRow()
+    {
+        var account = await _gateway.CreateAccountAsync();
+        var sink = _gateway.Factory.Services.GetRequiredService<IRequestLogSink>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            sink.Write(new RequestLogRecord
+            {
+                RequestId = $"req_shutdown_{i}", UserId = account.UserId, KeyPrefix = "sk-tp-test00", Model = "gpt-test", Provider = "fake",
+                CreatedAt = DateTimeOffset.UnixEpoch, Status = 200,
+            });
+        }
+
+        await _gateway.Factory.DisposeAsync();
+
+        await using var db = new TokenPortalDbContext(new DbContextOptionsBuilder<TokenPortalDbContext>()
+            .UseSqlite($"Data Source={_gateway.DatabasePath};Pooling=False").Options);
+        Assert.Equal(2_000, await db.RequestLogs.CountAsync(r => r.RequestId.StartsWith("req_shutdown_")));
+        SqliteConnection.ClearAllPools();
+    }
+}
