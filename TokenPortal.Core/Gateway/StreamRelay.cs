@@ -43,7 +43,12 @@ public sealed partial class StreamRelay(
                 if (state.PendingFlush)
                 {
                     state.PendingFlush = false;
-                    state.ClientGone |= !await FlushAsync(http);
+                    if (!await FlushAsync(http) && !state.ClientGone)
+                    {
+                        // Noticed by a failed write before (or instead of) RequestAborted: bound the drain here too.
+                        state.ClientGone = true;
+                        relay.Activity.LimitTo(drain);
+                    }
                 }
                 if (!more || state.Failure is not null)
                     break;

@@ -193,6 +193,38 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
     }
 
     [Fact]
+    public async Task Stream_ClientLeavesAndUpstreamOutlastsTheDrain_IsBilledForTheCountedTokens()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using (var client = gateway.CreateClient(account.Key))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Body("long") };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            var seen = 0;
+            while (seen < 3 && await reader.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("data: {", StringComparison.Ordinal))
+                    seen++;
+            }
+            // Hang up; the fake would go on for ten more seconds, past the five-second drain.
+        }
+
+        var row = await WaitForLogRowAsync(account, timeoutSeconds: 20);
+        Assert.Equal(499, row.Status);
+        Assert.True(row.UsageEstimated);
+        // Everything generated up to the cut is billed: more than was relayed, less than the whole answer.
+        var tokens = new Core.Gateway.TokenCounter();
+        var whole = tokens.Count(string.Concat(Enumerable.Range(0, 400).Select(i => $" w{i}")));
+        var relayed = tokens.Count(string.Concat(Enumerable.Range(0, 3).Select(i => $" w{i}")));
+        Assert.InRange(row.CompletionTokens, relayed + 1, whole - 1);
+        Assert.True(row.PromptTokens > 0);
+        Assert.Equal(1_000_000 - row.CostMicros, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+        Assert.Contains(gateway.Upstream.Received, r => r.Model == "fake-long");
+    }
+
+    [Fact]
     public async Task Stream_OnlyModelAndUsageChange_OtherFieldsPassThrough()
     {
         var account = await gateway.CreateAccountAsync();
@@ -207,9 +239,9 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
         Assert.Equal("assistant", first["choices"]![0]!["delta"]!["role"]!.GetValue<string>());
     }
 
-    private async Task<RequestLogRecord> WaitForLogRowAsync(TestAccount account)
+    private async Task<RequestLogRecord> WaitForLogRowAsync(TestAccount account, int timeoutSeconds = 10)
     {
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < timeoutSeconds * 20; i++)
         {
             var rows = await gateway.LogRowsAsync(account);
             if (rows.Count > 0)

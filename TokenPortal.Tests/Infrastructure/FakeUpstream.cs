@@ -61,7 +61,12 @@ public sealed class FakeUpstream : IAsyncDisposable
         var stream = body["stream"]?.GetValue<bool>() ?? false;
         var includeUsage = body["stream_options"]?["include_usage"]?.GetValue<bool>() ?? false;
         var bound = (body["max_completion_tokens"] ?? body["max_tokens"])?.GetValue<int>() ?? int.MaxValue;
-        var words = model == "fake-slow" ? Enumerable.Range(0, 20).Select(i => $" w{i}").ToArray() : Words;
+        var words = model switch
+        {
+            "fake-slow" => Enumerable.Range(0, 20).Select(i => $" w{i}").ToArray(),
+            "fake-long" => Enumerable.Range(0, 400).Select(i => $" w{i}").ToArray(),
+            _ => Words,
+        };
         var generated = words.Take(Math.Min(words.Length, bound)).ToArray();
         var abort = context.RequestAborted;
 
@@ -113,8 +118,8 @@ public sealed class FakeUpstream : IAsyncDisposable
                 return;
             }
             await WriteEventAsync(context, Chunk(model, i == 0 ? """{"role":"assistant","content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}" : """{"content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}", null, includeUsage));
-            if (model == "fake-slow")
-                await Task.Delay(150, abort);
+            if (model is "fake-slow" or "fake-long")
+                await Task.Delay(model == "fake-slow" ? 150 : 25, abort);
         }
         await WriteEventAsync(context, Chunk(model, "{}", generated.Length < words.Length ? "length" : "stop", includeUsage));
         if (includeUsage && usage is not null)
