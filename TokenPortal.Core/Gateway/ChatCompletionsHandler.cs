@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenPortal.Core.Billing;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Keys;
@@ -73,14 +73,28 @@ public sealed partial class ChatCompletionsHandler(
         call.Provider = model.Provider.Name;
         call.Stream = request.Stream;
 
+        // Not the client's token: a hold committed just as the client left must still be closed by us.
         var plan = await billing.ReserveAsync(call.Key, call.RequestId, model, request.EstimatedInputTokens,
-            request.MaxOutputTokens ?? model.MaxOutputTokens, request.Choices, context.RequestAborted);
+            request.MaxOutputTokens ?? model.MaxOutputTokens, request.Choices, CancellationToken.None);
         if (plan.Error is not null)
             return plan.Error;
         var reservation = plan.Reservation!;
+        try
+        {
+            return await CallUpstreamAsync(context, call, new ChatUpstreamCall(model, request, body.Memory, plan.OutputTokensPerChoice), reservation);
+        }
+        catch
+        {
+            // A fault of ours must not hold the user's money until the next restart; closing twice is a no-op.
+            await billing.ReleaseAsync(reservation);
+            throw;
+        }
+    }
 
+    private async Task<GatewayError?> CallUpstreamAsync(HttpContext context, GatewayCall call, ChatUpstreamCall upstreamCall, Reservation reservation)
+    {
+        var model = upstreamCall.Model;
         var adapter = adapters.For(model.Provider.Kind);
-        var upstreamCall = new ChatUpstreamCall(model, request, body.Memory, plan.OutputTokensPerChoice);
         // Not the client's token: a caller that hangs up mid-answer is still billed for what was generated.
         using var activity = new ActivityTimeout(model.Provider.Timeout, clock);
         HttpResponseMessage response;
@@ -105,7 +119,7 @@ public sealed partial class ChatCompletionsHandler(
             }
 
             var relay = new RelayContext(context, call, upstreamCall, adapter, reservation, response, activity);
-            return request.Stream
+            return upstreamCall.Request.Stream
                 ? await streamRelay.RelayAsync(relay)
                 : await completionRelay.RelayAsync(relay);
         }

@@ -167,19 +167,8 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
     public async Task Stream_ClientDisconnectsMidway_IsBilledForWhatUpstreamGenerated()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
-        using (var client = gateway.CreateClient(account.Key))
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Body("slow") };
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            var seen = 0;
-            while (seen < 3 && await reader.ReadLineAsync() is { } line)
-            {
-                if (line.StartsWith("data: {", StringComparison.Ordinal))
-                    seen++;
-            }
-            // Hang up after three of twenty chunks.
-        }
+        // Hang up after three of twenty chunks.
+        await ReadChunksThenHangUpAsync(account, "slow", chunks: 3);
 
         // The gateway drains the upstream (bounded) to learn its own count: all 20 tokens were generated.
         var row = await WaitForLogRowAsync(account);
@@ -196,19 +185,8 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
     public async Task Stream_ClientLeavesAndUpstreamOutlastsTheDrain_IsBilledForTheCountedTokens()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
-        using (var client = gateway.CreateClient(account.Key))
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Body("long") };
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            var seen = 0;
-            while (seen < 3 && await reader.ReadLineAsync() is { } line)
-            {
-                if (line.StartsWith("data: {", StringComparison.Ordinal))
-                    seen++;
-            }
-            // Hang up; the fake would go on for ten more seconds, past the five-second drain.
-        }
+        // Hang up; the fake would go on for ten more seconds, past the five-second drain.
+        await ReadChunksThenHangUpAsync(account, "long", chunks: 3);
 
         var row = await WaitForLogRowAsync(account, timeoutSeconds: 20);
         Assert.Equal(499, row.Status);
@@ -237,6 +215,20 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
         Assert.Equal("fp_1", first["system_fingerprint"]!.GetValue<string>());
         Assert.Equal(1700000000, first["created"]!.GetValue<long>());
         Assert.Equal("assistant", first["choices"]![0]!["delta"]!["role"]!.GetValue<string>());
+    }
+
+    private async Task ReadChunksThenHangUpAsync(TestAccount account, string model, int chunks)
+    {
+        using var client = gateway.CreateClient(account.Key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Body(model) };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var seen = 0;
+        while (seen < chunks && await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: {", StringComparison.Ordinal))
+                seen++;
+        }
     }
 
     private async Task<RequestLogRecord> WaitForLogRowAsync(TestAccount account, int timeoutSeconds = 10)
