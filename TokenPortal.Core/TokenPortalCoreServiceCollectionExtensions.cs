@@ -15,6 +15,7 @@ using TokenPortal.Core.Gateway;
 using TokenPortal.Core.Keys;
 using TokenPortal.Core.Metering;
 using TokenPortal.Core.Providers;
+using TokenPortal.Core.RateLimiting;
 
 namespace TokenPortal.Core;
 
@@ -59,6 +60,10 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<IProviderAdapters, ProviderAdapters>();
         services.AddSingleton<RequestBilling>();
+        services.AddSingleton<IRateLimiter, GcraRateLimiter>();
+        services.AddSingleton<IConcurrencyLimiter, InMemoryConcurrencyLimiter>();
+        services.AddSingleton<UsageLimits>();
+        services.AddSingleton<UpstreamThrottle>();
         services.AddSingleton<CompletionRelay>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<ChatCompletionsHandler>();

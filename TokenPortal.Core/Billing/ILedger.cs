@@ -12,13 +12,13 @@ public interface ILedger
     Task<long> CreditAsync(string userId, long amountMicros, LedgerEntryKind kind, string? note, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Holds as much of <paramref name="worstCaseMicros"/> as the balance allows, but at least
-    /// <paramref name="floorMicros"/>; null when the balance is below the floor.
+    /// Holds as much of the worst case as the balance (and the key's budget) allow, but at least the
+    /// floor; refused when either is below the floor.
     /// </summary>
-    Task<Reservation?> TryReserveAsync(string userId, string requestId, long worstCaseMicros, long floorMicros, CancellationToken cancellationToken);
+    Task<ReserveOutcome> TryReserveAsync(ReserveRequest request, CancellationToken cancellationToken);
 
     /// <summary>Charges the actual cost (never more than the hold) and gives the rest back.</summary>
-    Task<long> SettleAsync(Reservation reservation, long costMicros, long apiKeyId, CancellationToken cancellationToken);
+    Task<long> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken);
 
     /// <summary>Gives the whole hold back: the request failed and costs nothing.</summary>
     Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken);

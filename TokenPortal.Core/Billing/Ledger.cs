@@ -46,40 +46,57 @@ internal sealed partial class Ledger(
         return balance.BalanceMicros;
     }
 
-    public async Task<Reservation?> TryReserveAsync(string userId, string requestId, long worstCaseMicros, long floorMicros, CancellationToken cancellationToken)
+    public async Task<ReserveOutcome> TryReserveAsync(ReserveRequest request, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(floorMicros);
-        ArgumentOutOfRangeException.ThrowIfLessThan(worstCaseMicros, floorMicros);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.FloorMicros);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.WorstCaseMicros, request.FloorMicros);
 
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         for (var attempt = 0; attempt < ReserveAttempts; attempt++)
         {
             await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var available = await db.Balances.Where(b => b.UserId == userId)
+            var balance = await db.Balances.Where(b => b.UserId == request.UserId)
                 .Select(b => (long?)b.BalanceMicros).FirstOrDefaultAsync(cancellationToken) ?? 0;
             // Access pauses at $0: a zero-cost request still needs a positive balance.
-            if (available < floorMicros || available <= 0)
-                return null;
+            if (balance < request.FloorMicros || balance <= 0)
+                return new ReserveOutcome(null, ReserveRefusal.Balance, balance);
 
-            var amount = Math.Min(worstCaseMicros, available);
+            var keyRoom = long.MaxValue;
+            if (request.ApiKeyId != 0)
+            {
+                var key = await db.ApiKeys.Where(k => k.Id == request.ApiKeyId)
+                    .Select(k => new { k.BudgetMicros, k.SpentMicros, k.ReservedMicros }).FirstOrDefaultAsync(cancellationToken);
+                if (key?.BudgetMicros is { } budget)
+                    keyRoom = budget - key.SpentMicros - key.ReservedMicros;
+                if (keyRoom < request.FloorMicros || keyRoom <= 0)
+                    return new ReserveOutcome(null, ReserveRefusal.KeyBudget, Math.Max(0, keyRoom));
+            }
+
+            var amount = Math.Min(request.WorstCaseMicros, Math.Min(balance, keyRoom));
             var updated = await db.Balances
-                .Where(b => b.UserId == userId && b.BalanceMicros >= amount)
+                .Where(b => b.UserId == request.UserId && b.BalanceMicros >= amount)
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.BalanceMicros, b => b.BalanceMicros - amount), cancellationToken);
+            if (updated == 1 && request.ApiKeyId != 0)
+            {
+                updated = await db.ApiKeys
+                    .Where(k => k.Id == request.ApiKeyId && (k.BudgetMicros == null || k.BudgetMicros - k.SpentMicros - k.ReservedMicros >= amount))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.ReservedMicros, k => k.ReservedMicros + amount), cancellationToken);
+            }
             if (updated == 0)
                 continue;
 
             var now = clock.GetUtcNow();
-            db.Ledger.Add(new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Reserve, AmountMicros = -amount, RequestId = requestId, CreatedAt = now });
-            db.OpenReservations.Add(new OpenReservation { RequestId = requestId, UserId = userId, AmountMicros = amount, CreatedAt = now });
+            db.Ledger.Add(new LedgerEntry { UserId = request.UserId, Kind = LedgerEntryKind.Reserve, AmountMicros = -amount, RequestId = request.RequestId, CreatedAt = now });
+            db.OpenReservations.Add(new OpenReservation { RequestId = request.RequestId, UserId = request.UserId, AmountMicros = amount, ApiKeyId = request.ApiKeyId, CreatedAt = now });
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
-            return new Reservation(requestId, userId, amount);
+            return new ReserveOutcome(new Reservation(request.RequestId, request.UserId, amount, request.ApiKeyId), ReserveRefusal.None, amount);
         }
-        return null;
+        return new ReserveOutcome(null, ReserveRefusal.Balance, 0);
     }
 
-    public async Task<long> SettleAsync(Reservation reservation, long costMicros, long apiKeyId, CancellationToken cancellationToken)
+    public async Task<long> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(costMicros);
         // The user never owes more than was held; an upstream that overran its bound is the operator's loss.
@@ -106,10 +123,12 @@ internal sealed partial class Ledger(
         db.Ledger.Add(new LedgerEntry { UserId = reservation.UserId, Kind = LedgerEntryKind.Release, AmountMicros = reservation.AmountMicros, RequestId = reservation.RequestId, CreatedAt = now });
         if (charged > 0)
             db.Ledger.Add(new LedgerEntry { UserId = reservation.UserId, Kind = LedgerEntryKind.Settle, AmountMicros = -charged, RequestId = reservation.RequestId, CreatedAt = now });
-        if (apiKeyId != 0)
+        if (reservation.ApiKeyId != 0)
         {
-            await db.ApiKeys.Where(k => k.Id == apiKeyId).ExecuteUpdateAsync(s => s
+            var held = reservation.AmountMicros;
+            await db.ApiKeys.Where(k => k.Id == reservation.ApiKeyId).ExecuteUpdateAsync(s => s
                 .SetProperty(k => k.SpentMicros, k => k.SpentMicros + charged)
+                .SetProperty(k => k.ReservedMicros, k => k.ReservedMicros - held)
                 .SetProperty(k => k.LastUsedAt, now), cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -118,14 +137,14 @@ internal sealed partial class Ledger(
     }
 
     public Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken) =>
-        SettleAsync(reservation, 0, apiKeyId: 0, cancellationToken);
+        SettleAsync(reservation, 0, cancellationToken);
 
     public async Task<int> ReleaseAbandonedAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var abandoned = await db.OpenReservations.AsNoTracking().ToListAsync(cancellationToken);
         foreach (var open in abandoned)
-            await ReleaseAsync(new Reservation(open.RequestId, open.UserId, open.AmountMicros), cancellationToken);
+            await ReleaseAsync(new Reservation(open.RequestId, open.UserId, open.AmountMicros, open.ApiKeyId), cancellationToken);
         if (abandoned.Count > 0)
             LogReleasedAbandoned(logger, abandoned.Count, abandoned.Sum(r => r.AmountMicros));
         return abandoned.Count;

@@ -22,6 +22,8 @@ public sealed class TokenPortalOptions
 
     public GatewayDefaultsOptions Defaults { get; set; } = new();
 
+    public GlobalLimitsOptions GlobalLimits { get; set; } = new();
+
     /// <summary>How long a stream whose client went away is still read to learn the upstream's own usage.</summary>
     public int DisconnectDrainSeconds { get; set; } = 10;
 }

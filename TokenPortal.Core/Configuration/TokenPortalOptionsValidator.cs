@@ -14,6 +14,10 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
             failures.Add("TokenPortal:SignupCreditUsd cannot be negative.");
         if (options.MaxRequestBodyBytes <= 0)
             failures.Add("TokenPortal:MaxRequestBodyBytes must be greater than 0.");
+        if (options.Defaults.UserMaxConcurrent <= 0 || options.Defaults.KeyRpm is <= 0 || options.Defaults.KeyTpm is <= 0)
+            failures.Add("TokenPortal:Defaults limits must be positive (or null for no limit).");
+        if (options.GlobalLimits.UpstreamRpm is <= 0 || options.GlobalLimits.UpstreamMaxWaitMilliseconds < 0)
+            failures.Add("TokenPortal:GlobalLimits:UpstreamRpm must be positive and UpstreamMaxWaitMilliseconds not negative.");
         if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
             failures.Add("TokenPortal:Database:ConnectionString is required.");
 
@@ -26,6 +30,8 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
                 failures.Add($"Provider '{provider.Name}' is listed twice.");
             if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                 failures.Add($"Provider '{provider.Name}' needs an absolute http(s) BaseUrl.");
+            if (provider.UpstreamRpm is <= 0)
+                failures.Add($"Provider '{provider.Name}' needs a positive UpstreamRpm (or none).");
             if (provider.TimeoutSeconds <= 0)
                 failures.Add($"Provider '{provider.Name}' needs a positive TimeoutSeconds.");
         }

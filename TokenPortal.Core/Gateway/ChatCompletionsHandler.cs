@@ -7,6 +7,7 @@ using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Keys;
 using TokenPortal.Core.Metering;
 using TokenPortal.Core.Providers;
+using TokenPortal.Core.RateLimiting;
 
 namespace TokenPortal.Core.Gateway;
 
@@ -21,6 +22,8 @@ public sealed partial class ChatCompletionsHandler(
     UpstreamClient upstream,
     CompletionRelay completionRelay,
     StreamRelay streamRelay,
+    UsageLimits limits,
+    UpstreamThrottle throttle,
     IRequestLogSink requestLog,
     TokenCounter tokens,
     IOptionsMonitor<TokenPortalOptions> options,
@@ -73,15 +76,38 @@ public sealed partial class ChatCompletionsHandler(
         call.Provider = model.Provider.Name;
         call.Stream = request.Stream;
 
+        var requestedOutput = request.MaxOutputTokens ?? model.MaxOutputTokens;
+        var admission = await limits.AdmitAsync(call.Key, request.EstimatedInputTokens + (long)requestedOutput * request.Choices);
+        admission.WriteHeaders(context.Response.Headers);
+        if (admission.Error is not null)
+            return admission.Error;
+        try
+        {
+            return await ReserveAndCallAsync(context, call, model, request, body.Memory, requestedOutput);
+        }
+        finally
+        {
+            await admission.CompleteAsync(call.Usage.TotalTokens, call.Forwarded);
+        }
+    }
+
+    private async Task<GatewayError?> ReserveAndCallAsync(HttpContext context, GatewayCall call, CatalogModel model,
+        ChatRequestInfo request, ReadOnlyMemory<byte> body, int requestedOutput)
+    {
         // Not the client's token: a hold committed just as the client left must still be closed by us.
         var plan = await billing.ReserveAsync(call.Key, call.RequestId, model, request.EstimatedInputTokens,
-            request.MaxOutputTokens ?? model.MaxOutputTokens, request.Choices, CancellationToken.None);
+            requestedOutput, request.Choices, CancellationToken.None);
         if (plan.Error is not null)
             return plan.Error;
         var reservation = plan.Reservation!;
         try
         {
-            return await CallUpstreamAsync(context, call, new ChatUpstreamCall(model, request, body.Memory, plan.OutputTokensPerChoice), reservation);
+            if (await throttle.WaitForSlotAsync(model.Provider, context.RequestAborted) is { } busy)
+            {
+                await billing.ReleaseAsync(reservation);
+                return busy;
+            }
+            return await CallUpstreamAsync(context, call, new ChatUpstreamCall(model, request, body, plan.OutputTokensPerChoice), reservation);
         }
         catch
         {
@@ -101,6 +127,7 @@ public sealed partial class ChatCompletionsHandler(
         try
         {
             using var upstreamRequest = adapter.CreateChatRequest(upstreamCall);
+            call.Forwarded = true;
             response = await upstream.Invoker.SendAsync(upstreamRequest, activity.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)

@@ -22,6 +22,9 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
 
     public bool Stream { get; set; }
 
+    /// <summary>True once the request was sent to the provider: from then on it counts against rate limits.</summary>
+    public bool Forwarded { get; set; }
+
     public int Status { get; set; } = 200;
 
     public string? ErrorCode { get; set; }

@@ -31,6 +31,13 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
     public static GatewayError RequestTooLarge(long limitBytes) =>
         new(413, "invalid_request_error", "request_too_large", $"The request body is larger than the limit of {limitBytes} bytes.");
 
+    public static GatewayError RateLimited(string message, TimeSpan? retryAfter) =>
+        new(429, "rate_limit_error", "rate_limit_exceeded", message)
+        {
+            // Whole seconds, rounded up, so waiting that long is always enough.
+            RetryAfterSeconds = retryAfter is { } wait ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : null,
+        };
+
     public static GatewayError Upstream(string message) =>
         new(502, "upstream_error", "upstream_error", message);
 

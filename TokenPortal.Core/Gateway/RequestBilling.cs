@@ -41,20 +41,23 @@ public sealed partial class RequestBilling(ILedger ledger, ILogger<RequestBillin
             worst = Math.Min(worst, cap);
         }
 
-        Reservation? reservation;
+        ReserveOutcome outcome;
         try
         {
-            reservation = await ledger.TryReserveAsync(key.UserId, requestId, worst, floor, cancellationToken);
+            outcome = await ledger.TryReserveAsync(new ReserveRequest(key.UserId, requestId, key.KeyId, worst, floor), cancellationToken);
         }
         catch (Exception ex) when (IsDatabaseFailure(ex))
         {
             LogDatabaseFailure(logger, ex, requestId);
             return ReservationPlan.Refused(GatewayError.Unavailable());
         }
+        var reservation = outcome.Reservation;
         if (reservation is null)
         {
-            return ReservationPlan.Refused(GatewayError.InsufficientBalance(
-                $"Your balance does not cover this request: it needs at least ${MicroUsd.Format(Math.Max(floor, 1))}. Add credit to continue."));
+            var needed = MicroUsd.Format(Math.Max(floor, 1));
+            return ReservationPlan.Refused(GatewayError.InsufficientBalance(outcome.Refusal == ReserveRefusal.KeyBudget
+                ? $"This API key's budget is spent: ${MicroUsd.Format(outcome.AvailableMicros)} is left of it and this request needs at least ${needed}."
+                : $"Your balance does not cover this request: it needs at least ${needed}. Add credit to continue."));
         }
 
         var allowed = price.LargestOutputWithin(reservation.AmountMicros, inputTokens, maxOutput);
@@ -63,12 +66,12 @@ public sealed partial class RequestBilling(ILedger ledger, ILogger<RequestBillin
     }
 
     /// <summary>Charges <paramref name="usage"/> (capped at the hold); null when the ledger could not be written.</summary>
-    public async Task<long?> SettleAsync(Reservation reservation, ModelPrice price, TokenUsage usage, long apiKeyId)
+    public async Task<long?> SettleAsync(Reservation reservation, ModelPrice price, TokenUsage usage)
     {
         using var timeout = new CancellationTokenSource(SettleTimeout);
         try
         {
-            return await ledger.SettleAsync(reservation, price.Cost(usage), apiKeyId, timeout.Token);
+            return await ledger.SettleAsync(reservation, price.Cost(usage), timeout.Token);
         }
         catch (Exception ex) when (IsDatabaseFailure(ex) || ex is OperationCanceledException)
         {
@@ -84,7 +87,7 @@ public sealed partial class RequestBilling(ILedger ledger, ILogger<RequestBillin
         var call = relay.Call;
         call.Usage = usage;
         call.UsageEstimated = estimated;
-        var charged = await SettleAsync(relay.Reservation, relay.Upstream.Model.Price, usage, call.Key.KeyId);
+        var charged = await SettleAsync(relay.Reservation, relay.Upstream.Model.Price, usage);
         call.ChargedMicros = charged ?? 0;
         return charged;
     }

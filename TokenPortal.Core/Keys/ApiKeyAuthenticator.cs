@@ -45,17 +45,19 @@ internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext
     private async Task<AuthenticatedKey?> LoadAsync(string hash, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var record = await db.ApiKeys.AsNoTracking()
+        var found = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Hash == hash && k.RevokedAt == null)
+            .Join(db.Users, k => k.UserId, u => u.Id, (k, u) => new { Key = k, u.MaxConcurrent, u.DefaultKeyRpm })
             .FirstOrDefaultAsync(cancellationToken);
-        if (record is null)
+        if (found is null)
             return null;
+        var record = found.Key;
 
         var allowed = record.AllowedModels is { Length: > 0 } list
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
             : null;
         return new AuthenticatedKey(record.Id, record.UserId, record.Prefix, record.ExpiresAt, allowed,
-            record.Rpm, record.Tpm, record.MaxMicrosPerRequest);
+            record.Rpm, record.Tpm, record.MaxMicrosPerRequest, record.BudgetMicros, found.MaxConcurrent, found.DefaultKeyRpm);
     }
 
     private void Sweep(DateTimeOffset now)

@@ -30,6 +30,7 @@ internal sealed class ApiKeyService(
             Rpm = spec.Rpm,
             Tpm = spec.Tpm,
             MaxMicrosPerRequest = spec.MaxMicrosPerRequest,
+            BudgetMicros = spec.BudgetMicros,
         };
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -82,6 +83,8 @@ internal sealed class ApiKeyService(
             throw new ApiKeySpecException("Tokens per minute must be a positive number.");
         if (spec.MaxMicrosPerRequest is <= 0)
             throw new ApiKeySpecException("The maximum USD per request must be positive.");
+        if (spec.BudgetMicros is <= 0)
+            throw new ApiKeySpecException("The key's budget must be positive.");
         if (spec.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
             throw new ApiKeySpecException("The expiry date must be in the future.");
         var unknown = spec.AllowedModels?.Where(m => catalog.Find(m) is null).ToList();

@@ -7,4 +7,5 @@ public sealed record ApiKeySpec(
     int? Rpm = null,
     int? Tpm = null,
     long? MaxMicrosPerRequest = null,
-    DateTimeOffset? ExpiresAt = null);
+    DateTimeOffset? ExpiresAt = null,
+    long? BudgetMicros = null);

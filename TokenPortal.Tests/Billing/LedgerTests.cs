@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using TokenPortal.Core.Billing;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Keys;
 
 namespace TokenPortal.Tests.Billing;
 
@@ -21,9 +22,9 @@ public sealed class LedgerTests : IAsyncLifetime
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
 
-        var hold = await Ledger.TryReserveAsync(user, "r1", worstCaseMicros: 600, floorMicros: 100, default);
+        var hold = await ReserveAsync(user, "r1", 600, 100);
         Assert.Equal(400, await Ledger.GetBalanceAsync(user, default));
-        var charged = await Ledger.SettleAsync(hold!, 250, apiKeyId: 0, default);
+        var charged = await Ledger.SettleAsync(hold!, 250, default);
 
         Assert.Equal(250, charged);
         Assert.Equal(750, await Ledger.GetBalanceAsync(user, default));
@@ -36,11 +37,11 @@ public sealed class LedgerTests : IAsyncLifetime
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 300, LedgerEntryKind.Credit, null, default);
 
-        var hold = await Ledger.TryReserveAsync(user, "r1", worstCaseMicros: 600, floorMicros: 100, default);
+        var hold = await ReserveAsync(user, "r1", 600, 100);
 
         Assert.Equal(300, hold!.AmountMicros);
         Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
-        Assert.Null(await Ledger.TryReserveAsync(user, "r2", 600, 0, default));
+        Assert.Null(await ReserveAsync(user, "r2", 600, 0));
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class LedgerTests : IAsyncLifetime
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 99, LedgerEntryKind.Credit, null, default);
 
-        Assert.Null(await Ledger.TryReserveAsync(user, "r1", 600, 100, default));
+        Assert.Null(await ReserveAsync(user, "r1", 600, 100));
         Assert.Equal(99, await Ledger.GetBalanceAsync(user, default));
         await using var db = await DbAsync();
         Assert.Equal(1, await db.Ledger.CountAsync(e => e.UserId == user));
@@ -60,9 +61,9 @@ public sealed class LedgerTests : IAsyncLifetime
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
-        var hold = await Ledger.TryReserveAsync(user, "r1", 200, 10, default);
+        var hold = await ReserveAsync(user, "r1", 200, 10);
 
-        Assert.Equal(200, await Ledger.SettleAsync(hold!, 5_000, 0, default));
+        Assert.Equal(200, await Ledger.SettleAsync(hold!, 5_000, default));
         Assert.Equal(800, await Ledger.GetBalanceAsync(user, default));
     }
 
@@ -71,9 +72,9 @@ public sealed class LedgerTests : IAsyncLifetime
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
-        var hold = await Ledger.TryReserveAsync(user, "r1", 500, 10, default);
+        var hold = await ReserveAsync(user, "r1", 500, 10);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.SettleAsync(hold!, 100, 0, default))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.SettleAsync(hold!, 100, default))));
 
         Assert.Equal(100, results.Sum());
         Assert.Equal(900, await Ledger.GetBalanceAsync(user, default));
@@ -86,7 +87,7 @@ public sealed class LedgerTests : IAsyncLifetime
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
 
-        var holds = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => Ledger.TryReserveAsync(user, $"p{i}", 90, 90, default))));
+        var holds = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => ReserveAsync(user, $"p{i}", 90, 90))));
 
         Assert.Equal(11, holds.Count(h => h is not null));
         Assert.Equal(10, await Ledger.GetBalanceAsync(user, default));
@@ -110,8 +111,8 @@ public sealed class LedgerTests : IAsyncLifetime
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
-        await Ledger.TryReserveAsync(user, "a", 300, 10, default);
-        await Ledger.TryReserveAsync(user, "b", 200, 10, default);
+        await ReserveAsync(user, "a", 300, 10);
+        await ReserveAsync(user, "b", 200, 10);
 
         Assert.Equal(2, await Ledger.ReleaseAbandonedAsync(default));
 
@@ -119,6 +120,33 @@ public sealed class LedgerTests : IAsyncLifetime
         Assert.Equal(0, await Ledger.ReleaseAbandonedAsync(default));
         await AssertSumMatchesBalanceAsync(user);
     }
+
+    [Fact]
+    public async Task KeyBudget_ParallelReservesNeverExceedIt()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 1_000_000, LedgerEntryKind.Credit, null, default);
+        var key = await _core.Get<IApiKeyService>().CreateAsync(user, new ApiKeySpec("budgeted", BudgetMicros: 1_000), default);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            Task.Run(() => Ledger.TryReserveAsync(new ReserveRequest(user, $"k{i}", key.Record.Id, 300, 300), default))));
+
+        Assert.Equal(3, outcomes.Count(o => o.Reservation is not null));
+        Assert.All(outcomes.Where(o => o.Reservation is null), o => Assert.Equal(ReserveRefusal.KeyBudget, o.Refusal));
+        foreach (var hold in outcomes.Select(o => o.Reservation).OfType<Reservation>())
+            await Ledger.SettleAsync(hold, 250, default);
+
+        await using var db = await DbAsync();
+        var stored = await db.ApiKeys.SingleAsync(k => k.Id == key.Record.Id);
+        Assert.Equal(750, stored.SpentMicros);
+        Assert.Equal(0, stored.ReservedMicros);
+        // 250 left of the budget: a request whose floor is 300 is refused, one within 250 fits exactly.
+        Assert.Equal(ReserveRefusal.KeyBudget, (await Ledger.TryReserveAsync(new ReserveRequest(user, "after1", key.Record.Id, 300, 300), default)).Refusal);
+        Assert.Equal(250, (await Ledger.TryReserveAsync(new ReserveRequest(user, "after2", key.Record.Id, 900, 100), default)).Reservation!.AmountMicros);
+    }
+
+    private async Task<Reservation?> ReserveAsync(string user, string requestId, long worst, long floor) =>
+        (await Ledger.TryReserveAsync(new ReserveRequest(user, requestId, 0, worst, floor), default)).Reservation;
 
     private async Task AssertSumMatchesBalanceAsync(string user)
     {

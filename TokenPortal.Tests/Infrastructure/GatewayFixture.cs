@@ -28,6 +28,11 @@ public class GatewayFixture : IAsyncLifetime
 
     protected virtual int UpstreamTimeoutSeconds => 2;
 
+    /// <summary>Settings a fixture adds or overrides.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
     /// <summary>Appended to the SQLite connection string, e.g. a short busy timeout.</summary>
     protected virtual string ConnectionStringSuffix => "";
 
@@ -37,6 +42,7 @@ public class GatewayFixture : IAsyncLifetime
         Upstream = await FakeUpstream.StartAsync();
         var settings = GatewaySettings.Create(DatabasePath, Upstream.BaseUrl, UpstreamTimeoutSeconds);
         settings["TokenPortal:Database:ConnectionString"] += ConnectionStringSuffix;
+        Configure(settings);
         Factory = new GatewayFactory(settings);
         Factory.StartServer();
         BaseAddress = Factory.ClientOptions.BaseAddress;

@@ -14,7 +14,8 @@ public static class GatewaySettings
     /// <summary>Public model ids; each maps to upstream model <c>fake-{id}</c> except <c>gpt-test</c> (fake-echo).</summary>
     public static readonly string[] Scenarios = ["500", "400", "hang", "garbage", "no-usage", "overrun", "cut", "slow", "long", "stall"];
 
-    public static Dictionary<string, string?> Create(string databasePath, Uri upstream, int timeoutSeconds = 2)
+    /// <param name="productionLimits">False (the default) lifts the per-user and per-key limits so tests can send bursts; true keeps the shipped defaults.</param>
+    public static Dictionary<string, string?> Create(string databasePath, Uri upstream, int timeoutSeconds = 2, bool productionLimits = false)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -28,6 +29,11 @@ public static class GatewaySettings
             ["TokenPortal:Providers:0:ApiKey"] = "sk-upstream-secret",
             ["TokenPortal:Providers:0:TimeoutSeconds"] = timeoutSeconds.ToString(),
         };
+        if (!productionLimits)
+        {
+            settings["TokenPortal:Defaults:UserMaxConcurrent"] = "1000";
+            settings["TokenPortal:Defaults:KeyRpm"] = "1000000";
+        }
         var models = new List<(string Id, string Upstream, string Kind)> { ("gpt-test", "fake-echo", "Chat"), ("embed-test", "fake-embed", "Embedding") };
         models.AddRange(Scenarios.Select(s => (s, $"fake-{s}", "Chat")));
         for (var i = 0; i < models.Count; i++)

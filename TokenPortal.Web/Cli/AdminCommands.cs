@@ -46,7 +46,7 @@ internal static class AdminCommands
         credit.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
         {
             var amount = parse.GetValue(usd);
-            if (amount <= 0 || decimal.Round(amount, 6) != amount)
+            if (!IsPositiveMicroAmount(amount))
                 return Refuse("--usd must be a positive amount with at most 6 decimals.");
             var user = await FindUserAsync(services, parse.GetRequiredValue(email), ct);
             if (user is null)
@@ -68,12 +68,16 @@ internal static class AdminCommands
         var tpm = new Option<int?>("--tpm") { Description = "Tokens per minute." };
         var maxUsd = new Option<decimal?>("--max-usd-per-request") { Description = "Most one request may cost, in USD." };
         var expires = new Option<string?>("--expires") { Description = "Expiry date or time in UTC, e.g. 2027-01-01." };
-        var create = new Command("create", "Mint a key; prints the key alone on stdout, once.") { email, name, models, rpm, tpm, maxUsd, expires };
+        var budget = new Option<decimal?>("--budget-usd") { Description = "Most the key may ever spend, in USD." };
+        var create = new Command("create", "Mint a key; prints the key alone on stdout, once.") { email, name, models, rpm, tpm, maxUsd, expires, budget };
         create.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
         {
             var cap = parse.GetValue(maxUsd);
-            if (cap is { } value && (value <= 0 || decimal.Round(value, 6) != value))
+            if (cap is { } value && !IsPositiveMicroAmount(value))
                 return Refuse("--max-usd-per-request must be a positive amount with at most 6 decimals.");
+            var total = parse.GetValue(budget);
+            if (total is { } limit && !IsPositiveMicroAmount(limit))
+                return Refuse("--budget-usd must be a positive amount with at most 6 decimals.");
             DateTimeOffset? expiresAt = null;
             if (parse.GetValue(expires) is { } expiresText)
             {
@@ -90,7 +94,8 @@ internal static class AdminCommands
                 parse.GetValue(rpm),
                 parse.GetValue(tpm),
                 cap is { } usd ? MicroUsd.FromUsd(usd) : null,
-                expiresAt);
+                expiresAt,
+                total is { } usdTotal ? MicroUsd.FromUsd(usdTotal) : null);
             var created = await services.GetRequiredService<IApiKeyService>().CreateAsync(user.Id, spec, ct);
             Console.WriteLine(created.PlainKey);
             return AdminCli.Success;
@@ -128,6 +133,8 @@ internal static class AdminCommands
         }, cancellationToken));
         return balance;
     }
+
+    private static bool IsPositiveMicroAmount(decimal usd) => usd > 0 && decimal.Round(usd, 6) == usd;
 
     private static Option<string> EmailOption() => new("--email") { Description = "The user's email.", Required = true };
 

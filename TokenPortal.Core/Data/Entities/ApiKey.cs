@@ -32,6 +32,12 @@ public sealed class ApiKey
 
     public long? MaxMicrosPerRequest { get; set; }
 
+    /// <summary>Most the key may ever spend, in micro-USD; null for no budget.</summary>
+    public long? BudgetMicros { get; set; }
+
     /// <summary>Total micro-USD charged through this key, kept in the settlement transaction.</summary>
     public long SpentMicros { get; set; }
+
+    /// <summary>Micro-USD held by the key's requests in flight: with <see cref="SpentMicros"/>, never above the budget.</summary>
+    public long ReservedMicros { get; set; }
 }

@@ -12,5 +12,8 @@ public sealed class OpenReservation
 
     public long AmountMicros { get; set; }
 
+    /// <summary>The key whose spend and budget hold this reservation too; 0 for none.</summary>
+    public long ApiKeyId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

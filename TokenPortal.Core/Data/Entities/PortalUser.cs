@@ -8,4 +8,10 @@ public sealed class PortalUser : IdentityUser
     public DateTimeOffset CreatedAt { get; set; }
 
     public bool IsAdmin { get; set; }
+
+    /// <summary>Requests in flight at once over all the user's keys; the configured default when null.</summary>
+    public int? MaxConcurrent { get; set; }
+
+    /// <summary>Requests per minute for the user's keys that set none; the configured default when null.</summary>
+    public int? DefaultKeyRpm { get; set; }
 }

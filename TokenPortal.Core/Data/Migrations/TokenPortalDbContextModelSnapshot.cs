@@ -153,6 +153,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<string>("AllowedModels")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("BudgetMicros")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -180,6 +183,9 @@ namespace TokenPortal.Core.Data.Migrations
                         .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ReservedMicros")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
@@ -205,7 +211,10 @@ namespace TokenPortal.Core.Data.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", t =>
+                        {
+                            t.HasCheckConstraint("CK_ApiKeys_WithinBudget", "\"BudgetMicros\" IS NULL OR \"SpentMicros\" + \"ReservedMicros\" <= \"BudgetMicros\"");
+                        });
                 });
 
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.LedgerEntry", b =>
@@ -304,6 +313,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long>("AmountMicros")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -333,6 +345,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("DefaultKeyRpm")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -347,6 +362,9 @@ namespace TokenPortal.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LockoutEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxConcurrent")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("NormalizedEmail")

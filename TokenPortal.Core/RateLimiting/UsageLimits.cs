@@ -1,0 +1,80 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Gateway;
+using TokenPortal.Core.Keys;
+
+namespace TokenPortal.Core.RateLimiting;
+
+/// <summary>
+/// A request's admission against its user's in-flight cap and its key's requests and tokens per
+/// minute (the key's own, else its user's default, else configuration). Tokens are counted at the
+/// request's worst case on the way in and corrected to the actual count on the way out.
+/// </summary>
+public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurrency, IOptionsMonitor<TokenPortalOptions> options)
+{
+    public async ValueTask<Admission> AdmitAsync(AuthenticatedKey key, long estimatedTokens)
+    {
+        var defaults = options.CurrentValue.Defaults;
+        var requestLimit = (key.Rpm ?? key.UserDefaultRpm ?? defaults.KeyRpm) is { } rpm ? RateLimit.PerMinute(rpm) : (RateLimit?)null;
+        var tokenLimit = (key.Tpm ?? defaults.KeyTpm) is { } tpm ? RateLimit.PerMinute(tpm) : (RateLimit?)null;
+        var usage = new AdmittedUsage(key.UserId, key.KeyId, requestLimit, null, tokenLimit, null, estimatedTokens);
+
+        var maxInFlight = key.UserMaxConcurrent ?? defaults.UserMaxConcurrent;
+        if (!await concurrency.TryEnterAsync(InFlightKey(key.UserId), maxInFlight))
+        {
+            return Admission.Refused(GatewayError.RateLimited(
+                $"You already have {maxInFlight} requests in flight, the most allowed at once. Retry when one of them finishes.",
+                TimeSpan.FromSeconds(1)), usage);
+        }
+
+        if (requestLimit is { } requestsPerMinute)
+        {
+            var requests = await rates.AcquireAsync(RequestsKey(key.KeyId), requestsPerMinute, 1);
+            usage = usage with { Requests = requests };
+            if (!requests.Allowed)
+            {
+                await concurrency.ExitAsync(InFlightKey(key.UserId));
+                return Admission.Refused(GatewayError.RateLimited(
+                    $"This key is limited to {requestsPerMinute.Limit} requests per minute. Retry in {Seconds(requests.RetryAfter)} seconds.",
+                    requests.RetryAfter), usage);
+            }
+        }
+
+        if (tokenLimit is { } tokensPerMinute)
+        {
+            var tokens = await rates.AcquireAsync(TokensKey(key.KeyId), tokensPerMinute, estimatedTokens);
+            usage = usage with { Tokens = tokens };
+            if (!tokens.Allowed)
+            {
+                if (requestLimit is { } given)
+                    await rates.AdjustAsync(RequestsKey(key.KeyId), given, 1);
+                await concurrency.ExitAsync(InFlightKey(key.UserId));
+                var message = tokens.RetryAfter is { } wait
+                    ? $"This key is limited to {tokensPerMinute.Limit} tokens per minute and this request may use {estimatedTokens}. Retry in {Seconds(wait)} seconds."
+                    : $"This request may use {estimatedTokens} tokens, more than this key's limit of {tokensPerMinute.Limit} per minute; lower max_tokens or the prompt.";
+                return Admission.Refused(GatewayError.RateLimited(message, tokens.RetryAfter), usage);
+            }
+        }
+
+        return new Admission(this, usage);
+    }
+
+    internal async ValueTask CompleteAsync(AdmittedUsage usage, long actualTokens, bool forwarded)
+    {
+        if (!forwarded && usage.RequestLimit is { } requests)
+            await rates.AdjustAsync(RequestsKey(usage.KeyId), requests, 1);
+        if (usage.TokenLimit is { } tokens)
+            await rates.AdjustAsync(TokensKey(usage.KeyId), tokens, usage.ReservedTokens - actualTokens);
+        await concurrency.ExitAsync(InFlightKey(usage.UserId));
+    }
+
+    internal static string InFlightKey(string userId) => "inflight:" + userId;
+
+    private static string RequestsKey(long keyId) => "rpm:" + keyId.ToString(CultureInfo.InvariantCulture);
+
+    private static string TokensKey(long keyId) => "tpm:" + keyId.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan? wait) =>
+        Math.Max(1, (int)Math.Ceiling((wait ?? TimeSpan.Zero).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}
