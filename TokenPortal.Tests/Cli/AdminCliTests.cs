@@ -42,11 +42,11 @@ public sealed partial class AdminCliTests : IAsyncLifetime
         Assert.Equal("10.500000", balance.StandardOutput.Trim());
 
         var key = await Cli("key", "create", "--email", "ada@example.test", "--name", "laptop", "--models", "gpt-test",
-            "--rpm", "60", "--tpm", "100000", "--max-usd-per-request", "0.5", "--expires", "2099-01-01");
+            "--rpm", "60", "--tpm", "100000", "--max-usd-per-request", "0.5", "--expires", "2099-01-01", "--budget-usd", "5");
         Assert.Equal(0, key.ExitCode);
         Assert.Matches(KeyOnly(), key.StandardOutput);
         var plain = key.StandardOutput.Trim();
-        Assert.Equal(1L, await ScalarAsync($"SELECT COUNT(*) FROM ApiKeys WHERE Prefix = '{plain[..12]}' AND MaxMicrosPerRequest = 500000 AND Rpm = 60 AND AllowedModels = 'gpt-test'"));
+        Assert.Equal(1L, await ScalarAsync($"SELECT COUNT(*) FROM ApiKeys WHERE Prefix = '{plain[..12]}' AND MaxMicrosPerRequest = 500000 AND Rpm = 60 AND Tpm = 100000 AND BudgetMicros = 5000000 AND AllowedModels = 'gpt-test' AND ExpiresAt = 4070908800000"));
         Assert.Equal(0L, await ScalarAsync($"SELECT COUNT(*) FROM ApiKeys WHERE Hash = '{plain}' OR Prefix = '{plain}'"));
 
         var revoke = await Cli("key", "revoke", "--prefix", plain[..12]);
@@ -78,6 +78,7 @@ public sealed partial class AdminCliTests : IAsyncLifetime
     [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--expires", "someday")]
     [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--expires", "2001-01-01")]
     [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--max-usd-per-request", "-1")]
+    [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--budget-usd", "0")]
     [InlineData("user", "create", "--email", "bob@example.test")]
     [InlineData("frobnicate")]
     public async Task BadArgumentsOrUnknownTargets_Exit2AndWriteNothing(params string[] args)

@@ -34,6 +34,12 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public int CountFor(string upstreamModel) => _received.Count(r => r.Model == upstreamModel);
 
+    /// <summary>The most requests this fake has had in progress at once.</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    private int _inFlight;
+    private int _peakInFlight;
+
     public static async Task<FakeUpstream> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -54,6 +60,21 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 
     private async Task ChatAsync(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var peak = Volatile.Read(ref _peakInFlight); now > peak; peak = Volatile.Read(ref _peakInFlight))
+            Interlocked.CompareExchange(ref _peakInFlight, now, peak);
+        try
+        {
+            await RespondAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task RespondAsync(HttpContext context)
     {
         var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         var model = body["model"]!.GetValue<string>();
