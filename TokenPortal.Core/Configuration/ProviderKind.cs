@@ -4,4 +4,5 @@ public enum ProviderKind
 {
     OpenAI,
     OpenAICompatible,
+    Anthropic,
 }

@@ -130,6 +130,11 @@ public sealed partial class ChatCompletionsHandler(
             call.Forwarded = true;
             response = await upstream.Invoker.SendAsync(upstreamRequest, activity.Token);
         }
+        catch (UnsupportedRequestException ex)
+        {
+            await billing.ReleaseAsync(reservation);
+            return ex.Error;
+        }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             await billing.ReleaseAsync(reservation);

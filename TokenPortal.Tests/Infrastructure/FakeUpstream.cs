@@ -48,6 +48,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeUpstream(app);
         app.MapPost("/v1/chat/completions", fake.ChatAsync);
+        app.MapPost("/v1/messages", fake.AnthropicAsync);
         await app.StartAsync();
         fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/v1/");
         return fake;
@@ -147,6 +148,40 @@ public sealed class FakeUpstream : IAsyncDisposable
             await WriteEventAsync(context, $$$"""{"id":"chatcmpl-fake","object":"chat.completion.chunk","created":1700000000,"model":"{{{model}}}{{{UpstreamModelSuffix}}}","system_fingerprint":"fp_1","choices":[],"usage":{{{usage}}}}""");
         await WriteEventAsync(context, "[DONE]");
     }
+
+    /// <summary>
+    /// Anthropic's Messages API, replaying the recordings under TestData/Anthropic: <c>claude-echo</c>
+    /// answers with text, <c>claude-tools</c> calls tools until it is given their results.
+    /// </summary>
+    private async Task AnthropicAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        var model = body["model"]!.GetValue<string>();
+        _received.Enqueue(new ReceivedRequest(model, body, context.Request.Headers["x-api-key"].ToString(), context.Request.Headers["anthropic-version"].ToString()));
+        var stream = body["stream"]?.GetValue<bool>() ?? false;
+        if (model == "claude-overloaded")
+        {
+            await WriteJsonAsync(context, 529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+            return;
+        }
+        var lastTurn = body["messages"]!.AsArray()[^1]!["content"]!.AsArray();
+        var answered = lastTurn.Any(b => b!["type"]!.GetValue<string>() == "tool_result");
+        var recording = model == "claude-tools" && !answered ? "tool" : "text";
+        if (!stream)
+        {
+            await WriteJsonAsync(context, 200, await File.ReadAllTextAsync(TestData($"Anthropic/{recording}-message.json")));
+            return;
+        }
+        context.Response.ContentType = "text/event-stream";
+        var recorded = await File.ReadAllTextAsync(TestData($"Anthropic/{recording}-stream.sse"));
+        foreach (var sseEvent in recorded.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            await context.Response.WriteAsync(sseEvent + "\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    public static string TestData(string relativePath) => Path.Combine(AppContext.BaseDirectory, "TestData", relativePath);
 
     public static string Usage(int completionTokens) =>
         $$$"""{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{PromptTokens + completionTokens}}},"prompt_tokens_details":{"cached_tokens":{{{CachedTokens}}},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0}}""";

@@ -29,6 +29,23 @@ public static class GatewaySettings
             ["TokenPortal:Providers:0:ApiKey"] = "sk-upstream-secret",
             ["TokenPortal:Providers:0:TimeoutSeconds"] = timeoutSeconds.ToString(),
         };
+        settings["TokenPortal:Providers:1:Name"] = "anthropic";
+        settings["TokenPortal:Providers:1:Kind"] = "Anthropic";
+        settings["TokenPortal:Providers:1:BaseUrl"] = upstream.GetLeftPart(UriPartial.Authority);
+        settings["TokenPortal:Providers:1:ApiKey"] = "sk-ant-upstream";
+        settings["TokenPortal:Providers:1:TimeoutSeconds"] = timeoutSeconds.ToString();
+        var claude = new[] { ("claude-test", "claude-echo"), ("claude-tools", "claude-tools"), ("claude-overloaded", "claude-overloaded") };
+        for (var i = 0; i < claude.Length; i++)
+        {
+            var prefix = $"TokenPortal:Models:{60 + i}:";
+            settings[prefix + "Id"] = claude[i].Item1;
+            settings[prefix + "Provider"] = "anthropic";
+            settings[prefix + "UpstreamModel"] = claude[i].Item2;
+            settings[prefix + "InputPerMillionUsd"] = "3";
+            settings[prefix + "CachedInputPerMillionUsd"] = "0.3";
+            settings[prefix + "OutputPerMillionUsd"] = "15";
+            settings[prefix + "MaxOutputTokens"] = "1024";
+        }
         if (!productionLimits)
         {
             settings["TokenPortal:Defaults:UserMaxConcurrent"] = "1000";

@@ -16,10 +16,10 @@ public sealed class LimitsFixture : GatewayFixture
         settings.Remove("TokenPortal:Defaults:UserMaxConcurrent");
         settings.Remove("TokenPortal:Defaults:KeyRpm");
         settings["TokenPortal:GlobalLimits:UpstreamMaxWaitMilliseconds"] = "700";
-        settings["TokenPortal:Providers:1:Name"] = "paced";
-        settings["TokenPortal:Providers:1:Kind"] = "OpenAICompatible";
-        settings["TokenPortal:Providers:1:BaseUrl"] = settings["TokenPortal:Providers:0:BaseUrl"];
-        settings["TokenPortal:Providers:1:UpstreamRpm"] = "120";
+        settings["TokenPortal:Providers:2:Name"] = "paced";
+        settings["TokenPortal:Providers:2:Kind"] = "OpenAICompatible";
+        settings["TokenPortal:Providers:2:BaseUrl"] = settings["TokenPortal:Providers:0:BaseUrl"];
+        settings["TokenPortal:Providers:2:UpstreamRpm"] = "120";
         settings["TokenPortal:Models:90:Id"] = "paced-model";
         settings["TokenPortal:Models:90:Provider"] = "paced";
         settings["TokenPortal:Models:90:UpstreamModel"] = "fake-echo";

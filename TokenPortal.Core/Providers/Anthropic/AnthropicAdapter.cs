@@ -1,0 +1,35 @@
+using System.Net.Http.Headers;
+using TokenPortal.Core.Gateway;
+
+namespace TokenPortal.Core.Providers.Anthropic;
+
+/// <summary>Anthropic's Messages API: <c>POST {BaseUrl}/v1/messages</c> with <c>x-api-key</c> and <c>anthropic-version</c>.</summary>
+internal sealed class AnthropicAdapter(TimeProvider clock) : IProviderAdapter
+{
+    public const string ApiVersion = "2023-06-01";
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    public HttpRequestMessage CreateChatRequest(ChatUpstreamCall call)
+    {
+        var body = AnthropicRequestConverter.Convert(call.Body.Span, call.Model.UpstreamModel, call.OutputTokenBound * call.Request.Choices, call.Request.Stream);
+        var provider = call.Model.Provider;
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, "v1/messages"))
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
+        };
+        if (!string.IsNullOrEmpty(provider.ApiKey))
+            request.Headers.Add("x-api-key", provider.ApiKey);
+        request.Headers.Add("anthropic-version", ApiVersion);
+        if (call.Request.Stream)
+            request.Headers.Accept.ParseAdd("text/event-stream");
+        return request;
+    }
+
+    public ReadOnlyMemory<byte>? TranslateChatResponse(ReadOnlyMemory<byte> body, ChatUpstreamCall call) =>
+        AnthropicResponseConverter.Convert(body.Span, clock.GetUtcNow().ToUnixTimeSeconds());
+
+    public IChatStreamTranslator CreateStreamTranslator(ChatUpstreamCall call) =>
+        new AnthropicStreamTranslator(clock.GetUtcNow().ToUnixTimeSeconds());
+
+    public string DescribeError(int status, ReadOnlySpan<byte> body) => ProviderErrorText.Describe(status, body);
+}

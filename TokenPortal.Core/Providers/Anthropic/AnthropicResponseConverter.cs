@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TokenPortal.Core.Providers.Anthropic;
+
+/// <summary>An Anthropic message as an OpenAI chat completion: text joined, <c>tool_use</c> blocks as tool calls.</summary>
+internal static class AnthropicResponseConverter
+{
+    public static byte[]? Convert(ReadOnlySpan<byte> anthropicJson, long created)
+    {
+        JsonObject message;
+        try
+        {
+            message = JsonNode.Parse(anthropicJson)?.AsObject() ?? throw new JsonException();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+        if (message["type"]?.GetValue<string>() == "error" || message["content"] is not JsonArray content)
+            return message["error"] is JsonObject error ? ErrorPayload(error) : null;
+
+        var usage = new AnthropicUsage();
+        usage.Update(message["usage"]);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", message["id"]?.GetValue<string>() ?? "msg");
+            writer.WriteString("object", "chat.completion");
+            writer.WriteNumber("created", created);
+            writer.WriteString("model", message["model"]?.GetValue<string>() ?? "");
+            writer.WriteStartArray("choices");
+            writer.WriteStartObject();
+            writer.WriteNumber("index", 0);
+            writer.WriteStartObject("message");
+            writer.WriteString("role", "assistant");
+            var text = string.Concat(content.Where(b => b?["type"]?.GetValue<string>() == "text").Select(b => b!["text"]!.GetValue<string>()));
+            writer.WriteString("content", text);
+            var tools = content.Where(b => b?["type"]?.GetValue<string>() == "tool_use").ToList();
+            if (tools.Count > 0)
+            {
+                writer.WriteStartArray("tool_calls");
+                foreach (var tool in tools)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("id", tool!["id"]!.GetValue<string>());
+                    writer.WriteString("type", "function");
+                    writer.WriteStartObject("function");
+                    writer.WriteString("name", tool["name"]!.GetValue<string>());
+                    writer.WriteString("arguments", tool["input"]?.ToJsonString() ?? "{}");
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteEndObject();
+            writer.WriteNull("logprobs");
+            writer.WriteString("finish_reason", AnthropicStopReason.ToFinishReason(message["stop_reason"]?.GetValue<string>()));
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            usage.WriteOpenAI(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>An Anthropic error object as the OpenAI error payload the gateway recognises.</summary>
+    internal static byte[] ErrorPayload(JsonObject error) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    {
+        ["error"] = new JsonObject
+        {
+            ["message"] = error["message"]?.GetValue<string>() ?? "The provider reported an error.",
+            ["type"] = error["type"]?.GetValue<string>(),
+        },
+    });
+}

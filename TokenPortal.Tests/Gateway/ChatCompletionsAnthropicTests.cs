@@ -1,0 +1,148 @@
+using System.ClientModel;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace TokenPortal.Tests.Gateway;
+
+/// <summary>The official OpenAI SDK against claude-backed models: converted both ways, billed exactly.</summary>
+public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    // 35 prompt tokens at 3 USD/M (30 plain + 5 cache writes) + 20 cache reads at 0.3 + 12 out at 15, in micro-USD.
+    private const long ClaudeEchoCost = 35 * 3 + 6 + 12 * 15;
+
+    private ChatClient Client(TestAccount account, string model) =>
+        new(model, new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "v1") });
+
+    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool("get_weather", "Current weather",
+        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
+
+    [Fact]
+    public async Task NonStreaming_ConvertsBothWaysAndBillsCacheTokens()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        ChatCompletion completion = await Client(account, "claude-test").CompleteChatAsync(
+            [new SystemChatMessage("Be brief."), new UserChatMessage("Weather in Paris?")]);
+
+        Assert.Equal("Hello! It is sunny in Paris.", completion.Content[0].Text);
+        Assert.Equal("claude-test", completion.Model);
+        Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
+        Assert.Equal(55, completion.Usage.InputTokenCount);
+        Assert.Equal(20, completion.Usage.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(12, completion.Usage.OutputTokenCount);
+        Assert.Equal(1_000_000 - ClaudeEchoCost, await gateway.BalanceAsync(account));
+
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-echo");
+        Assert.Equal("sk-ant-upstream", sent.Authorization);
+        Assert.Equal("2023-06-01", sent.AnthropicVersion);
+        Assert.Equal("Be brief.", sent.Body["system"]!.GetValue<string>());
+        Assert.Equal(1024, sent.Body["max_tokens"]!.GetValue<int>());
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task Streaming_RelaysTextAndBillsTheStreamUsage()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var text = new StringBuilder();
+        ChatTokenUsage? usage = null;
+
+        await foreach (var update in Client(account, "claude-test").CompleteChatStreamingAsync([new UserChatMessage("Weather?")]))
+        {
+            foreach (var part in update.ContentUpdate)
+                text.Append(part.Text);
+            usage ??= update.Usage;
+        }
+
+        Assert.Equal("Hello! It is sunny in Paris.", text.ToString());
+        Assert.Equal(55, usage!.InputTokenCount);
+        Assert.Equal(20, usage.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(1_000_000 - ClaudeEchoCost, await gateway.BalanceAsync(account));
+    }
+
+    [Fact]
+    public async Task StreamedToolCalls_AreReassembledByTheSdk()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var options = new ChatCompletionOptions { Tools = { Weather } };
+        var builders = new Dictionary<int, (string? Id, string? Name, StringBuilder Arguments)>();
+        ChatFinishReason? finish = null;
+
+        await foreach (var update in Client(account, "claude-tools").CompleteChatStreamingAsync([new UserChatMessage("Weather in Paris?")], options))
+        {
+            foreach (var call in update.ToolCallUpdates)
+            {
+                var entry = builders.TryGetValue(call.Index, out var existing) ? existing : (null, null, new StringBuilder());
+                entry = (entry.Id ?? call.ToolCallId, entry.Name ?? call.FunctionName, entry.Arguments.Append(call.FunctionArgumentsUpdate?.ToString()));
+                builders[call.Index] = entry;
+            }
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal(ChatFinishReason.ToolCalls, finish);
+        Assert.Equal(2, builders.Count);
+        Assert.Equal(("toolu_01Weather", "get_weather"), (builders[0].Id, builders[0].Name));
+        Assert.Equal("Paris", JsonNode.Parse(builders[0].Arguments.ToString())!["city"]!.GetValue<string>());
+        Assert.Equal(("toolu_02Time", "get_time"), (builders[1].Id, builders[1].Name));
+        Assert.Equal("CET", JsonNode.Parse(builders[1].Arguments.ToString())!["zone"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ToolResultRoundTrip_ReachesAFinalAnswer()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var client = Client(account, "claude-tools");
+        var options = new ChatCompletionOptions { Tools = { Weather } };
+        List<ChatMessage> conversation = [new UserChatMessage("Weather in Paris?")];
+
+        ChatCompletion first = await client.CompleteChatAsync(conversation, options);
+        Assert.Equal(ChatFinishReason.ToolCalls, first.FinishReason);
+        var call = Assert.Single(first.ToolCalls);
+        Assert.Equal("get_weather", call.FunctionName);
+        Assert.Equal("Paris", JsonNode.Parse(call.FunctionArguments.ToString())!["city"]!.GetValue<string>());
+
+        conversation.Add(new AssistantChatMessage(first));
+        conversation.Add(new ToolChatMessage(call.Id, "21C and sunny"));
+        ChatCompletion second = await client.CompleteChatAsync(conversation, options);
+
+        Assert.Equal(ChatFinishReason.Stop, second.FinishReason);
+        Assert.Equal("Hello! It is sunny in Paris.", second.Content[0].Text);
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-tools").Body["messages"]!.AsArray();
+        Assert.Equal("tool_use", sent[1]!["content"]!.AsArray().Last()!["type"]!.GetValue<string>());
+        Assert.Equal(call.Id, sent[2]!["content"]![0]!["tool_use_id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ParameterAnthropicCannotHonour_Returns400NamingItAndForwardsNothing()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+        var before = gateway.Upstream.CountFor("claude-echo");
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"claude-test","n":3,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("n", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["param"]!.GetValue<string>());
+        Assert.Equal(before, gateway.Upstream.CountFor("claude-echo"));
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task AnthropicErrorShape_Becomes502WithItsMessageAndARefund()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"claude-overloaded","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("Overloaded", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+    }
+}
