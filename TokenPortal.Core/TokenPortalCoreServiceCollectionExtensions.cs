@@ -66,7 +66,10 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<UpstreamThrottle>();
         services.AddSingleton<CompletionRelay>();
         services.AddSingleton<StreamRelay>();
-        services.AddSingleton<ChatCompletionsHandler>();
+        services.AddSingleton<GatewayHandler>();
+        services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddSingleton<EmbeddingsRelay>();
+        services.AddSingleton<EmbeddingsEndpoint>();
         return services;
     }
 }

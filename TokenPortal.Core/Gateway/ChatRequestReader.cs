@@ -19,7 +19,7 @@ public static class ChatRequestReader
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
-    public static ChatRequestInfo Read(ReadOnlySpan<byte> json, TokenCounter tokens, out GatewayError? error)
+    public static RequestInfo Read(ReadOnlySpan<byte> json, TokenCounter tokens, out GatewayError? error)
     {
         try
         {
@@ -32,7 +32,7 @@ public static class ChatRequestReader
         }
     }
 
-    private static ChatRequestInfo? ReadCore(ReadOnlySpan<byte> json, TokenCounter tokens, out GatewayError? error)
+    private static RequestInfo? ReadCore(ReadOnlySpan<byte> json, TokenCounter tokens, out GatewayError? error)
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -133,7 +133,7 @@ public static class ChatRequestReader
             return Fail(out error, GatewayError.InvalidRequest("'messages' must contain at least one message.", "messages"));
 
         error = null;
-        return new ChatRequestInfo(model, stream, stream && includeUsage, maxTokens, fields, choices, inputTokens + TokensPerRequest);
+        return new RequestInfo(model, stream, stream && includeUsage, maxTokens, fields, choices, inputTokens + TokensPerRequest);
     }
 
     /// <summary>Counts the tokens of every string and property name in the value at the reader (which it then leaves at that value's end).</summary>
@@ -173,7 +173,7 @@ public static class ChatRequestReader
         }
     }
 
-    private static ChatRequestInfo? Fail(out GatewayError? error, GatewayError value)
+    private static RequestInfo? Fail(out GatewayError? error, GatewayError value)
     {
         error = value;
         return null;

@@ -8,7 +8,7 @@ namespace TokenPortal.Core.Gateway;
 public sealed record RelayContext(
     HttpContext Http,
     GatewayCall Call,
-    ChatUpstreamCall Upstream,
+    UpstreamCall Upstream,
     IProviderAdapter Adapter,
     Reservation Reservation,
     HttpResponseMessage Response,

@@ -20,11 +20,12 @@ public sealed partial class RequestBilling(ILedger ledger, ILogger<RequestBillin
 
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>Reserves for <paramref name="inputTokens"/> plus up to <paramref name="requestedOutputTokens"/> per choice.</summary>
+    /// <summary>Reserves for <paramref name="estimatedInputTokens"/> plus up to <paramref name="requestedOutputTokens"/> per choice.</summary>
     public async Task<ReservationPlan> ReserveAsync(AuthenticatedKey key, string requestId, CatalogModel model,
-        int inputTokens, int requestedOutputTokens, int choices, CancellationToken cancellationToken)
+        int estimatedInputTokens, int requestedOutputTokens, int choices, CancellationToken cancellationToken)
     {
         var price = model.Price;
+        var inputTokens = WithHeadroom(estimatedInputTokens);
         var maxOutput = (int)Math.Min((long)requestedOutputTokens * choices, int.MaxValue);
         var floorOutput = Math.Min(requestedOutputTokens, MinimumOutputTokens) * choices;
         var worst = price.WorstCase(inputTokens, maxOutput);
@@ -64,6 +65,13 @@ public sealed partial class RequestBilling(ILedger ledger, ILogger<RequestBillin
         var perChoice = Math.Max(Math.Min(requestedOutputTokens, MinimumOutputTokens), allowed / choices);
         return ReservationPlan.Reserved(reservation, perChoice);
     }
+
+    /// <summary>
+    /// The prompt tokens a hold covers: o200k's count plus an eighth and 8 tokens, since other tokenizers
+    /// (Anthropic's, Gemini's) count the same text higher and a charge can never exceed its hold.
+    /// </summary>
+    internal static int WithHeadroom(int estimatedInputTokens) =>
+        (int)Math.Min(int.MaxValue, estimatedInputTokens + (long)estimatedInputTokens / 8 + 8);
 
     /// <summary>Charges <paramref name="usage"/> (capped at the hold); null when the ledger could not be written.</summary>
     public async Task<long?> SettleAsync(Reservation reservation, ModelPrice price, TokenUsage usage)

@@ -7,7 +7,7 @@ public sealed class ChatRequestReaderTests
 {
     private static readonly TokenCounter Tokens = new();
 
-    private static ChatRequestInfo Read(string json, out GatewayError? error) =>
+    private static RequestInfo Read(string json, out GatewayError? error) =>
         ChatRequestReader.Read(Encoding.UTF8.GetBytes(json), Tokens, out error);
 
     [Fact]

@@ -23,6 +23,8 @@ public sealed class FakeUpstream : IAsyncDisposable
     public static readonly string[] Words = ["Hello", " there", ",", " general", " Kenobi", "!", " Bye"];
     public static string FullText => string.Concat(Words);
 
+    private static readonly Core.Gateway.TokenCounter Tokens = new();
+
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
 
@@ -49,6 +51,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         var fake = new FakeUpstream(app);
         app.MapPost("/v1/chat/completions", fake.ChatAsync);
         app.MapPost("/v1/messages", fake.AnthropicAsync);
+        app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
         await app.StartAsync();
         fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/v1/");
         return fake;
@@ -179,6 +182,29 @@ public sealed class FakeUpstream : IAsyncDisposable
             await context.Response.WriteAsync(sseEvent + "\n\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
+    }
+
+    /// <summary>OpenAI embeddings: a vector of <c>dimensions</c> (default 3) per input.</summary>
+    private async Task EmbeddingsAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        var model = body["model"]!.GetValue<string>();
+        _received.Enqueue(new ReceivedRequest(model, body, context.Request.Headers.Authorization.ToString()));
+        // Counted as OpenAI would: tokens of each text, or the length of each token array.
+        var items = body["input"] is JsonArray list && list.Count > 0 && list[0]!.GetValueKind() != System.Text.Json.JsonValueKind.Number
+            ? list.Select(i => i!).ToList()
+            : [body["input"]!];
+        var tokens = items.Sum(i => i is JsonArray ids ? ids.Count : Tokens.Count(i.GetValue<string>()));
+        var inputs = items.Count;
+        var dimensions = body["dimensions"]?.GetValue<int>() ?? 3;
+        var base64 = body["encoding_format"]?.GetValue<string>() == "base64";
+        var vector = Enumerable.Range(1, dimensions).Select(i => i / 4f).ToArray();
+        var encoded = base64
+            ? JsonValue.Create(Convert.ToBase64String(vector.SelectMany(BitConverter.GetBytes).ToArray())).ToJsonString()
+            : "[" + string.Join(",", vector.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        var data = string.Join(",", Enumerable.Range(0, inputs).Select(i => $"{{\"object\":\"embedding\",\"index\":{i},\"embedding\":{encoded}}}"));
+        await WriteJsonAsync(context, 200,
+            $"{{\"object\":\"list\",\"data\":[{data}],\"model\":\"{model}-v2\",\"usage\":{{\"prompt_tokens\":{tokens},\"total_tokens\":{tokens}}}}}");
     }
 
     public static string TestData(string relativePath) => Path.Combine(AppContext.BaseDirectory, "TestData", relativePath);

@@ -182,8 +182,10 @@ public sealed class UsageLimitsTests(LimitsFixture gateway) : IClassFixture<Limi
     [Fact]
     public async Task KeyBudgetSpent_Returns402AndForwardsNothing()
     {
+        // Each request costs 125 and needs a hold of about 190 (prompt estimate with headroom + 7 output tokens):
+        // a budget of 400 lets two through and leaves 150, too little for a third.
         var cost = GatewaySettings.EchoCostMicros();
-        var account = await gateway.CreateAccountAsync(usd: 1m, spec: new ApiKeySpec("budget", BudgetMicros: 2 * cost + 50));
+        var account = await gateway.CreateAccountAsync(usd: 1m, spec: new ApiKeySpec("budget", BudgetMicros: 2 * cost + 150));
         using var client = gateway.CreateClient(account.Key);
         var body = $$"""{"model":"gpt-test","max_tokens":7,"messages":[{"role":"user","content":"{{string.Join(' ', Enumerable.Repeat("budget words", 20))}}"}]}""";
 

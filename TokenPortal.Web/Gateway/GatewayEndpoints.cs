@@ -15,6 +15,7 @@ internal static class GatewayEndpoints
         api.MapGet("/models", ListModels);
         api.MapGet("/models/{**id}", GetModel);
         api.MapPost("/chat/completions", ChatCompletions);
+        api.MapPost("/embeddings", Embeddings);
         api.MapFallback(UnknownEndpoint);
         return app;
     }
@@ -41,15 +42,21 @@ internal static class GatewayEndpoints
         await TypedResults.Ok(ToEntry(model)).ExecuteAsync(context);
     }
 
-    private static async Task ChatCompletions(HttpContext context, IApiKeyAuthenticator keys, ChatCompletionsHandler handler)
+    private static Task ChatCompletions(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, ChatCompletionsEndpoint endpoint) =>
+        AuthenticateThenHandleAsync(context, keys, handler, endpoint);
+
+    private static Task Embeddings(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, EmbeddingsEndpoint endpoint) =>
+        AuthenticateThenHandleAsync(context, keys, handler, endpoint);
+
+    private static async Task AuthenticateThenHandleAsync(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, IGatewayEndpoint endpoint)
     {
         var key = await keys.AuthenticateAsync(ApiKeyReader.Read(context.Request), context.RequestAborted);
         if (key is null)
         {
-            await GatewayErrorWriter.WriteAsync(context, GatewayError.InvalidApiKey());
+            await endpoint.WriteErrorAsync(context, GatewayError.InvalidApiKey());
             return;
         }
-        await handler.HandleAsync(context, key);
+        await handler.HandleAsync(context, key, endpoint);
     }
 
     private static Task UnknownEndpoint(HttpContext context) =>

@@ -9,7 +9,7 @@ internal sealed class AnthropicAdapter(TimeProvider clock) : IProviderAdapter
     public const string ApiVersion = "2023-06-01";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public HttpRequestMessage CreateChatRequest(ChatUpstreamCall call)
+    public HttpRequestMessage CreateChatRequest(UpstreamCall call)
     {
         var body = AnthropicRequestConverter.Convert(call.Body.Span, call.Model.UpstreamModel, call.OutputTokenBound * call.Request.Choices, call.Request.Stream);
         var provider = call.Model.Provider;
@@ -25,11 +25,16 @@ internal sealed class AnthropicAdapter(TimeProvider clock) : IProviderAdapter
         return request;
     }
 
-    public ReadOnlyMemory<byte>? TranslateChatResponse(ReadOnlyMemory<byte> body, ChatUpstreamCall call) =>
+    public ReadOnlyMemory<byte>? TranslateChatResponse(ReadOnlyMemory<byte> body, UpstreamCall call) =>
         AnthropicResponseConverter.Convert(body.Span, clock.GetUtcNow().ToUnixTimeSeconds());
 
-    public IChatStreamTranslator CreateStreamTranslator(ChatUpstreamCall call) =>
+    public IChatStreamTranslator CreateStreamTranslator(UpstreamCall call) =>
         new AnthropicStreamTranslator(clock.GetUtcNow().ToUnixTimeSeconds());
 
     public string DescribeError(int status, ReadOnlySpan<byte> body) => ProviderErrorText.Describe(status, body);
+
+    public HttpRequestMessage CreateEmbeddingsRequest(UpstreamCall call) =>
+        throw new UnsupportedRequestException("Anthropic offers no embeddings; configure an embedding model of another provider.", "model");
+
+    public ReadOnlyMemory<byte>? TranslateEmbeddingsResponse(ReadOnlyMemory<byte> body, UpstreamCall call) => null;
 }

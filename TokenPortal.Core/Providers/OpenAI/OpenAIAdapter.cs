@@ -12,28 +12,42 @@ internal sealed class OpenAIAdapter(ProviderKind kind) : IProviderAdapter
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public HttpRequestMessage CreateChatRequest(ChatUpstreamCall call)
+    public HttpRequestMessage CreateChatRequest(UpstreamCall call)
     {
         var provider = call.Model.Provider;
         var body = new ArrayBufferWriter<byte>(call.Body.Length + 128);
         // OpenAI's reasoning models refuse max_tokens; compatible servers widely know only max_tokens.
         var defaultBound = kind == ProviderKind.OpenAI ? OpenAIRequestWriter.BoundField.MaxCompletionTokens : OpenAIRequestWriter.BoundField.MaxTokens;
         OpenAIRequestWriter.Write(call.Body.Span, call.Model.UpstreamModel, call.Request, call.OutputTokenBound, defaultBound, body);
-
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, "chat/completions"))
-        {
-            Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = Json } },
-        };
-        if (!string.IsNullOrEmpty(provider.ApiKey))
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", provider.ApiKey);
+        var request = Post(provider, "chat/completions", body);
         if (call.Request.Stream)
             request.Headers.Accept.ParseAdd("text/event-stream");
         return request;
     }
 
-    public ReadOnlyMemory<byte>? TranslateChatResponse(ReadOnlyMemory<byte> body, ChatUpstreamCall call) => body;
+    public HttpRequestMessage CreateEmbeddingsRequest(UpstreamCall call)
+    {
+        var body = new ArrayBufferWriter<byte>(call.Body.Length + 64);
+        OpenAIRequestWriter.Write(call.Body.Span, call.Model.UpstreamModel, call.Request, outputBound: null, default, body);
+        return Post(call.Model.Provider, "embeddings", body);
+    }
 
-    public IChatStreamTranslator CreateStreamTranslator(ChatUpstreamCall call) => OpenAIStreamTranslator.Instance;
+    public ReadOnlyMemory<byte>? TranslateEmbeddingsResponse(ReadOnlyMemory<byte> body, UpstreamCall call) => body;
+
+    private static HttpRequestMessage Post(Catalog.CatalogProvider provider, string path, ArrayBufferWriter<byte> body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, path))
+        {
+            Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = Json } },
+        };
+        if (!string.IsNullOrEmpty(provider.ApiKey))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", provider.ApiKey);
+        return request;
+    }
+
+    public ReadOnlyMemory<byte>? TranslateChatResponse(ReadOnlyMemory<byte> body, UpstreamCall call) => body;
+
+    public IChatStreamTranslator CreateStreamTranslator(UpstreamCall call) => OpenAIStreamTranslator.Instance;
 
     public string DescribeError(int status, ReadOnlySpan<byte> body) => ProviderErrorText.Describe(status, body);
 }

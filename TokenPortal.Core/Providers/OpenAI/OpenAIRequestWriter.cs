@@ -17,7 +17,8 @@ internal static class OpenAIRequestWriter
         MaxCompletionTokens,
     }
 
-    public static void Write(ReadOnlySpan<byte> json, string upstreamModel, ChatRequestInfo request, int outputBound, BoundField defaultField, IBufferWriter<byte> output)
+    /// <param name="outputBound">The output bound to set; null leaves the body's own (embeddings have none).</param>
+    public static void Write(ReadOnlySpan<byte> json, string upstreamModel, RequestInfo request, int? outputBound, BoundField defaultField, IBufferWriter<byte> output)
     {
         var reader = new Utf8JsonReader(json);
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
@@ -31,11 +32,11 @@ internal static class OpenAIRequestWriter
                 SkipValue(ref reader);
                 writer.WriteString("model", upstreamModel);
             }
-            else if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8))
+            else if (outputBound is not null && (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8)))
             {
                 writer.WritePropertyName(reader.GetString()!);
                 SkipValue(ref reader);
-                writer.WriteNumberValue(outputBound);
+                writer.WriteNumberValue(outputBound.Value);
                 wroteBound = true;
             }
             else if (request.Stream && reader.ValueTextEquals("stream_options"u8))
@@ -54,8 +55,8 @@ internal static class OpenAIRequestWriter
             }
         }
 
-        if (!wroteBound)
-            writer.WriteNumber(defaultField == BoundField.MaxTokens ? "max_tokens" : "max_completion_tokens", outputBound);
+        if (!wroteBound && outputBound is { } bound)
+            writer.WriteNumber(defaultField == BoundField.MaxTokens ? "max_tokens" : "max_completion_tokens", bound);
         if (request.Stream && !wroteStreamOptions)
         {
             writer.WriteStartObject("stream_options");

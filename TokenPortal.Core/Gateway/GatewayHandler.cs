@@ -12,34 +12,33 @@ using TokenPortal.Core.RateLimiting;
 namespace TokenPortal.Core.Gateway;
 
 /// <summary>
-/// <c>POST /v1/chat/completions</c>, top to bottom: read and check the request, find the model,
-/// reserve, call the provider, relay the answer (whole or streamed), settle, log.
+/// The request path every model endpoint shares, top to bottom: read and check the request, find the
+/// model, admit it against the limits, reserve, call the provider, relay the answer, settle, log.
+/// What differs per endpoint comes from its <see cref="IGatewayEndpoint"/>.
 /// </summary>
-public sealed partial class ChatCompletionsHandler(
+public sealed partial class GatewayHandler(
     IModelCatalog catalog,
     RequestBilling billing,
     IProviderAdapters adapters,
     UpstreamClient upstream,
-    CompletionRelay completionRelay,
-    StreamRelay streamRelay,
     UsageLimits limits,
     UpstreamThrottle throttle,
     IRequestLogSink requestLog,
     TokenCounter tokens,
     IOptionsMonitor<TokenPortalOptions> options,
     TimeProvider clock,
-    ILogger<ChatCompletionsHandler> logger)
+    ILogger<GatewayHandler> logger)
 {
-    public async Task HandleAsync(HttpContext context, AuthenticatedKey key)
+    public async Task HandleAsync(HttpContext context, AuthenticatedKey key, IGatewayEndpoint endpoint)
     {
         var call = new GatewayCall(context.TraceIdentifier, key, clock.GetTimestamp());
         try
         {
-            var error = await HandleCoreAsync(context, call);
+            var error = await HandleCoreAsync(context, call, endpoint);
             if (error is not null)
             {
                 call.Fail(error);
-                await GatewayErrorWriter.WriteAsync(context, error);
+                await endpoint.WriteErrorAsync(context, error);
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -54,21 +53,24 @@ public sealed partial class ChatCompletionsHandler(
         }
     }
 
-    private async Task<GatewayError?> HandleCoreAsync(HttpContext context, GatewayCall call)
+    private async Task<GatewayError?> HandleCoreAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint)
     {
         using var body = await RequestBodyReader.ReadAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
         if (body.Error is not null)
             return body.Error;
 
-        var request = ChatRequestReader.Read(body.Memory.Span, tokens, out var invalid);
-        if (invalid is not null)
-            return invalid;
+        var parsed = endpoint.Parse(body.Memory, tokens);
+        if (parsed.Error is not null)
+            return parsed.Error;
+        var request = parsed.Info!;
 
         var model = catalog.Find(request.Model);
         if (model is null)
             return GatewayError.ModelNotFound(request.Model);
-        if (model.Kind != ModelKind.Chat)
-            return GatewayError.InvalidRequest($"The model '{model.Id}' is an embedding model; use POST /v1/embeddings.", "model");
+        if (model.Kind != endpoint.ModelKind)
+            return GatewayError.InvalidRequest(model.Kind == ModelKind.Embedding
+                ? $"The model '{model.Id}' is an embedding model; use POST /v1/embeddings."
+                : $"The model '{model.Id}' is a chat model; use POST /v1/chat/completions.", "model");
         if (call.Key.AllowedModels is { } allowed && !allowed.Contains(model.Id))
             return GatewayError.ModelNotAllowed(model.Id);
 
@@ -83,7 +85,7 @@ public sealed partial class ChatCompletionsHandler(
             return admission.Error;
         try
         {
-            return await ReserveAndCallAsync(context, call, model, request, body.Memory, requestedOutput);
+            return await ReserveAndCallAsync(context, call, endpoint, model, request, parsed.Body, requestedOutput);
         }
         finally
         {
@@ -91,8 +93,8 @@ public sealed partial class ChatCompletionsHandler(
         }
     }
 
-    private async Task<GatewayError?> ReserveAndCallAsync(HttpContext context, GatewayCall call, CatalogModel model,
-        ChatRequestInfo request, ReadOnlyMemory<byte> body, int requestedOutput)
+    private async Task<GatewayError?> ReserveAndCallAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint,
+        CatalogModel model, RequestInfo request, ReadOnlyMemory<byte> body, int requestedOutput)
     {
         // Not the client's token: a hold committed just as the client left must still be closed by us.
         var plan = await billing.ReserveAsync(call.Key, call.RequestId, model, request.EstimatedInputTokens,
@@ -107,7 +109,7 @@ public sealed partial class ChatCompletionsHandler(
                 await billing.ReleaseAsync(reservation);
                 return busy;
             }
-            return await CallUpstreamAsync(context, call, new ChatUpstreamCall(model, request, body, plan.OutputTokensPerChoice), reservation);
+            return await CallUpstreamAsync(context, call, endpoint, new UpstreamCall(model, request, body, plan.OutputTokensPerChoice), reservation);
         }
         catch
         {
@@ -117,7 +119,7 @@ public sealed partial class ChatCompletionsHandler(
         }
     }
 
-    private async Task<GatewayError?> CallUpstreamAsync(HttpContext context, GatewayCall call, ChatUpstreamCall upstreamCall, Reservation reservation)
+    private async Task<GatewayError?> CallUpstreamAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint, UpstreamCall upstreamCall, Reservation reservation)
     {
         var model = upstreamCall.Model;
         var adapter = adapters.For(model.Provider.Kind);
@@ -126,7 +128,7 @@ public sealed partial class ChatCompletionsHandler(
         HttpResponseMessage response;
         try
         {
-            using var upstreamRequest = adapter.CreateChatRequest(upstreamCall);
+            using var upstreamRequest = endpoint.CreateUpstreamRequest(adapter, upstreamCall);
             call.Forwarded = true;
             response = await upstream.Invoker.SendAsync(upstreamRequest, activity.Token);
         }
@@ -150,10 +152,7 @@ public sealed partial class ChatCompletionsHandler(
                 return MapUpstreamStatus((int)response.StatusCode, adapter.DescribeError((int)response.StatusCode, errorBody.Span));
             }
 
-            var relay = new RelayContext(context, call, upstreamCall, adapter, reservation, response, activity);
-            return upstreamCall.Request.Stream
-                ? await streamRelay.RelayAsync(relay)
-                : await completionRelay.RelayAsync(relay);
+            return await endpoint.RelayAsync(new RelayContext(context, call, upstreamCall, adapter, reservation, response, activity));
         }
     }
 

@@ -1,7 +1,7 @@
 namespace TokenPortal.Core.Gateway;
 
-/// <summary>What the gateway needs to know of a chat request; the rest of the body passes through untouched.</summary>
-public sealed record ChatRequestInfo(
+/// <summary>What the gateway needs to know of a request (chat, embeddings, messages); the rest of the body passes through untouched.</summary>
+public sealed record RequestInfo(
     string Model,
     bool Stream,
     bool IncludeUsage,

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Providers;
+
+namespace TokenPortal.Core.Gateway;
+
+/// <summary><c>POST /v1/chat/completions</c>: OpenAI in, OpenAI out, whole or streamed.</summary>
+public sealed class ChatCompletionsEndpoint(CompletionRelay completions, StreamRelay streams) : IGatewayEndpoint
+{
+    public ModelKind ModelKind => ModelKind.Chat;
+
+    public ParsedRequest Parse(ReadOnlyMemory<byte> body, TokenCounter tokens)
+    {
+        var info = ChatRequestReader.Read(body.Span, tokens, out var error);
+        return error is null ? new ParsedRequest(info, body, null) : ParsedRequest.Invalid(error);
+    }
+
+    public HttpRequestMessage CreateUpstreamRequest(IProviderAdapter adapter, UpstreamCall call) => adapter.CreateChatRequest(call);
+
+    public Task<GatewayError?> RelayAsync(RelayContext relay) =>
+        relay.Upstream.Request.Stream ? streams.RelayAsync(relay) : completions.RelayAsync(relay);
+
+    public Task WriteErrorAsync(HttpContext context, GatewayError error) => GatewayErrorWriter.WriteAsync(context, error);
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Protocol.OpenAI;
+
+namespace TokenPortal.Core.Gateway;
+
+/// <summary>Relays an embeddings answer: billed on its prompt tokens, sent with the model id and cost filled in.</summary>
+public sealed class EmbeddingsRelay(RequestBilling billing)
+{
+    public async Task<GatewayError?> RelayAsync(RelayContext relay)
+    {
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            body = await UpstreamBody.ReadAsync(relay.Response, relay.Activity);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or InvalidDataException)
+        {
+            await billing.ReleaseAsync(relay.Reservation);
+            return GatewayError.Upstream("The provider's reply was cut off or too slow.");
+        }
+
+        var translated = relay.Adapter.TranslateEmbeddingsResponse(body, relay.Upstream);
+        var scan = translated is { } json ? OpenAIPayloadScanner.Scan(json.Span, null) : PayloadScan.Invalid;
+        if (!scan.IsValid || scan.Error is not null)
+        {
+            await billing.ReleaseAsync(relay.Reservation);
+            return GatewayError.Upstream(scan.Error is { } message ? $"The provider reported an error: {message}" : "The provider returned an invalid response.");
+        }
+
+        var usage = scan.Usage is { } reported ? reported with { CompletionTokens = 0 } : new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, 0, 0);
+        var charged = await billing.ChargeAsync(relay, usage, estimated: scan.Usage is null);
+        if (charged is null)
+            return GatewayError.Unavailable();
+
+        var usageJson = UsageJsonWriter.Write(usage, charged.Value, scan.UsageValue is { } range ? translated!.Value.Span[range] : default);
+        var response = relay.Http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        PayloadSplicer.Write(translated!.Value.Span, scan, relay.Upstream.Model.IdJson, usageJson, response.BodyWriter);
+        await response.BodyWriter.FlushAsync(CancellationToken.None);
+        return null;
+    }
+}

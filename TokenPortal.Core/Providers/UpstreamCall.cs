@@ -1,0 +1,7 @@
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Gateway;
+
+namespace TokenPortal.Core.Providers;
+
+/// <summary>A request ready to go upstream: the OpenAI-shaped body, what was read of it, and the output bound the reservation allows.</summary>
+public sealed record UpstreamCall(CatalogModel Model, RequestInfo Request, ReadOnlyMemory<byte> Body, int OutputTokenBound);
