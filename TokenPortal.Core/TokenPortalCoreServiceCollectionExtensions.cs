@@ -70,6 +70,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<EmbeddingsRelay>();
         services.AddSingleton<EmbeddingsEndpoint>();
+        services.AddSingleton<MessagesEndpoint>();
         return services;
     }
 }

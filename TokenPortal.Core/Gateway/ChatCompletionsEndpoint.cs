@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Gateway.Dialects;
 using TokenPortal.Core.Providers;
 
 namespace TokenPortal.Core.Gateway;
@@ -20,5 +20,5 @@ public sealed class ChatCompletionsEndpoint(CompletionRelay completions, StreamR
     public Task<GatewayError?> RelayAsync(RelayContext relay) =>
         relay.Upstream.Request.Stream ? streams.RelayAsync(relay) : completions.RelayAsync(relay);
 
-    public Task WriteErrorAsync(HttpContext context, GatewayError error) => GatewayErrorWriter.WriteAsync(context, error);
+    public IClientDialect Dialect => OpenAIDialect.Instance;
 }

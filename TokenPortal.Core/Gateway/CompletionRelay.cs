@@ -25,9 +25,9 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
                 : GatewayError.Upstream("The provider's reply was cut off.");
         }
 
-        var completion = relay.Adapter.TranslateChatResponse(body, relay.Upstream);
+        var translated = relay.Adapter.TranslateChatResponse(body, relay.Upstream);
         var generated = new StringBuilder();
-        var scan = completion is { } translated ? OpenAIPayloadScanner.Scan(translated.Span, generated) : PayloadScan.Invalid;
+        var scan = translated is { } openAI ? OpenAIPayloadScanner.Scan(openAI.Span, generated) : PayloadScan.Invalid;
         if (!scan.IsValid || scan.Error is not null || scan.Choices < 0)
         {
             await billing.ReleaseAsync(relay.Reservation);
@@ -41,12 +41,14 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
         if (charged is null)
             return GatewayError.Unavailable();
 
-        var json = completion!.Value;
+        var json = translated!.Value;
         var usageJson = UsageJsonWriter.Write(usage, charged.Value, scan.UsageValue is { } range ? json.Span[range] : default);
         var response = relay.Http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
-        PayloadSplicer.Write(json.Span, scan, relay.Upstream.Model.IdJson, usageJson, response.BodyWriter);
+        var completion = new System.Buffers.ArrayBufferWriter<byte>(json.Length + usageJson.Length);
+        PayloadSplicer.Write(json.Span, scan, relay.Upstream.Model.IdJson, usageJson, completion);
+        relay.Dialect.WriteCompletion(completion.WrittenSpan, response.BodyWriter);
         await response.BodyWriter.FlushAsync(CancellationToken.None);
         return null;
     }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Gateway.Dialects;
 using TokenPortal.Core.Providers;
 
 namespace TokenPortal.Core.Gateway;
@@ -15,5 +15,5 @@ public sealed class EmbeddingsEndpoint(EmbeddingsRelay relay) : IGatewayEndpoint
 
     public Task<GatewayError?> RelayAsync(RelayContext context) => relay.RelayAsync(context);
 
-    public Task WriteErrorAsync(HttpContext context, GatewayError error) => GatewayErrorWriter.WriteAsync(context, error);
+    public IClientDialect Dialect => OpenAIDialect.Instance;
 }

@@ -38,7 +38,7 @@ public sealed partial class GatewayHandler(
             if (error is not null)
             {
                 call.Fail(error);
-                await endpoint.WriteErrorAsync(context, error);
+                await endpoint.Dialect.WriteErrorAsync(context, error);
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -152,7 +152,7 @@ public sealed partial class GatewayHandler(
                 return MapUpstreamStatus((int)response.StatusCode, adapter.DescribeError((int)response.StatusCode, errorBody.Span));
             }
 
-            return await endpoint.RelayAsync(new RelayContext(context, call, upstreamCall, adapter, reservation, response, activity));
+            return await endpoint.RelayAsync(new RelayContext(context, call, upstreamCall, adapter, reservation, response, activity, endpoint.Dialect));
         }
     }
 

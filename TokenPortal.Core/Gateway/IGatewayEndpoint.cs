@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Gateway.Dialects;
 using TokenPortal.Core.Providers;
 
 namespace TokenPortal.Core.Gateway;
@@ -19,5 +19,6 @@ public interface IGatewayEndpoint
 
     Task<GatewayError?> RelayAsync(RelayContext relay);
 
-    Task WriteErrorAsync(HttpContext context, GatewayError error);
+    /// <summary>The client's protocol, for answers, streams and errors.</summary>
+    IClientDialect Dialect { get; }
 }

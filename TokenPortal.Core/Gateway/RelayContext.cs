@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using TokenPortal.Core.Billing;
+using TokenPortal.Core.Gateway.Dialects;
 using TokenPortal.Core.Providers;
 
 namespace TokenPortal.Core.Gateway;
@@ -12,4 +13,5 @@ public sealed record RelayContext(
     IProviderAdapter Adapter,
     Reservation Reservation,
     HttpResponseMessage Response,
-    ActivityTimeout Activity);
+    ActivityTimeout Activity,
+    IClientDialect Dialect);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -9,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenPortal.Core.Billing;
 using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Gateway.Dialects;
 using TokenPortal.Core.Gateway.Sse;
 using TokenPortal.Core.Protocol.OpenAI;
 
@@ -30,7 +30,7 @@ public sealed partial class StreamRelay(
     public async Task<GatewayError?> RelayAsync(RelayContext relay)
     {
         var http = relay.Http;
-        var state = new StreamState(relay.Adapter.CreateStreamTranslator(relay.Upstream));
+        var state = new StreamState(relay.Adapter.CreateStreamTranslator(relay.Upstream), relay.Dialect.CreateStreamEncoder());
         var drain = TimeSpan.FromSeconds(options.CurrentValue.DisconnectDrainSeconds);
         using var drainOnAbort = http.RequestAborted.Register(() => relay.Activity.LimitTo(drain));
 
@@ -119,7 +119,7 @@ public sealed partial class StreamRelay(
             payload = state.Scratch.WrittenSpan;
         }
         StartIfNeeded(relay.Http, state);
-        WriteData(relay.Http.Response.BodyWriter, payload);
+        state.Encoder.WriteChunk(payload, relay.Http.Response.BodyWriter);
         relay.Call.FirstTokenTimestamp ??= clock.GetTimestamp();
         state.PendingFlush = true;
     }
@@ -142,7 +142,7 @@ public sealed partial class StreamRelay(
         StartIfNeeded(http, state);
         if (relay.Upstream.Request.IncludeUsage)
             WriteUsageChunk(relay, state, usage, charged.Value);
-        WriteData(http.Response.BodyWriter, "[DONE]"u8);
+        state.Encoder.WriteEnd(http.Response.BodyWriter);
         await FlushAsync(http);
         return null;
     }
@@ -156,9 +156,7 @@ public sealed partial class StreamRelay(
             return error;
 
         relay.Call.Fail(error);
-        var writer = relay.Http.Response.BodyWriter;
-        writer.Write("event: error\n"u8);
-        WriteData(writer, GatewayErrorWriter.ToJson(error));
+        state.Encoder.WriteError(error, relay.Http.Response.BodyWriter);
         await FlushAsync(relay.Http);
         return null;
     }
@@ -186,7 +184,7 @@ public sealed partial class StreamRelay(
             writer.WriteRawValue(usageJson, skipInputValidation: true);
             writer.WriteEndObject();
         }
-        WriteData(relay.Http.Response.BodyWriter, state.Scratch.WrittenSpan);
+        state.Encoder.WriteChunk(state.Scratch.WrittenSpan, relay.Http.Response.BodyWriter);
     }
 
     private static void StartIfNeeded(HttpContext http, StreamState state)
@@ -200,13 +198,6 @@ public sealed partial class StreamRelay(
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
-    private static void WriteData(PipeWriter writer, ReadOnlySpan<byte> payload)
-    {
-        writer.Write("data: "u8);
-        writer.Write(payload);
-        writer.Write("\n\n"u8);
     }
 
     /// <summary>False when the client is gone.</summary>
@@ -223,9 +214,10 @@ public sealed partial class StreamRelay(
         }
     }
 
-    private sealed class StreamState(Providers.IChatStreamTranslator translator)
+    private sealed class StreamState(Providers.IChatStreamTranslator translator, IStreamEncoder encoder)
     {
         public Providers.IChatStreamTranslator Translator { get; } = translator;
+        public IStreamEncoder Encoder { get; } = encoder;
         public List<ReadOnlyMemory<byte>> Chunks { get; } = new(4);
         public ArrayBufferWriter<byte> Scratch { get; } = new(1024);
         public StringBuilder Generated { get; } = new();

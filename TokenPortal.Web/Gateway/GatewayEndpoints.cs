@@ -16,6 +16,7 @@ internal static class GatewayEndpoints
         api.MapGet("/models/{**id}", GetModel);
         api.MapPost("/chat/completions", ChatCompletions);
         api.MapPost("/embeddings", Embeddings);
+        api.MapPost("/messages", Messages);
         api.MapFallback(UnknownEndpoint);
         return app;
     }
@@ -48,12 +49,15 @@ internal static class GatewayEndpoints
     private static Task Embeddings(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, EmbeddingsEndpoint endpoint) =>
         AuthenticateThenHandleAsync(context, keys, handler, endpoint);
 
+    private static Task Messages(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, MessagesEndpoint endpoint) =>
+        AuthenticateThenHandleAsync(context, keys, handler, endpoint);
+
     private static async Task AuthenticateThenHandleAsync(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, IGatewayEndpoint endpoint)
     {
         var key = await keys.AuthenticateAsync(ApiKeyReader.Read(context.Request), context.RequestAborted);
         if (key is null)
         {
-            await endpoint.WriteErrorAsync(context, GatewayError.InvalidApiKey());
+            await endpoint.Dialect.WriteErrorAsync(context, GatewayError.InvalidApiKey());
             return;
         }
         await handler.HandleAsync(context, key, endpoint);

@@ -23,7 +23,11 @@ internal sealed partial class GatewayExceptionMiddleware(RequestDelegate next, I
                 return;
             }
             var error = RequestBilling.IsDatabaseFailure(ex) ? GatewayError.Unavailable() : GatewayError.Internal();
-            await GatewayErrorWriter.WriteAsync(context, error);
+            // Anthropic's clients call /messages and read Anthropic's error shape.
+            if (context.Request.Path.Value?.EndsWith("/messages", StringComparison.Ordinal) == true)
+                await Core.Protocol.Anthropic.AnthropicErrorWriter.WriteAsync(context, error);
+            else
+                await GatewayErrorWriter.WriteAsync(context, error);
         }
     }
 
