@@ -5,4 +5,5 @@ public enum ProviderKind
     OpenAI,
     OpenAICompatible,
     Anthropic,
+    Gemini,
 }

@@ -67,6 +67,16 @@ public sealed partial class StreamRelay(
         }
 
         state.ClientGone |= http.RequestAborted.IsCancellationRequested;
+        if (state.Failure is null && !state.Completed)
+        {
+            // Streams without a closing event (Gemini's) are complete when the provider says they finished.
+            state.Chunks.Clear();
+            if (state.Translator.TryFinish(state.Chunks))
+            {
+                state.Completed = true;
+                ProcessChunks(relay, state);
+            }
+        }
         if (state.Failure is null && !state.Completed && !state.ClientGone)
             state.Failure = GatewayError.Upstream("The provider's stream ended before it was complete.");
         return state.Failure is not null
@@ -80,6 +90,12 @@ public sealed partial class StreamRelay(
         state.Chunks.Clear();
         var more = state.Translator.Translate(upstreamEvent, state.Chunks);
         state.Completed |= !more;
+        ProcessChunks(relay, state);
+        return more;
+    }
+
+    private void ProcessChunks(RelayContext relay, StreamState state)
+    {
         foreach (var chunk in state.Chunks)
         {
             var scan = OpenAIPayloadScanner.Scan(chunk.Span, state.Generated);
@@ -88,7 +104,7 @@ public sealed partial class StreamRelay(
                 state.Failure = GatewayError.Upstream(scan.Error is { } message
                     ? $"The provider reported an error: {message}"
                     : "The provider sent invalid stream data.");
-                return false;
+                return;
             }
             if (scan.Usage is { } usage)
             {
@@ -104,7 +120,6 @@ public sealed partial class StreamRelay(
             if (!state.ClientGone)
                 WriteChunk(relay, state, chunk.Span, scan);
         }
-        return more;
     }
 
     private void WriteChunk(RelayContext relay, StreamState state, ReadOnlySpan<byte> chunk, in PayloadScan scan)

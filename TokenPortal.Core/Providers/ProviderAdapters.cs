@@ -1,5 +1,6 @@
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Providers.Anthropic;
+using TokenPortal.Core.Providers.Gemini;
 using TokenPortal.Core.Providers.OpenAI;
 
 namespace TokenPortal.Core.Providers;
@@ -10,12 +11,14 @@ internal sealed class ProviderAdapters(TimeProvider clock) : IProviderAdapters
     private readonly OpenAIAdapter _openAI = new(ProviderKind.OpenAI);
     private readonly OpenAIAdapter _openAICompatible = new(ProviderKind.OpenAICompatible);
     private readonly AnthropicAdapter _anthropic = new(clock);
+    private readonly GeminiAdapter _gemini = new(clock);
 
     public IProviderAdapter For(ProviderKind kind) => kind switch
     {
         ProviderKind.OpenAI => _openAI,
         ProviderKind.OpenAICompatible => _openAICompatible,
         ProviderKind.Anthropic => _anthropic,
+        ProviderKind.Gemini => _gemini,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No adapter speaks this provider kind."),
     };
 }

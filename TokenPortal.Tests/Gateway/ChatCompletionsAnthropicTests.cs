@@ -37,7 +37,7 @@ public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : ICla
 
         var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-echo");
         Assert.Equal("sk-ant-upstream", sent.Authorization);
-        Assert.Equal("2023-06-01", sent.AnthropicVersion);
+        Assert.Equal("2023-06-01", sent.Detail);
         Assert.Equal("Be brief.", sent.Body["system"]!.GetValue<string>());
         Assert.Equal(1024, sent.Body["max_tokens"]!.GetValue<int>());
         await gateway.AssertBooksBalanceAsync(account);

@@ -52,6 +52,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         app.MapPost("/v1/chat/completions", fake.ChatAsync);
         app.MapPost("/v1/messages", fake.AnthropicAsync);
         app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
+        app.MapPost("/v1beta/models/{**target}", fake.GeminiAsync);
         await app.StartAsync();
         fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/v1/");
         return fake;
@@ -205,6 +206,51 @@ public sealed class FakeUpstream : IAsyncDisposable
         var data = string.Join(",", Enumerable.Range(0, inputs).Select(i => $"{{\"object\":\"embedding\",\"index\":{i},\"embedding\":{encoded}}}"));
         await WriteJsonAsync(context, 200,
             $"{{\"object\":\"list\",\"data\":[{data}],\"model\":\"{model}-v2\",\"usage\":{{\"prompt_tokens\":{tokens},\"total_tokens\":{tokens}}}}}");
+    }
+
+    /// <summary>
+    /// Gemini's API, replaying TestData/Gemini: <c>gemini-echo</c> answers, <c>gemini-tools</c> calls tools until
+    /// given their results, <c>gemini-safety</c> is blocked, <c>gemini-error</c> fails, <c>gemini-embed</c> embeds.
+    /// </summary>
+    private async Task GeminiAsync(HttpContext context, string target)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        var (model, method) = (target[..target.IndexOf(':')], target[(target.IndexOf(':') + 1)..]);
+        _received.Enqueue(new ReceivedRequest(model, body, context.Request.Headers["x-goog-api-key"].ToString(), method + context.Request.QueryString.Value));
+        if (model == "gemini-error")
+        {
+            await WriteJsonAsync(context, 500, "{\"error\":{\"code\":500,\"message\":\"Internal error encountered.\",\"status\":\"INTERNAL\"}}");
+            return;
+        }
+        if (method == "batchEmbedContents")
+        {
+            var vectors = body["requests"]!.AsArray().Select(r =>
+            {
+                var size = r!["outputDimensionality"]?.GetValue<int>() ?? 3;
+                return "{\"values\":[" + string.Join(",", Enumerable.Range(1, size).Select(i => (i / 8.0).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]}";
+            });
+            await WriteJsonAsync(context, 200, "{\"embeddings\":[" + string.Join(",", vectors) + "]}");
+            return;
+        }
+        var answered = body["contents"]!.AsArray()[^1]!["parts"]!.AsArray().Any(p => p!["functionResponse"] is not null);
+        var recording = model switch
+        {
+            "gemini-tools" when !answered => "tool",
+            "gemini-safety" => "safety",
+            _ => "text",
+        };
+        if (method == "generateContent")
+        {
+            await WriteJsonAsync(context, 200, await File.ReadAllTextAsync(TestData($"Gemini/{recording}-message.json")));
+            return;
+        }
+        context.Response.ContentType = "text/event-stream";
+        var recorded = await File.ReadAllTextAsync(TestData($"Gemini/{recording}-stream.sse"));
+        foreach (var sseEvent in recorded.Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            await context.Response.WriteAsync(sseEvent + "\r\n\r\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
     }
 
     public static string TestData(string relativePath) => Path.Combine(AppContext.BaseDirectory, "TestData", relativePath);

@@ -46,6 +46,25 @@ public static class GatewaySettings
             settings[prefix + "OutputPerMillionUsd"] = "15";
             settings[prefix + "MaxOutputTokens"] = "1024";
         }
+        settings["TokenPortal:Providers:3:Name"] = "gemini";
+        settings["TokenPortal:Providers:3:Kind"] = "Gemini";
+        settings["TokenPortal:Providers:3:BaseUrl"] = upstream.GetLeftPart(UriPartial.Authority);
+        settings["TokenPortal:Providers:3:ApiKey"] = "gemini-upstream-key";
+        settings["TokenPortal:Providers:3:TimeoutSeconds"] = timeoutSeconds.ToString();
+        var gemini = new[] { ("gemini-test", "gemini-echo", "Chat"), ("gemini-tools", "gemini-tools", "Chat"), ("gemini-safety", "gemini-safety", "Chat"),
+            ("gemini-error", "gemini-error", "Chat"), ("gemini-embed", "gemini-embed", "Embedding") };
+        for (var i = 0; i < gemini.Length; i++)
+        {
+            var prefix = $"TokenPortal:Models:{70 + i}:";
+            settings[prefix + "Id"] = gemini[i].Item1;
+            settings[prefix + "Provider"] = "gemini";
+            settings[prefix + "UpstreamModel"] = gemini[i].Item2;
+            settings[prefix + "Kind"] = gemini[i].Item3;
+            settings[prefix + "InputPerMillionUsd"] = "1";
+            settings[prefix + "CachedInputPerMillionUsd"] = "0.25";
+            settings[prefix + "OutputPerMillionUsd"] = "4";
+            settings[prefix + "MaxOutputTokens"] = "2048";
+        }
         if (!productionLimits)
         {
             settings["TokenPortal:Defaults:UserMaxConcurrent"] = "1000";

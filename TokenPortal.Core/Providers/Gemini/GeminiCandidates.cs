@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TokenPortal.Core.Providers.Gemini;
+
+/// <summary>What Gemini's candidates and usage mean in OpenAI's terms; shared by the whole and the streamed answer.</summary>
+internal static class GeminiCandidates
+{
+    /// <summary>Gemini's <c>finishReason</c> as OpenAI's; safety stops become a clear <c>content_filter</c>.</summary>
+    public static string FinishReason(string? reason, bool calledFunctions) => reason switch
+    {
+        "MAX_TOKENS" => "length",
+        "SAFETY" or "RECITATION" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII" or "IMAGE_SAFETY" => "content_filter",
+        _ when calledFunctions => "tool_calls",
+        _ => "stop",
+    };
+
+    /// <summary>Text parts of a candidate, leaving out thought summaries.</summary>
+    public static string Text(JsonNode? candidate) => string.Concat(Parts(candidate)
+        .Where(p => p["text"] is not null && p["thought"]?.GetValue<bool>() != true)
+        .Select(p => p["text"]!.GetValue<string>()));
+
+    public static IEnumerable<JsonObject> FunctionCalls(JsonNode? candidate) =>
+        Parts(candidate).Where(p => p["functionCall"] is JsonObject).Select(p => p["functionCall"]!.AsObject());
+
+    public static string CallId(int candidate, int call) => $"call_{candidate}_{call}";
+
+    /// <summary>
+    /// <c>usageMetadata</c> as OpenAI usage: the prompt count includes cached content; thinking tokens are
+    /// billed as output, as Gemini bills them.
+    /// </summary>
+    public static void WriteUsage(JsonNode? usage, Utf8JsonWriter writer)
+    {
+        var prompt = Read(usage, "promptTokenCount");
+        var completion = Read(usage, "candidatesTokenCount") + Read(usage, "thoughtsTokenCount");
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("prompt_tokens", prompt);
+        writer.WriteNumber("completion_tokens", completion);
+        writer.WriteNumber("total_tokens", prompt + completion);
+        writer.WriteStartObject("prompt_tokens_details");
+        writer.WriteNumber("cached_tokens", Read(usage, "cachedContentTokenCount"));
+        writer.WriteEndObject();
+        writer.WriteStartObject("completion_tokens_details");
+        writer.WriteNumber("reasoning_tokens", Read(usage, "thoughtsTokenCount"));
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static IEnumerable<JsonObject> Parts(JsonNode? candidate) =>
+        candidate?["content"]?["parts"] is JsonArray parts ? parts.OfType<JsonObject>() : [];
+
+    private static int Read(JsonNode? usage, string name) =>
+        usage?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number ? value.GetValue<int>() : 0;
+}
