@@ -6,8 +6,6 @@ namespace TokenPortal.Core.Gateway;
 /// <summary>Writes errors in the OpenAI envelope: <c>{"error":{"message","type","code","param"}}</c>.</summary>
 public static class GatewayErrorWriter
 {
-    // Messages quote names ('model'); escape only what JSON requires so they read as written.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task WriteAsync(HttpContext context, GatewayError error)
     {
@@ -25,7 +23,7 @@ public static class GatewayErrorWriter
     public static byte[] ToJson(GatewayError error)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, Protocol.JsonWriting.Options))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("error");

@@ -11,6 +11,7 @@ using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Gateway.Dialects;
 using TokenPortal.Core.Gateway.Sse;
 using TokenPortal.Core.Protocol.OpenAI;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Gateway;
 
@@ -187,7 +188,7 @@ public sealed partial class StreamRelay(
         }
         else
         {
-            using var writer = new Utf8JsonWriter(state.Scratch);
+            using var writer = new Utf8JsonWriter(state.Scratch, JsonWriting.Options);
             writer.WriteStartObject();
             writer.WriteString("id", "chatcmpl-" + relay.Call.RequestId);
             writer.WriteString("object", "chat.completion.chunk");

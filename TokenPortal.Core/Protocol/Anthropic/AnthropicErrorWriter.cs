@@ -23,7 +23,7 @@ public static class AnthropicErrorWriter
     {
         ["type"] = "error",
         ["error"] = new Dictionary<string, string> { ["type"] = ErrorType(error.Status), ["message"] = error.Message },
-    });
+    }, JsonWriting.SerializerOptions);
 
     /// <summary>Anthropic's error type for a status, as its SDKs expect.</summary>
     private static string ErrorType(int status) => status switch

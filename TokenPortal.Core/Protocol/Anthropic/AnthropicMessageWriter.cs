@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Protocol.Anthropic;
 
@@ -12,7 +13,7 @@ internal static class AnthropicMessageWriter
         var completion = JsonNode.Parse(openAICompletion)!.AsObject();
         var choice = completion["choices"]?.AsArray().FirstOrDefault();
         var message = choice?["message"];
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, JsonWriting.Options);
         writer.WriteStartObject();
         writer.WriteString("id", completion["id"]?.GetValue<string>() ?? "msg");
         writer.WriteString("type", "message");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TokenPortal.Core.Gateway;
 using TokenPortal.Core.Gateway.Dialects;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Protocol.Anthropic;
 
@@ -166,7 +167,7 @@ internal sealed class AnthropicStreamEncoder : IStreamEncoder
         output.Write("event: "u8);
         output.Write(System.Text.Encoding.UTF8.GetBytes(type));
         output.Write("\ndata: "u8);
-        using (var writer = new Utf8JsonWriter(output))
+        using (var writer = new Utf8JsonWriter(output, JsonWriting.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("type", type);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using TokenPortal.Core.Billing;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Protocol.OpenAI;
 
@@ -13,7 +14,7 @@ internal static class UsageJsonWriter
     public static byte[] Write(TokenUsage usage, long chargedMicros, ReadOnlySpan<byte> upstreamUsage)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {
             writer.WriteStartObject();
             writer.WriteNumber("prompt_tokens", usage.PromptTokens);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Providers.Anthropic;
 
@@ -24,7 +25,7 @@ internal static class AnthropicResponseConverter
         var usage = new AnthropicUsage();
         usage.Update(message["usage"]);
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("id", message["id"]?.GetValue<string>() ?? "msg");

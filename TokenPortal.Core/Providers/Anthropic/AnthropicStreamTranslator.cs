@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TokenPortal.Core.Gateway.Sse;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Providers.Anthropic;
 
@@ -136,7 +137,7 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
     private byte[] Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("id", _id);

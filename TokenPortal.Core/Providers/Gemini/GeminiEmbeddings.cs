@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Providers.Gemini;
 
@@ -48,7 +49,7 @@ internal static class GeminiEmbeddings
         }
         var base64 = JsonNode.Parse(openAIRequest)?["encoding_format"]?.GetValue<string>() == "base64";
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("object", "list");

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Providers.Gemini;
 
@@ -25,7 +26,7 @@ internal static class GeminiResponseConverter
             return null;
 
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("id", "chatcmpl-" + (response["responseId"]?.GetValue<string>() ?? Guid.NewGuid().ToString("N")));

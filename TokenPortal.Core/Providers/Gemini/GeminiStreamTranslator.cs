@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TokenPortal.Core.Gateway.Sse;
+using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Providers.Gemini;
 
@@ -121,7 +122,7 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
     private byte[] Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("id", _id);
