@@ -7,7 +7,10 @@ namespace TokenPortal.Core.Gateway;
 public static class GatewayErrorWriter
 {
 
-    public static async Task WriteAsync(HttpContext context, GatewayError error)
+    public static Task WriteAsync(HttpContext context, GatewayError error) => WriteAsync(context, error, ToJson(error));
+
+    /// <summary>Sends an error already rendered in some protocol's shape, with its status and <c>Retry-After</c>.</summary>
+    internal static async Task WriteAsync(HttpContext context, GatewayError error, byte[] body)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -16,7 +19,7 @@ public static class GatewayErrorWriter
         response.ContentType = "application/json";
         if (error.RetryAfterSeconds is { } seconds)
             response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await response.Body.WriteAsync(ToJson(error), CancellationToken.None);
+        await response.Body.WriteAsync(body, CancellationToken.None);
     }
 
     /// <summary>The envelope as UTF-8 JSON; also the payload of a streaming <c>error</c> event.</summary>

@@ -47,17 +47,10 @@ public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : ICla
     public async Task Streaming_RelaysTextAndBillsTheStreamUsage()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
-        var text = new StringBuilder();
-        ChatTokenUsage? usage = null;
 
-        await foreach (var update in Client(account, "claude-test").CompleteChatStreamingAsync([new UserChatMessage("Weather?")]))
-        {
-            foreach (var part in update.ContentUpdate)
-                text.Append(part.Text);
-            usage ??= update.Usage;
-        }
+        var (text, usage) = await StreamedToolCalls.CollectTextAsync(Client(account, "claude-test").CompleteChatStreamingAsync([new UserChatMessage("Weather?")]));
 
-        Assert.Equal("Hello! It is sunny in Paris.", text.ToString());
+        Assert.Equal("Hello! It is sunny in Paris.", text);
         Assert.Equal(55, usage!.InputTokenCount);
         Assert.Equal(20, usage.InputTokenDetails.CachedTokenCount);
         Assert.Equal(1_000_000 - ClaudeEchoCost, await gateway.BalanceAsync(account));
@@ -68,26 +61,16 @@ public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : ICla
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         var options = new ChatCompletionOptions { Tools = { Weather } };
-        var builders = new Dictionary<int, (string? Id, string? Name, StringBuilder Arguments)>();
-        ChatFinishReason? finish = null;
 
-        await foreach (var update in Client(account, "claude-tools").CompleteChatStreamingAsync([new UserChatMessage("Weather in Paris?")], options))
-        {
-            foreach (var call in update.ToolCallUpdates)
-            {
-                var entry = builders.TryGetValue(call.Index, out var existing) ? existing : (null, null, new StringBuilder());
-                entry = (entry.Id ?? call.ToolCallId, entry.Name ?? call.FunctionName, entry.Arguments.Append(call.FunctionArgumentsUpdate?.ToString()));
-                builders[call.Index] = entry;
-            }
-            finish ??= update.FinishReason;
-        }
+        var (builders, finish) = await StreamedToolCalls.CollectAsync(
+            Client(account, "claude-tools").CompleteChatStreamingAsync([new UserChatMessage("Weather in Paris?")], options));
 
         Assert.Equal(ChatFinishReason.ToolCalls, finish);
         Assert.Equal(2, builders.Count);
         Assert.Equal(("toolu_01Weather", "get_weather"), (builders[0].Id, builders[0].Name));
-        Assert.Equal("Paris", JsonNode.Parse(builders[0].Arguments.ToString())!["city"]!.GetValue<string>());
+        Assert.Equal("Paris", JsonNode.Parse(builders[0].Arguments)!["city"]!.GetValue<string>());
         Assert.Equal(("toolu_02Time", "get_time"), (builders[1].Id, builders[1].Name));
-        Assert.Equal("CET", JsonNode.Parse(builders[1].Arguments.ToString())!["zone"]!.GetValue<string>());
+        Assert.Equal("CET", JsonNode.Parse(builders[1].Arguments)!["zone"]!.GetValue<string>());
     }
 
     [Fact]

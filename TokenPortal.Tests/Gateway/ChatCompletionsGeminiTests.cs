@@ -52,17 +52,10 @@ public sealed class ChatCompletionsGeminiTests(GatewayFixture gateway) : IClassF
     public async Task Streaming_RelaysTextAndBillsTheFinalUsage()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
-        var text = new StringBuilder();
-        ChatTokenUsage? usage = null;
 
-        await foreach (var update in Client(account, "gemini-test").CompleteChatStreamingAsync([new UserChatMessage("Hello?")]))
-        {
-            foreach (var part in update.ContentUpdate)
-                text.Append(part.Text);
-            usage ??= update.Usage;
-        }
+        var (text, usage) = await StreamedToolCalls.CollectTextAsync(Client(account, "gemini-test").CompleteChatStreamingAsync([new UserChatMessage("Hello?")]));
 
-        Assert.Equal("Hello from Gemini.", text.ToString());
+        Assert.Equal("Hello from Gemini.", text);
         Assert.Equal(40, usage!.InputTokenCount);
         Assert.Equal("streamGenerateContent?alt=sse", gateway.Upstream.Received.Last(r => r.Model == "gemini-echo").Detail);
         Assert.Equal(1_000_000 - GeminiEchoCost, await gateway.BalanceAsync(account));
@@ -72,22 +65,12 @@ public sealed class ChatCompletionsGeminiTests(GatewayFixture gateway) : IClassF
     public async Task StreamedToolCalls_AreReassembledByTheSdk()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
-        var calls = new Dictionary<int, (string? Id, string? Name, StringBuilder Arguments)>();
-        ChatFinishReason? finish = null;
-
-        await foreach (var update in Client(account, "gemini-tools").CompleteChatStreamingAsync([new UserChatMessage("Weather?")], new ChatCompletionOptions { Tools = { Weather } }))
-        {
-            foreach (var call in update.ToolCallUpdates)
-            {
-                var entry = calls.TryGetValue(call.Index, out var existing) ? existing : (null, null, new StringBuilder());
-                calls[call.Index] = (entry.Id ?? call.ToolCallId, entry.Name ?? call.FunctionName, entry.Arguments.Append(call.FunctionArgumentsUpdate?.ToString()));
-            }
-            finish ??= update.FinishReason;
-        }
+        var (calls, finish) = await StreamedToolCalls.CollectAsync(
+            Client(account, "gemini-tools").CompleteChatStreamingAsync([new UserChatMessage("Weather?")], new ChatCompletionOptions { Tools = { Weather } }));
 
         Assert.Equal(ChatFinishReason.ToolCalls, finish);
         Assert.Equal(("call_0_0", "get_weather"), (calls[0].Id, calls[0].Name));
-        Assert.Equal("Paris", JsonNode.Parse(calls[0].Arguments.ToString())!["city"]!.GetValue<string>());
+        Assert.Equal("Paris", JsonNode.Parse(calls[0].Arguments)!["city"]!.GetValue<string>());
         Assert.Equal("get_time", calls[1].Name);
         // Gemini rejects additionalProperties in schemas: it was removed on the way.
         var declaration = gateway.Upstream.Received.Last(r => r.Model == "gemini-tools").Body["tools"]![0]!["functionDeclarations"]![0]!;

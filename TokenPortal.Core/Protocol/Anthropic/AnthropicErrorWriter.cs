@@ -7,17 +7,7 @@ namespace TokenPortal.Core.Protocol.Anthropic;
 /// <summary>Errors in Anthropic's shape, <c>{"type":"error","error":{"type","message"}}</c>, with the same statuses as the OpenAI API.</summary>
 public static class AnthropicErrorWriter
 {
-    public static async Task WriteAsync(HttpContext context, GatewayError error)
-    {
-        var response = context.Response;
-        if (response.HasStarted)
-            return;
-        response.StatusCode = error.Status;
-        response.ContentType = "application/json";
-        if (error.RetryAfterSeconds is { } seconds)
-            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await response.Body.WriteAsync(ToJson(error), CancellationToken.None);
-    }
+    public static Task WriteAsync(HttpContext context, GatewayError error) => GatewayErrorWriter.WriteAsync(context, error, ToJson(error));
 
     public static byte[] ToJson(GatewayError error) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
     {

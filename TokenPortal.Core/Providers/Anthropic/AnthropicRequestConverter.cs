@@ -16,11 +16,7 @@ internal static class AnthropicRequestConverter
     public static byte[] Convert(ReadOnlySpan<byte> openAIJson, string upstreamModel, int maxTokens, bool stream)
     {
         var request = JsonNode.Parse(openAIJson)!.AsObject();
-        foreach (var name in Refused)
-        {
-            if (request[name] is { } value && value.GetValueKind() is not (JsonValueKind.Null or JsonValueKind.False))
-                throw new UnsupportedRequestException($"Anthropic models do not support '{name}'.", name);
-        }
+        OpenAIRequestParts.RefuseUnsupported(request, Refused, "Anthropic");
         if (request["n"] is { } n && n.GetValueKind() == JsonValueKind.Number && n.GetValue<int>() > 1)
             throw new UnsupportedRequestException("Anthropic models return one choice; 'n' must be 1.", "n");
 
@@ -92,38 +88,11 @@ internal static class AnthropicRequestConverter
         return (system, messages);
     }
 
-    /// <summary>Adds blocks as a turn, merged into the previous turn when it has the same role.</summary>
-    private static void Append(JsonArray messages, string role, List<JsonNode> blocks)
-    {
-        if (blocks.Count == 0)
-            return;
-        if (messages.Count > 0 && messages[^1]!["role"]!.GetValue<string>() == role)
-        {
-            var content = messages[^1]!["content"]!.AsArray();
-            foreach (var block in blocks)
-                content.Add(block);
-            return;
-        }
-        messages.Add(new JsonObject { ["role"] = role, ["content"] = new JsonArray(blocks.ToArray()) });
-    }
+    private static void Append(JsonArray messages, string role, List<JsonNode> blocks) =>
+        OpenAIRequestParts.AppendTurn(messages, role, "content", blocks);
 
-    private static List<JsonNode> UserBlocks(JsonNode? content)
-    {
-        if (content is null || content.GetValueKind() == JsonValueKind.String)
-            return [Text(content?.GetValue<string>() ?? "")];
-        var blocks = new List<JsonNode>();
-        foreach (var part in content.AsArray())
-        {
-            var type = part!["type"]?.GetValue<string>();
-            blocks.Add(type switch
-            {
-                "text" => Text(part["text"]!.GetValue<string>()),
-                "image_url" => Image(part["image_url"] is JsonObject image ? image["url"]!.GetValue<string>() : part["image_url"]!.GetValue<string>()),
-                _ => throw new UnsupportedRequestException($"Content parts of type '{type}' cannot be sent to Anthropic models.", "messages"),
-            });
-        }
-        return blocks;
-    }
+    private static List<JsonNode> UserBlocks(JsonNode? content) =>
+        OpenAIRequestParts.UserParts(content, Text, Image, "Anthropic");
 
     private static List<JsonNode> AssistantBlocks(JsonObject message)
     {
@@ -135,23 +104,12 @@ internal static class AnthropicRequestConverter
         {
             foreach (var call in calls)
             {
-                var function = call!["function"]!;
-                var arguments = function["arguments"]?.GetValue<string>() ?? "{}";
-                JsonNode? input;
-                try
-                {
-                    input = JsonNode.Parse(arguments.Length == 0 ? "{}" : arguments);
-                }
-                catch (JsonException)
-                {
-                    throw new UnsupportedRequestException("A tool call's 'arguments' must be a JSON object to send it to Anthropic.", "messages");
-                }
                 blocks.Add(new JsonObject
                 {
                     ["type"] = "tool_use",
-                    ["id"] = call["id"]!.GetValue<string>(),
-                    ["name"] = function["name"]!.GetValue<string>(),
-                    ["input"] = input ?? new JsonObject(),
+                    ["id"] = call!["id"]!.GetValue<string>(),
+                    ["name"] = call["function"]!["name"]!.GetValue<string>(),
+                    ["input"] = OpenAIRequestParts.Arguments(call, "Anthropic"),
                 });
             }
         }
@@ -176,14 +134,7 @@ internal static class AnthropicRequestConverter
 
     private static JsonNode Text(string text) => new JsonObject { ["type"] = "text", ["text"] = text };
 
-    /// <summary>A message's text, whether a string or text parts.</summary>
-    private static string TextOf(JsonNode? content) => content switch
-    {
-        null => "",
-        JsonArray parts => string.Concat(parts.Where(p => p?["type"]?.GetValue<string>() == "text").Select(p => p!["text"]!.GetValue<string>())),
-        _ when content.GetValueKind() == JsonValueKind.String => content.GetValue<string>(),
-        _ => content.ToJsonString(),
-    };
+    private static string TextOf(JsonNode? content) => OpenAIRequestParts.TextOf(content);
 
     private static JsonNode ConvertTool(JsonNode? tool)
     {

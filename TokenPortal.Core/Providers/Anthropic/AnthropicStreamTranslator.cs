@@ -1,8 +1,7 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TokenPortal.Core.Gateway.Sse;
-using TokenPortal.Core.Protocol;
+using TokenPortal.Core.Protocol.OpenAI;
 
 namespace TokenPortal.Core.Providers.Anthropic;
 
@@ -17,8 +16,7 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
 {
     private readonly Dictionary<int, int> _toolIndexByBlock = [];
     private readonly AnthropicUsage _usage = new();
-    private string _id = "msg";
-    private string _model = "";
+    private readonly OpenAIChunkWriter _chunks = new("msg", "", created);
 
     public bool Translate(SseEvent upstreamEvent, List<ReadOnlyMemory<byte>> chunks)
     {
@@ -37,10 +35,10 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
         {
             case "message_start":
                 var message = data["message"];
-                _id = message?["id"]?.GetValue<string>() ?? _id;
-                _model = message?["model"]?.GetValue<string>() ?? _model;
+                _chunks.Id = message?["id"]?.GetValue<string>() ?? _chunks.Id;
+                _chunks.Model = message?["model"]?.GetValue<string>() ?? _chunks.Model;
                 _usage.Update(message?["usage"]);
-                chunks.Add(Chunk(w => { w.WriteString("role", "assistant"); w.WriteString("content", ""); }));
+                chunks.Add(_chunks.Delta(0, w => { w.WriteString("role", "assistant"); w.WriteString("content", ""); }));
                 return true;
 
             case "content_block_start":
@@ -50,11 +48,11 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
                 {
                     var toolIndex = _toolIndexByBlock.Count;
                     _toolIndexByBlock[blockIndex] = toolIndex;
-                    chunks.Add(ToolCallChunk(toolIndex, block["id"]?.GetValue<string>(), block["name"]?.GetValue<string>(), ""));
+                    chunks.Add(_chunks.ToolCall(0, toolIndex, block["id"]?.GetValue<string>(), block["name"]?.GetValue<string>(), ""));
                 }
                 else if (block?["type"]?.GetValue<string>() == "text" && block["text"]?.GetValue<string>() is { Length: > 0 } text)
                 {
-                    chunks.Add(Chunk(w => w.WriteString("content", text)));
+                    chunks.Add(_chunks.Delta(0, w => w.WriteString("content", text)));
                 }
                 return true;
 
@@ -64,10 +62,10 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
                 {
                     case "text_delta":
                         var fragment = delta["text"]?.GetValue<string>() ?? "";
-                        chunks.Add(Chunk(w => w.WriteString("content", fragment)));
+                        chunks.Add(_chunks.Delta(0, w => w.WriteString("content", fragment)));
                         break;
                     case "input_json_delta" when _toolIndexByBlock.TryGetValue(data["index"]?.GetValue<int>() ?? -1, out var index):
-                        chunks.Add(ToolCallChunk(index, null, null, delta["partial_json"]?.GetValue<string>() ?? ""));
+                        chunks.Add(_chunks.ToolCall(0, index, null, null, delta["partial_json"]?.GetValue<string>() ?? ""));
                         break;
                 }
                 return true;
@@ -75,11 +73,11 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
             case "message_delta":
                 _usage.Update(data["usage"]);
                 var finish = AnthropicStopReason.ToFinishReason(data["delta"]?["stop_reason"]?.GetValue<string>());
-                chunks.Add(Chunk(_ => { }, finish));
+                chunks.Add(_chunks.Delta(0, _ => { }, finish));
                 return true;
 
             case "message_stop":
-                chunks.Add(UsageChunk());
+                chunks.Add(_chunks.Usage(_usage.WriteOpenAI));
                 return false;
 
             case "error":
@@ -91,62 +89,4 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
         }
     }
 
-    private byte[] ToolCallChunk(int index, string? id, string? name, string arguments) => Chunk(w =>
-    {
-        w.WriteStartArray("tool_calls");
-        w.WriteStartObject();
-        w.WriteNumber("index", index);
-        if (id is not null)
-        {
-            w.WriteString("id", id);
-            w.WriteString("type", "function");
-        }
-        w.WriteStartObject("function");
-        if (name is not null)
-            w.WriteString("name", name);
-        w.WriteString("arguments", arguments);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndArray();
-    });
-
-    private byte[] Chunk(Action<Utf8JsonWriter> writeDelta, string? finishReason = null) => Write(writer =>
-    {
-        writer.WriteStartArray("choices");
-        writer.WriteStartObject();
-        writer.WriteNumber("index", 0);
-        writer.WriteStartObject("delta");
-        writeDelta(writer);
-        writer.WriteEndObject();
-        writer.WriteNull("logprobs");
-        if (finishReason is null)
-            writer.WriteNull("finish_reason");
-        else
-            writer.WriteString("finish_reason", finishReason);
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-    });
-
-    private byte[] UsageChunk() => Write(writer =>
-    {
-        writer.WriteStartArray("choices");
-        writer.WriteEndArray();
-        _usage.WriteOpenAI(writer);
-    });
-
-    private byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", _id);
-            writer.WriteString("object", "chat.completion.chunk");
-            writer.WriteNumber("created", created);
-            writer.WriteString("model", _model);
-            body(writer);
-            writer.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
 }

@@ -15,11 +15,7 @@ internal static class GeminiRequestConverter
     public static byte[] Convert(ReadOnlySpan<byte> openAIJson, int maxOutputTokens)
     {
         var request = JsonNode.Parse(openAIJson)!.AsObject();
-        foreach (var name in Refused)
-        {
-            if (request[name] is { } value && value.GetValueKind() is not (JsonValueKind.Null or JsonValueKind.False))
-                throw new UnsupportedRequestException($"Gemini models do not support '{name}'.", name);
-        }
+        OpenAIRequestParts.RefuseUnsupported(request, Refused, "Gemini");
 
         var result = new JsonObject();
         var system = new List<string>();
@@ -107,37 +103,11 @@ internal static class GeminiRequestConverter
         return contents;
     }
 
-    private static void Append(JsonArray contents, string role, List<JsonNode> parts)
-    {
-        if (parts.Count == 0)
-            return;
-        if (contents.Count > 0 && contents[^1]!["role"]!.GetValue<string>() == role)
-        {
-            var existing = contents[^1]!["parts"]!.AsArray();
-            foreach (var part in parts)
-                existing.Add(part);
-            return;
-        }
-        contents.Add(new JsonObject { ["role"] = role, ["parts"] = new JsonArray(parts.ToArray()) });
-    }
+    private static void Append(JsonArray contents, string role, List<JsonNode> parts) =>
+        OpenAIRequestParts.AppendTurn(contents, role, "parts", parts);
 
-    private static List<JsonNode> UserParts(JsonNode? content)
-    {
-        if (content is null || content.GetValueKind() == JsonValueKind.String)
-            return [new JsonObject { ["text"] = content?.GetValue<string>() ?? "" }];
-        var parts = new List<JsonNode>();
-        foreach (var part in content.AsArray())
-        {
-            var type = part!["type"]?.GetValue<string>();
-            parts.Add(type switch
-            {
-                "text" => new JsonObject { ["text"] = part["text"]!.GetValue<string>() },
-                "image_url" => InlineImage(part["image_url"] is JsonObject image ? image["url"]!.GetValue<string>() : part["image_url"]!.GetValue<string>()),
-                _ => throw new UnsupportedRequestException($"Content parts of type '{type}' cannot be sent to Gemini models.", "messages"),
-            });
-        }
-        return parts;
-    }
+    private static List<JsonNode> UserParts(JsonNode? content) =>
+        OpenAIRequestParts.UserParts(content, text => new JsonObject { ["text"] = text }, InlineImage, "Gemini");
 
     private static List<JsonNode> ModelParts(JsonObject message, Dictionary<string, string> functionNames)
     {
@@ -149,16 +119,7 @@ internal static class GeminiRequestConverter
         {
             var name = call!["function"]!["name"]!.GetValue<string>();
             functionNames[call["id"]?.GetValue<string>() ?? ""] = name;
-            JsonNode? args;
-            try
-            {
-                args = JsonNode.Parse(call["function"]!["arguments"]?.GetValue<string>() is { Length: > 0 } a ? a : "{}");
-            }
-            catch (JsonException)
-            {
-                throw new UnsupportedRequestException("A tool call's 'arguments' must be a JSON object to send it to Gemini.", "messages");
-            }
-            parts.Add(new JsonObject { ["functionCall"] = new JsonObject { ["name"] = name, ["args"] = args ?? new JsonObject() } });
+            parts.Add(new JsonObject { ["functionCall"] = new JsonObject { ["name"] = name, ["args"] = OpenAIRequestParts.Arguments(call, "Gemini") } });
         }
         return parts;
     }
@@ -185,13 +146,7 @@ internal static class GeminiRequestConverter
         return new JsonObject { ["content"] = content };
     }
 
-    private static string TextOf(JsonNode? content) => content switch
-    {
-        null => "",
-        JsonArray parts => string.Concat(parts.Where(p => p?["type"]?.GetValue<string>() == "text").Select(p => p!["text"]!.GetValue<string>())),
-        _ when content.GetValueKind() == JsonValueKind.String => content.GetValue<string>(),
-        _ => content.ToJsonString(),
-    };
+    private static string TextOf(JsonNode? content) => OpenAIRequestParts.TextOf(content);
 
     private static JsonNode ConvertTool(JsonNode? tool)
     {

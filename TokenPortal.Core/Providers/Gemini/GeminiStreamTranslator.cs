@@ -1,8 +1,7 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TokenPortal.Core.Gateway.Sse;
-using TokenPortal.Core.Protocol;
+using TokenPortal.Core.Protocol.OpenAI;
 
 namespace TokenPortal.Core.Providers.Gemini;
 
@@ -14,7 +13,7 @@ namespace TokenPortal.Core.Providers.Gemini;
 /// </summary>
 internal sealed class GeminiStreamTranslator(string model, long created) : IChatStreamTranslator
 {
-    private readonly string _id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+    private readonly OpenAIChunkWriter _chunks = new("chatcmpl-" + Guid.NewGuid().ToString("N"), model, created);
     private readonly Dictionary<int, int> _callsByCandidate = [];
     private JsonNode? _usage;
     private bool _started;
@@ -42,12 +41,12 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
         if (!_started)
         {
             _started = true;
-            chunks.Add(Chunk(0, w => { w.WriteString("role", "assistant"); w.WriteString("content", ""); }, null));
+            chunks.Add(_chunks.Delta(0, w => { w.WriteString("role", "assistant"); w.WriteString("content", ""); }));
         }
         if (response["promptFeedback"]?["blockReason"] is not null && response["candidates"] is null)
         {
             _finished = true;
-            chunks.Add(Chunk(0, _ => { }, "content_filter"));
+            chunks.Add(_chunks.Delta(0, _ => { }, "content_filter"));
             return true;
         }
 
@@ -57,13 +56,13 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
             var candidate = candidates[i];
             var index = candidate?["index"]?.GetValue<int>() ?? i;
             if (GeminiCandidates.Text(candidate) is { Length: > 0 } text)
-                chunks.Add(Chunk(index, w => w.WriteString("content", text), null));
+                chunks.Add(_chunks.Delta(index, w => w.WriteString("content", text)));
             foreach (var call in GeminiCandidates.FunctionCalls(candidate))
                 chunks.Add(ToolCallChunk(index, call));
             if (candidate?["finishReason"]?.GetValue<string>() is { } reason)
             {
                 _finished = true;
-                chunks.Add(Chunk(index, _ => { }, GeminiCandidates.FinishReason(reason, _callsByCandidate.ContainsKey(index))));
+                chunks.Add(_chunks.Delta(index, _ => { }, GeminiCandidates.FinishReason(reason, _callsByCandidate.ContainsKey(index))));
             }
         }
         return true;
@@ -73,12 +72,7 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
     {
         if (!_finished)
             return false;
-        chunks.Add(Write(w =>
-        {
-            w.WriteStartArray("choices");
-            w.WriteEndArray();
-            GeminiCandidates.WriteUsage(_usage, w);
-        }));
+        chunks.Add(_chunks.Usage(w => GeminiCandidates.WriteUsage(_usage, w)));
         return true;
     }
 
@@ -86,52 +80,7 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
     {
         var number = _callsByCandidate.GetValueOrDefault(candidate);
         _callsByCandidate[candidate] = number + 1;
-        return Chunk(candidate, w =>
-        {
-            w.WriteStartArray("tool_calls");
-            w.WriteStartObject();
-            w.WriteNumber("index", number);
-            w.WriteString("id", call["id"]?.GetValue<string>() ?? GeminiCandidates.CallId(candidate, number));
-            w.WriteString("type", "function");
-            w.WriteStartObject("function");
-            w.WriteString("name", call["name"]!.GetValue<string>());
-            w.WriteString("arguments", call["args"]?.ToJsonString() ?? "{}");
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
-        }, null);
-    }
-
-    private byte[] Chunk(int index, Action<Utf8JsonWriter> writeDelta, string? finishReason) => Write(writer =>
-    {
-        writer.WriteStartArray("choices");
-        writer.WriteStartObject();
-        writer.WriteNumber("index", index);
-        writer.WriteStartObject("delta");
-        writeDelta(writer);
-        writer.WriteEndObject();
-        writer.WriteNull("logprobs");
-        if (finishReason is null)
-            writer.WriteNull("finish_reason");
-        else
-            writer.WriteString("finish_reason", finishReason);
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-    });
-
-    private byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", _id);
-            writer.WriteString("object", "chat.completion.chunk");
-            writer.WriteNumber("created", created);
-            writer.WriteString("model", model);
-            body(writer);
-            writer.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
+        return _chunks.ToolCall(candidate, number, call["id"]?.GetValue<string>() ?? GeminiCandidates.CallId(candidate, number),
+            call["name"]!.GetValue<string>(), call["args"]?.ToJsonString() ?? "{}");
     }
 }
