@@ -164,6 +164,7 @@ public sealed class ChatCompletionsGeminiTests(GatewayFixture gateway) : IClassF
         OpenAIEmbeddingCollection embeddings = await client.GenerateEmbeddingsAsync(["first text", "second text"], new EmbeddingGenerationOptions { Dimensions = 2 });
 
         Assert.Equal(2, embeddings.Count);
+        // Gemini answers with float lists; the SDK asked for base64, so the gateway encoded them.
         Assert.Equal([0.125f, 0.25f], embeddings[1].ToFloats().ToArray());
         var sent = gateway.Upstream.Received.Last(r => r.Model == "gemini-embed");
         Assert.Equal("batchEmbedContents", sent.Detail);

@@ -71,6 +71,18 @@ public sealed class ChatCompletionsSdkTests(GatewayFixture gateway) : IClassFixt
     }
 
     [Fact]
+    public async Task CompleteChat_DeepSeekCacheHits_AreBilledAtTheCachedPrice()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        ChatCompletion completion = await Client(account, "deepseek").CompleteChatAsync([new UserChatMessage("hi")]);
+
+        Assert.Equal(30, completion.Usage.InputTokenDetails.CachedTokenCount);
+        // 12 uncached x 2 + 30 cached x 0.5 + 7 out x 8 micro-USD.
+        Assert.Equal(1_000_000 - (12 * 2 + 15 + 56), await gateway.BalanceAsync(account));
+    }
+
+    [Fact]
     public async Task CompleteChat_UnknownModel_ThrowsNotFoundWithoutCharging()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);

@@ -37,6 +37,9 @@ public sealed class EmbeddingsTests(GatewayFixture gateway) : IClassFixture<Gate
 
         Assert.Equal(3, embeddings.Count);
         Assert.Equal(3, embeddings.Usage.InputTokenCount);
+        // The SDK asks for base64 and decodes it: the vectors arrived intact through the gateway.
+        Assert.Equal("base64", gateway.Upstream.Received.Last(r => r.Model == "fake-embed").Body["encoding_format"]!.GetValue<string>());
+        Assert.Equal([0.25f, 0.5f, 0.75f], embeddings[2].ToFloats().ToArray());
         Assert.Equal("embed-test", embeddings.Model);
         Assert.Equal(1_000_000 - 6, await gateway.BalanceAsync(account));
         var row = Assert.Single(await gateway.LogRowsAsync(account));

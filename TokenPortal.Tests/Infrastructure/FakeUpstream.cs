@@ -112,7 +112,14 @@ public sealed class FakeUpstream : IAsyncDisposable
                 return;
         }
 
-        var usage = model == "fake-no-usage" ? null : Usage(model == "fake-overrun" ? 100_000 : generated.Length);
+        var usage = model switch
+        {
+            "fake-no-usage" => null,
+            "fake-overrun" => Usage(100_000),
+            // DeepSeek reports its cache hits beside prompt_tokens rather than in prompt_tokens_details.
+            "fake-deepseek" => $"{{\"prompt_tokens\":{PromptTokens},\"completion_tokens\":{generated.Length},\"total_tokens\":{PromptTokens + generated.Length},\"prompt_cache_hit_tokens\":30,\"prompt_cache_miss_tokens\":{PromptTokens - 30}}}",
+            _ => Usage(generated.Length),
+        };
         if (!stream)
         {
             if (model == "fake-cut")

@@ -12,7 +12,7 @@ public static class GatewaySettings
     public const int MaxOutputTokens = 1000;
 
     /// <summary>Public model ids; each maps to upstream model <c>fake-{id}</c> except <c>gpt-test</c> (fake-echo).</summary>
-    public static readonly string[] Scenarios = ["500", "400", "hang", "garbage", "no-usage", "overrun", "cut", "slow", "long", "stall"];
+    public static readonly string[] Scenarios = ["500", "400", "hang", "garbage", "no-usage", "overrun", "cut", "slow", "long", "stall", "deepseek"];
 
     /// <param name="productionLimits">False (the default) lifts the per-user and per-key limits so tests can send bursts; true keeps the shipped defaults.</param>
     public static Dictionary<string, string?> Create(string databasePath, Uri upstream, int timeoutSeconds = 2, bool productionLimits = false)
