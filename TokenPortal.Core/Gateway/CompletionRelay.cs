@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
                 : GatewayError.Upstream("The provider's reply was cut off.");
         }
 
-        var translated = relay.Adapter.TranslateChatResponse(body, relay.Upstream);
+        var translated = TranslateOrNull(relay, body);
         var generated = new StringBuilder();
         var scan = translated is { } openAI ? OpenAIPayloadScanner.Scan(openAI.Span, generated) : PayloadScan.Invalid;
         if (!scan.IsValid || scan.Error is not null || scan.Choices < 0)
@@ -48,11 +49,35 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
         response.ContentType = "application/json";
         var completion = new System.Buffers.ArrayBufferWriter<byte>(json.Length + usageJson.Length);
         PayloadSplicer.Write(json.Span, scan, relay.Upstream.Model.IdJson, usageJson, completion);
-        relay.Dialect.WriteCompletion(completion.WrittenSpan, response.BodyWriter);
+        var output = new System.Buffers.ArrayBufferWriter<byte>(completion.WrittenCount + 256);
+        try
+        {
+            relay.Dialect.WriteCompletion(completion.WrittenSpan, output);
+        }
+        catch (Exception ex) when (Providers.OpenAIRequestParts.IsSchemaFault(ex))
+        {
+            // Already charged for what was generated; the client gets the provider's fault, not ours.
+            LogReadFailed(logger, ex, relay.Call.RequestId);
+            return GatewayError.Upstream("The provider's answer could not be put in the client's format.");
+        }
+        response.BodyWriter.Write(output.WrittenSpan);
         await response.BodyWriter.FlushAsync(CancellationToken.None);
         return null;
     }
 
+
+    /// <summary>The provider's answer in OpenAI's shape; null when it has a shape the adapter cannot read.</summary>
+    private static ReadOnlyMemory<byte>? TranslateOrNull(RelayContext relay, ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return relay.Adapter.TranslateChatResponse(body, relay.Upstream);
+        }
+        catch (Exception ex) when (Providers.OpenAIRequestParts.IsSchemaFault(ex))
+        {
+            return null;
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the provider's reply to request {RequestId} failed.")]
     private static partial void LogReadFailed(ILogger logger, Exception exception, string requestId);

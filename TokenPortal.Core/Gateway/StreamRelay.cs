@@ -89,9 +89,19 @@ public sealed partial class StreamRelay(
     private bool ProcessEvent(RelayContext relay, StreamState state, SseEvent upstreamEvent)
     {
         state.Chunks.Clear();
-        var more = state.Translator.Translate(upstreamEvent, state.Chunks);
-        state.Completed |= !more;
-        ProcessChunks(relay, state);
+        bool more;
+        try
+        {
+            more = state.Translator.Translate(upstreamEvent, state.Chunks);
+            state.Completed |= !more;
+            ProcessChunks(relay, state);
+        }
+        catch (Exception ex) when (Providers.OpenAIRequestParts.IsSchemaFault(ex))
+        {
+            // Data of a shape the translator or the client's encoder cannot read is the provider's fault.
+            state.Failure = GatewayError.Upstream("The provider sent stream data of an unexpected shape.");
+            return false;
+        }
         return more;
     }
 

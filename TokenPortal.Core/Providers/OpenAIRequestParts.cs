@@ -6,6 +6,27 @@ namespace TokenPortal.Core.Providers;
 /// <summary>Reading an OpenAI chat request's pieces, shared by the converters to other providers' schemas.</summary>
 internal static class OpenAIRequestParts
 {
+    /// <summary>
+    /// Runs a conversion of client JSON. The converters read the schema with non-null assertions, so a
+    /// structurally wrong request (a tool without a name, a part of the wrong JSON type) surfaces here as
+    /// the client's 400, never as our 500.
+    /// </summary>
+    public static T Convert<T>(Func<T> convert, string provider)
+    {
+        try
+        {
+            return convert();
+        }
+        catch (Exception ex) when (IsSchemaFault(ex))
+        {
+            throw new UnsupportedRequestException($"The request does not follow the OpenAI schema closely enough to convert it for {provider} models.", "messages");
+        }
+    }
+
+    /// <summary>What reading JSON of an unexpected shape throws (a missing property, a value of another JSON type).</summary>
+    internal static bool IsSchemaFault(Exception ex) =>
+        ex is NullReferenceException or InvalidOperationException or KeyNotFoundException or FormatException or JsonException;
+
     /// <summary>Throws for the first of <paramref name="names"/> the request sets (to anything but null or false).</summary>
     public static void RefuseUnsupported(JsonObject request, IEnumerable<string> names, string provider)
     {

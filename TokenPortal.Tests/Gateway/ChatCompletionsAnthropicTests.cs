@@ -116,6 +116,18 @@ public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : ICla
     }
 
     [Fact]
+    public async Task AnswerOfAnUnexpectedShape_Is502AndRefunded()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Client(account, "claude-malformed").CompleteChatAsync([new UserChatMessage("hi")]));
+
+        Assert.Equal(502, ex.Status);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
     public async Task AnthropicErrorShape_Becomes502WithItsMessageAndARefund()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);

@@ -13,6 +13,21 @@ public sealed class ChatCompletionsFuzzTests(GatewayFixture gateway) : IClassFix
         """{"model":"Test GPT","n":2,"max_completion_tokens":5,"tools":[{"type":"function","function":{"name":"f","parameters":{}}}],"messages":[{"role":"user","content":"x"}]}""",
     ];
 
+    // Converted paths walk the message structure the gateway does not otherwise check.
+    private static readonly string[] ConvertedSeeds =
+    [
+        .. Seeds.Select(s => s.Replace("\"gpt-test\"", "\"claude-test\"").Replace("\"Test GPT\"", "\"gemini-test\"")),
+        """{"model":"gemini-tools","messages":[{"role":"user","content":"w"},{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"x"}]}""",
+        """{"model":"claude-tools","tool_choice":{"type":"function","function":{"name":"f"}},"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"a":{"type":"string"}}}}}],"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}]}""",
+    ];
+
+    private static readonly string[] MessagesSeeds =
+    [
+        """{"model":"gpt-test","max_tokens":20,"system":"s","messages":[{"role":"user","content":"hi"}]}""",
+        """{"model":"claude-test","max_tokens":20,"stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"t"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AA=="}}]}]}""",
+        """{"model":"gemini-test","max_tokens":20,"tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"f"},"messages":[{"role":"user","content":"w"},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"x"}]}]}""",
+    ];
+
     private static readonly HttpStatusCode[] Documented =
     [
         HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.PaymentRequired,
@@ -20,16 +35,24 @@ public sealed class ChatCompletionsFuzzTests(GatewayFixture gateway) : IClassFix
     ];
 
     [Fact]
-    public async Task MutatedBodies_NeverAnswer500()
+    public Task MutatedBodies_NeverAnswer500() => FuzzAsync("v1/chat/completions", Seeds);
+
+    [Fact]
+    public Task MutatedBodiesForConvertedProviders_NeverAnswer500() => FuzzAsync("v1/chat/completions", ConvertedSeeds);
+
+    [Fact]
+    public Task MutatedAnthropicBodies_NeverAnswer500() => FuzzAsync("v1/messages", MessagesSeeds);
+
+    private async Task FuzzAsync(string path, string[] seeds, int iterations = 400)
     {
         var account = await gateway.CreateAccountAsync(usd: 100m);
         using var client = gateway.CreateClient(account.Key);
         var random = new Random(20261122);
         const string alphabet = "{}[]\",:0123456789-.eE truefalsnul\\u00e9\n";
 
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < iterations; i++)
         {
-            var body = new StringBuilder(Seeds[random.Next(Seeds.Length)]);
+            var body = new StringBuilder(seeds[random.Next(seeds.Length)]);
             for (var edits = random.Next(1, 4); edits > 0 && body.Length > 0; edits--)
             {
                 var at = random.Next(body.Length);
@@ -41,7 +64,7 @@ public sealed class ChatCompletionsFuzzTests(GatewayFixture gateway) : IClassFix
                 }
             }
 
-            using var response = await client.PostAsync("v1/chat/completions", new StringContent(body.ToString(), Encoding.UTF8, "application/json"));
+            using var response = await client.PostAsync(path, new StringContent(body.ToString(), Encoding.UTF8, "application/json"));
             var text = await response.Content.ReadAsStringAsync();
 
             Assert.True(Documented.Contains(response.StatusCode), $"{(int)response.StatusCode} for {body}: {text}");

@@ -175,6 +175,11 @@ public sealed class FakeUpstream : IAsyncDisposable
             await WriteJsonAsync(context, 529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
             return;
         }
+        if (model == "claude-malformed")
+        {
+            await WriteJsonAsync(context, 200, "{\"type\":\"message\",\"content\":[{\"type\":\"tool_use\"}],\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}");
+            return;
+        }
         var lastTurn = body["messages"]!.AsArray()[^1]!["content"]!.AsArray();
         var answered = lastTurn.Any(b => b!["type"]!.GetValue<string>() == "tool_result");
         var recording = model == "claude-tools" && !answered ? "tool" : "text";

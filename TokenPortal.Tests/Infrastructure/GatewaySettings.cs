@@ -34,7 +34,7 @@ public static class GatewaySettings
         settings["TokenPortal:Providers:1:BaseUrl"] = upstream.GetLeftPart(UriPartial.Authority);
         settings["TokenPortal:Providers:1:ApiKey"] = "sk-ant-upstream";
         settings["TokenPortal:Providers:1:TimeoutSeconds"] = timeoutSeconds.ToString();
-        var claude = new[] { ("claude-test", "claude-echo"), ("claude-tools", "claude-tools"), ("claude-overloaded", "claude-overloaded") };
+        var claude = new[] { ("claude-test", "claude-echo"), ("claude-tools", "claude-tools"), ("claude-overloaded", "claude-overloaded"), ("claude-malformed", "claude-malformed") };
         for (var i = 0; i < claude.Length; i++)
         {
             var prefix = $"TokenPortal:Models:{60 + i}:";

@@ -30,10 +30,10 @@ public static class AnthropicRequestReader
         {
             return ParsedRequest.Invalid(GatewayError.InvalidRequest(ex.Message, ex.Param));
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (Providers.OpenAIRequestParts.IsSchemaFault(ex))
         {
-            // A value of the wrong JSON type (GetValue<string> on a number, AsArray on an object...).
-            return ParsedRequest.Invalid(GatewayError.InvalidRequest("The request does not follow the Anthropic Messages schema."));
+            // A missing property or a value of the wrong JSON type (GetValue<string> on a number, AsArray on an object...).
+            return ParsedRequest.Invalid(GatewayError.InvalidRequest("The request does not follow the Anthropic Messages schema.", "messages"));
         }
     }
 

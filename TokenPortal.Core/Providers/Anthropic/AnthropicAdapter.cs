@@ -11,7 +11,8 @@ internal sealed class AnthropicAdapter(TimeProvider clock) : IProviderAdapter
 
     public HttpRequestMessage CreateChatRequest(UpstreamCall call)
     {
-        var body = AnthropicRequestConverter.Convert(call.Body.Span, call.Model.UpstreamModel, call.OutputTokenBound * call.Request.Choices, call.Request.Stream);
+        var body = OpenAIRequestParts.Convert(() => AnthropicRequestConverter.Convert(call.Body.Span, call.Model.UpstreamModel,
+            call.OutputTokenBound * call.Request.Choices, call.Request.Stream), "Anthropic");
         var provider = call.Model.Provider;
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, "v1/messages"))
         {

@@ -12,7 +12,7 @@ internal sealed class GeminiAdapter(TimeProvider clock) : IProviderAdapter
 
     public HttpRequestMessage CreateChatRequest(UpstreamCall call)
     {
-        var body = GeminiRequestConverter.Convert(call.Body.Span, call.OutputTokenBound);
+        var body = OpenAIRequestParts.Convert(() => GeminiRequestConverter.Convert(call.Body.Span, call.OutputTokenBound), "Gemini");
         var method = call.Request.Stream ? "streamGenerateContent?alt=sse" : "generateContent";
         var request = Post(call, method, body);
         if (call.Request.Stream)
@@ -29,7 +29,7 @@ internal sealed class GeminiAdapter(TimeProvider clock) : IProviderAdapter
     public string DescribeError(int status, ReadOnlySpan<byte> body) => ProviderErrorText.Describe(status, body);
 
     public HttpRequestMessage CreateEmbeddingsRequest(UpstreamCall call) =>
-        Post(call, "batchEmbedContents", GeminiEmbeddings.ConvertRequest(call.Body.Span, call.Model.UpstreamModel));
+        Post(call, "batchEmbedContents", OpenAIRequestParts.Convert(() => GeminiEmbeddings.ConvertRequest(call.Body.Span, call.Model.UpstreamModel), "Gemini"));
 
     public ReadOnlyMemory<byte>? TranslateEmbeddingsResponse(ReadOnlyMemory<byte> body, UpstreamCall call) =>
         GeminiEmbeddings.ConvertResponse(body.Span, call.Body.Span, call.Model.UpstreamModel);
