@@ -1,0 +1,22 @@
+namespace TokenPortal.Bench;
+
+internal sealed record PathPair<T>(T Direct, T Gateway);
+
+/// <summary>Everything one run measured; serialised as latest.json and rendered as latest.md.</summary>
+internal sealed record BenchResults(
+    DateTimeOffset Finished,
+    string Machine,
+    int LatencyRps,
+    PathPair<Percentiles> Latency,
+    PathPair<int> LatencyErrors,
+    PathPair<double> ThroughputRps,
+    PathPair<int> ThroughputErrors,
+    PathPair<Percentiles> FirstToken,
+    PathPair<Percentiles> ChunkGap,
+    PathPair<int> StreamErrors,
+    int ConcurrentStreams,
+    int ConcurrentCompleted,
+    int ConcurrentErrors,
+    double PeakResidentMegabytes,
+    BillingResult Billing,
+    double GatewayCpuMicrosPerRequest);

@@ -1,0 +1,31 @@
+using Microsoft.Data.Sqlite;
+
+namespace TokenPortal.Bench;
+
+/// <summary>After the gateway stopped: every request in the log billed exactly once, the ledger agreeing to the micro-USD.</summary>
+internal static class BillingCheck
+{
+    public static async Task<BillingResult> RunAsync(string databasePath)
+    {
+        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        await connection.OpenAsync();
+        async Task<long> Scalar(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L);
+        }
+        return new BillingResult(
+            LoggedRequests: await Scalar("SELECT COUNT(*) FROM RequestLogs"),
+            BilledRequests: await Scalar("SELECT COUNT(*) FROM RequestLogs WHERE CostMicros > 0"),
+            LedgerChargedMicros: -await Scalar("SELECT COALESCE(SUM(AmountMicros), 0) FROM Ledger WHERE Kind = 4"),
+            LoggedCostMicros: await Scalar("SELECT COALESCE(SUM(CostMicros), 0) FROM RequestLogs"),
+            OpenReservations: await Scalar("SELECT COUNT(*) FROM OpenReservations"),
+            BalanceMatchesLedger: await Scalar("SELECT (SELECT SUM(BalanceMicros) FROM Balances) = (SELECT SUM(AmountMicros) FROM Ledger)") == 1);
+    }
+}
+
+internal sealed record BillingResult(long LoggedRequests, long BilledRequests, long LedgerChargedMicros, long LoggedCostMicros, long OpenReservations, bool BalanceMatchesLedger)
+{
+    public bool Exact => LedgerChargedMicros == LoggedCostMicros && OpenReservations == 0 && BalanceMatchesLedger;
+}

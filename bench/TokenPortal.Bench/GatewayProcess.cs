@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace TokenPortal.Bench;
+
+/// <summary>TokenPortal in Release as its own process, over a fresh SQLite file, with one funded key.</summary>
+internal sealed partial class GatewayProcess : IAsyncDisposable
+{
+    public const string ModelPrefix = "bench-";
+
+    private readonly Process _process;
+
+    private GatewayProcess(Process process, Uri baseAddress, string key, string databasePath)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Key = key;
+        DatabasePath = databasePath;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Key { get; }
+
+    public string DatabasePath { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Resident memory of the gateway right now, in MB.</summary>
+    public double ResidentMegabytes()
+    {
+        var status = File.ReadAllLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return status is null ? 0 : long.Parse(Regex.Match(status, @"\d+").Value) / 1024.0;
+    }
+
+    /// <summary>CPU time the gateway has used so far (user + system), from /proc.</summary>
+    public TimeSpan CpuTime()
+    {
+        // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux); the name in field 2 may hold spaces.
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
+    }
+
+    public static async Task<GatewayProcess> StartAsync(Uri upstream, string workDirectory, string appPath)
+    {
+        var databasePath = Path.Combine(workDirectory, "bench.db");
+        var environment = Environment(databasePath, upstream);
+        await CliAsync(appPath, environment, "user", "create", "--email", "bench@example.test");
+        await CliAsync(appPath, environment, "credit", "--email", "bench@example.test", "--usd", "100000");
+        var key = (await CliAsync(appPath, environment, "key", "create", "--email", "bench@example.test", "--name", "bench")).Trim();
+
+        var process = Start(appPath, environment, ["--urls", "http://127.0.0.1:0"]);
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null && ListeningLine().Match(e.Data) is { Success: true } match)
+                listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return new GatewayProcess(process, address, key, databasePath);
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops it: in-flight work and the request log are flushed.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        await kill!.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static Dictionary<string, string> Environment(string databasePath, Uri upstream)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+            ["TokenPortal__Database__ConnectionString"] = $"Data Source={databasePath}",
+            ["TokenPortal__SignupCreditUsd"] = "0",
+            ["TokenPortal__Defaults__UserMaxConcurrent"] = "100000",
+            ["TokenPortal__Defaults__KeyRpm"] = "100000000",
+            ["TokenPortal__Providers__0__Name"] = "fast",
+            ["TokenPortal__Providers__0__Kind"] = "OpenAICompatible",
+            ["TokenPortal__Providers__0__BaseUrl"] = upstream.ToString(),
+            ["TokenPortal__Providers__0__TimeoutSeconds"] = "30",
+        };
+        string[] models = ["bench-fast", "bench-stream", "bench-long"];
+        for (var i = 0; i < models.Length; i++)
+        {
+            environment[$"TokenPortal__Models__{i}__Id"] = models[i];
+            environment[$"TokenPortal__Models__{i}__Provider"] = "fast";
+            environment[$"TokenPortal__Models__{i}__InputPerMillionUsd"] = "0.15";
+            environment[$"TokenPortal__Models__{i}__OutputPerMillionUsd"] = "0.6";
+            environment[$"TokenPortal__Models__{i}__MaxOutputTokens"] = "256";
+        }
+        return environment;
+    }
+
+    private static async Task<string> CliAsync(string appPath, Dictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(appPath, environment, ["admin", .. args]);
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"admin {string.Join(' ', args)} failed: {await process.StandardError.ReadToEndAsync()}");
+        return output;
+    }
+
+    private static Process Start(string appPath, Dictionary<string, string> environment, string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(appPath);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        return Process.Start(info)!;
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}

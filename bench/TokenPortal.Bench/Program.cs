@@ -1,0 +1,60 @@
+using TokenPortal.Bench;
+
+// bench/run [--quick]: every scenario direct to the fake upstream and through the gateway, in one run.
+var quick = args.Contains("--quick");
+var root = FindRepositoryRoot();
+var work = Directory.CreateTempSubdirectory("tokenportal-bench").FullName;
+var app = Path.Combine(root, "TokenPortal.Web", "bin", "Release", "net10.0", "TokenPortal.Web.dll");
+
+await using var upstream = await FastUpstream.StartAsync();
+await using var gateway = await GatewayProcess.StartAsync(upstream.BaseUrl, work, app);
+var direct = new BenchTarget("direct", upstream.BaseUrl, null);
+var through = new BenchTarget("gateway", new Uri(gateway.BaseAddress, "v1/"), gateway.Key);
+var seconds = TimeSpan.FromSeconds(quick ? 3 : 10);
+const int rate = 1000;
+
+Console.WriteLine("warming up...");
+await OpenLoopLoad.RunAsync(direct, rate, TimeSpan.FromSeconds(2));
+await OpenLoopLoad.RunAsync(through, rate, TimeSpan.FromSeconds(2));
+
+Console.WriteLine($"latency at {rate} RPS...");
+var latencyDirect = await OpenLoopLoad.RunAsync(direct, rate, seconds);
+var latencyGateway = await OpenLoopLoad.RunAsync(through, rate, seconds);
+
+Console.WriteLine("throughput (wrk)...");
+var wrkDirect = await Wrk.RunAsync(direct, seconds, 64, work);
+var cpuBefore = gateway.CpuTime();
+var wrkGateway = await Wrk.RunAsync(through, seconds, 64, work);
+var cpuPerRequest = (gateway.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, wrkGateway.RequestsPerSecond * seconds.TotalSeconds);
+
+Console.WriteLine("streaming...");
+var streamsDirect = await StreamProbe.RunAsync(direct, quick ? 5 : 15);
+var streamsGateway = await StreamProbe.RunAsync(through, quick ? 5 : 15);
+
+var concurrent = quick ? 200 : 1000;
+Console.WriteLine($"{concurrent} concurrent streams...");
+var many = await ConcurrentStreams.RunAsync(through, concurrent, gateway.ResidentMegabytes);
+
+Console.WriteLine("stopping the gateway and checking the books...");
+await gateway.StopGracefullyAsync();
+var billing = await BillingCheck.RunAsync(gateway.DatabasePath);
+
+var results = new BenchResults(
+    DateTimeOffset.UtcNow, $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", rate,
+    new(latencyDirect.Latency, latencyGateway.Latency), new(latencyDirect.Errors, latencyGateway.Errors),
+    new(wrkDirect.RequestsPerSecond, wrkGateway.RequestsPerSecond), new(wrkDirect.Errors, wrkGateway.Errors),
+    new(streamsDirect.FirstToken, streamsGateway.FirstToken), new(streamsDirect.Gap, streamsGateway.Gap), new(streamsDirect.Errors, streamsGateway.Errors),
+    concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, billing, cpuPerRequest);
+await Report.WriteAsync(results, Path.Combine(root, "bench", "results"));
+Console.WriteLine(Report.Markdown(results));
+return 0;
+
+static string FindRepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "TokenPortal.sln")))
+            return directory.FullName;
+    }
+    throw new InvalidOperationException("Run the benchmark from inside the repository (bench/run).");
+}

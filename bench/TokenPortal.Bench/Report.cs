@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace TokenPortal.Bench;
+
+/// <summary>Writes bench/results/latest.json and latest.md: both paths, the ratios, and each goal of issue 7 met or missed.</summary>
+internal static class Report
+{
+    public static async Task WriteAsync(BenchResults r, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "latest.json"), JsonSerializer.Serialize(r, new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllTextAsync(Path.Combine(directory, "latest.md"), Markdown(r));
+    }
+
+    public static string Markdown(BenchResults r)
+    {
+        var addedP50 = (r.Latency.Gateway.P50 - r.Latency.Direct.P50) / 1000;
+        var addedP99 = (r.Latency.Gateway.P99 - r.Latency.Direct.P99) / 1000;
+        var addedTtft = (r.FirstToken.Gateway.P50 - r.FirstToken.Direct.P50) / 1000;
+        var ratio = r.ThroughputRps.Direct > 0 ? r.ThroughputRps.Gateway / r.ThroughputRps.Direct : 0;
+        var gapDrift = Math.Abs(r.ChunkGap.Gateway.P50 - r.ChunkGap.Direct.P50) / 1000;
+
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# TokenPortal benchmark, {r.Finished:yyyy-MM-dd HH:mm} UTC");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {r.Machine}. Gateway in Release with full metering (reserve, settle, request log) on SQLite; load from a separate process on loopback.");
+        md.AppendLine();
+        md.AppendLine("| goal | target | measured | met |");
+        md.AppendLine("|---|---|---|---|");
+        Row(md, $"added latency p50 at {r.LatencyRps} RPS", "<= 0.3 ms", $"{addedP50:0.000} ms", addedP50 <= 0.3);
+        Row(md, $"added latency p99 at {r.LatencyRps} RPS", "<= 1.5 ms", $"{addedP99:0.000} ms", addedP99 <= 1.5);
+        Row(md, "gateway throughput", ">= 5,000 RPS", $"{r.ThroughputRps.Gateway:0} RPS", r.ThroughputRps.Gateway >= 5000);
+        Row(md, "throughput vs direct", ">= 50%", $"{ratio:P0}", ratio >= 0.5);
+        Row(md, "added time to first token (p50)", "<= 1 ms", $"{addedTtft:0.000} ms", addedTtft <= 1);
+        Row(md, "chunk gaps preserved (p50 drift)", "< 5 ms", $"{gapDrift:0.000} ms", gapDrift < 5);
+        Row(md, $"{r.ConcurrentStreams} concurrent streams: peak RSS", "< 300 MB", $"{r.PeakResidentMegabytes:0} MB", r.PeakResidentMegabytes < 300);
+        Row(md, $"{r.ConcurrentStreams} concurrent streams: errors", "0", $"{r.ConcurrentErrors}", r.ConcurrentErrors == 0);
+        Row(md, "ledger charges = logged costs", "exact", $"{r.Billing.LedgerChargedMicros} = {r.Billing.LoggedCostMicros} micro-USD over {r.Billing.LoggedRequests} requests", r.Billing.Exact);
+        md.AppendLine();
+        md.AppendLine("| scenario | direct | through gateway |");
+        md.AppendLine("|---|---|---|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| latency at {r.LatencyRps} RPS, p50 / p90 / p99 / max (ms) | {Ms(r.Latency.Direct)} | {Ms(r.Latency.Gateway)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| errors at {r.LatencyRps} RPS | {r.LatencyErrors.Direct} | {r.LatencyErrors.Gateway} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| max throughput (wrk, 2 threads, 64 connections) | {r.ThroughputRps.Direct:0} RPS | {r.ThroughputRps.Gateway:0} RPS |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| gateway CPU per request at max throughput | | {r.GatewayCpuMicrosPerRequest:0} us (of 2 cores: {r.GatewayCpuMicrosPerRequest * r.ThroughputRps.Gateway / 1e6 / 2:P0} busy) |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| time to first token, p50 / p90 / p99 / max (ms) | {Ms(r.FirstToken.Direct)} | {Ms(r.FirstToken.Gateway)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| gap between chunks (sent 50 ms apart), p50 / p90 / p99 / max (ms) | {Ms(r.ChunkGap.Direct)} | {Ms(r.ChunkGap.Gateway)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {r.ConcurrentStreams} concurrent 10 s streams: completed / errors / peak RSS | | {r.ConcurrentCompleted} / {r.ConcurrentErrors} / {r.PeakResidentMegabytes:0} MB |");
+        return md.ToString();
+    }
+
+    private static void Row(StringBuilder md, string goal, string target, string measured, bool met) =>
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {goal} | {target} | {measured} | {(met ? "yes" : "**no**")} |");
+
+    private static string Ms(Percentiles p) =>
+        string.Create(CultureInfo.InvariantCulture, $"{p.P50 / 1000:0.000} / {p.P90 / 1000:0.000} / {p.P99 / 1000:0.000} / {p.Max / 1000:0.0}");
+}
