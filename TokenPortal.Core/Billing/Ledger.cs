@@ -53,11 +53,14 @@ internal sealed partial class Ledger(
 
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
         for (var attempt = 0; attempt < ReserveAttempts; attempt++)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var balance = await db.Balances.Where(b => b.UserId == request.UserId)
-                .Select(b => (long?)b.BalanceMicros).FirstOrDefaultAsync(cancellationToken) ?? 0;
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            var sql = new SqlSession(connection, tx);
+            var balance = (long?)await sql.ScalarAsync(
+                """SELECT "BalanceMicros" FROM "Balances" WHERE "UserId" = @user""", cancellationToken, ("user", request.UserId)) ?? 0;
             // Access pauses at $0: a zero-cost request still needs a positive balance.
             if (balance < request.FloorMicros || balance <= 0)
                 return new ReserveOutcome(null, ReserveRefusal.Balance, balance);
@@ -65,31 +68,34 @@ internal sealed partial class Ledger(
             var keyRoom = long.MaxValue;
             if (request.ApiKeyId != 0)
             {
-                var key = await db.ApiKeys.Where(k => k.Id == request.ApiKeyId)
-                    .Select(k => new { k.BudgetMicros, k.SpentMicros, k.ReservedMicros }).FirstOrDefaultAsync(cancellationToken);
-                if (key?.BudgetMicros is { } budget)
-                    keyRoom = budget - key.SpentMicros - key.ReservedMicros;
+                var key = await sql.RowAsync("""SELECT "BudgetMicros", "SpentMicros", "ReservedMicros" FROM "ApiKeys" WHERE "Id" = @key""",
+                    cancellationToken, ("key", request.ApiKeyId));
+                if (key?[0] is { } budget)
+                    keyRoom = budget - key[1]!.Value - key[2]!.Value;
                 if (keyRoom < request.FloorMicros || keyRoom <= 0)
                     return new ReserveOutcome(null, ReserveRefusal.KeyBudget, Math.Max(0, keyRoom));
             }
 
             var amount = Math.Min(request.WorstCaseMicros, Math.Min(balance, keyRoom));
-            var updated = await db.Balances
-                .Where(b => b.UserId == request.UserId && b.BalanceMicros >= amount)
-                .ExecuteUpdateAsync(s => s.SetProperty(b => b.BalanceMicros, b => b.BalanceMicros - amount), cancellationToken);
+            var updated = await sql.ExecuteAsync(
+                """UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @amount WHERE "UserId" = @user AND "BalanceMicros" >= @amount""",
+                cancellationToken, ("amount", amount), ("user", request.UserId));
             if (updated == 1 && request.ApiKeyId != 0)
             {
-                updated = await db.ApiKeys
-                    .Where(k => k.Id == request.ApiKeyId && (k.BudgetMicros == null || k.BudgetMicros - k.SpentMicros - k.ReservedMicros >= amount))
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.ReservedMicros, k => k.ReservedMicros + amount), cancellationToken);
+                updated = await sql.ExecuteAsync(
+                    """
+                    UPDATE "ApiKeys" SET "ReservedMicros" = "ReservedMicros" + @amount
+                    WHERE "Id" = @key AND ("BudgetMicros" IS NULL OR "BudgetMicros" - "SpentMicros" - "ReservedMicros" >= @amount)
+                    """, cancellationToken, ("amount", amount), ("key", request.ApiKeyId));
             }
             if (updated == 0)
                 continue;
 
-            var now = clock.GetUtcNow();
-            db.Ledger.Add(new LedgerEntry { UserId = request.UserId, Kind = LedgerEntryKind.Reserve, AmountMicros = -amount, RequestId = request.RequestId, CreatedAt = now });
-            db.OpenReservations.Add(new OpenReservation { RequestId = request.RequestId, UserId = request.UserId, AmountMicros = amount, ApiKeyId = request.ApiKeyId, CreatedAt = now });
-            await db.SaveChangesAsync(cancellationToken);
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            await AppendAsync(sql, request.UserId, LedgerEntryKind.Reserve, -amount, request.RequestId, now, cancellationToken);
+            await sql.ExecuteAsync(
+                """INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt") VALUES (@request, @user, @amount, @key, @now)""",
+                cancellationToken, ("request", request.RequestId), ("user", request.UserId), ("amount", amount), ("key", request.ApiKeyId), ("now", now));
             await tx.CommitAsync(cancellationToken);
             return new ReserveOutcome(new Reservation(request.RequestId, request.UserId, amount, request.ApiKeyId), ReserveRefusal.None, amount);
         }
@@ -106,35 +112,42 @@ internal sealed partial class Ledger(
 
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var sql = new SqlSession(connection, tx);
 
         // Deleting the open reservation is what makes closing it happen once.
-        var closed = await db.OpenReservations.Where(r => r.RequestId == reservation.RequestId).ExecuteDeleteAsync(cancellationToken);
+        var closed = await sql.ExecuteAsync("""DELETE FROM "OpenReservations" WHERE "RequestId" = @request""",
+            cancellationToken, ("request", reservation.RequestId));
         if (closed == 0)
         {
             LogAlreadyClosed(logger, reservation.RequestId);
             return 0;
         }
 
-        var now = clock.GetUtcNow();
-        var refund = reservation.AmountMicros - charged;
-        await db.Balances.Where(b => b.UserId == reservation.UserId)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.BalanceMicros, b => b.BalanceMicros + refund), cancellationToken);
-        db.Ledger.Add(new LedgerEntry { UserId = reservation.UserId, Kind = LedgerEntryKind.Release, AmountMicros = reservation.AmountMicros, RequestId = reservation.RequestId, CreatedAt = now });
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await sql.ExecuteAsync("""UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" + @refund WHERE "UserId" = @user""",
+            cancellationToken, ("refund", reservation.AmountMicros - charged), ("user", reservation.UserId));
+        await AppendAsync(sql, reservation.UserId, LedgerEntryKind.Release, reservation.AmountMicros, reservation.RequestId, now, cancellationToken);
         if (charged > 0)
-            db.Ledger.Add(new LedgerEntry { UserId = reservation.UserId, Kind = LedgerEntryKind.Settle, AmountMicros = -charged, RequestId = reservation.RequestId, CreatedAt = now });
+            await AppendAsync(sql, reservation.UserId, LedgerEntryKind.Settle, -charged, reservation.RequestId, now, cancellationToken);
         if (reservation.ApiKeyId != 0)
         {
-            var held = reservation.AmountMicros;
-            await db.ApiKeys.Where(k => k.Id == reservation.ApiKeyId).ExecuteUpdateAsync(s => s
-                .SetProperty(k => k.SpentMicros, k => k.SpentMicros + charged)
-                .SetProperty(k => k.ReservedMicros, k => k.ReservedMicros - held)
-                .SetProperty(k => k.LastUsedAt, now), cancellationToken);
+            await sql.ExecuteAsync(
+                """
+                UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @charged, "ReservedMicros" = "ReservedMicros" - @held, "LastUsedAt" = @now
+                WHERE "Id" = @key
+                """, cancellationToken, ("charged", charged), ("held", reservation.AmountMicros), ("now", now), ("key", reservation.ApiKeyId));
         }
-        await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return charged;
     }
+
+    private static Task AppendAsync(SqlSession sql, string userId, LedgerEntryKind kind, long amount, string requestId, long now, CancellationToken cancellationToken) =>
+        sql.ExecuteAsync(
+            """INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt") VALUES (@user, @kind, @amount, @request, @now)""",
+            cancellationToken, ("user", userId), ("kind", (int)kind), ("amount", amount), ("request", requestId), ("now", now));
 
     public Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken) =>
         SettleAsync(reservation, 0, cancellationToken);
