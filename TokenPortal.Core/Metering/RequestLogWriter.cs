@@ -74,9 +74,7 @@ internal sealed partial class RequestLogWriter(
             try
             {
                 using var _ = await writeGate.EnterAsync(CancellationToken.None);
-                await using var db = await dbFactory.CreateDbContextAsync();
-                db.RequestLogs.AddRange(batch);
-                await db.SaveChangesAsync();
+                await InsertAsync(batch);
                 return;
             }
             catch (Exception ex) when (attempt < 5 && ex is not OperationCanceledException)
@@ -90,6 +88,43 @@ internal sealed partial class RequestLogWriter(
                 return;
             }
         }
+    }
+
+    /// <summary>One transaction, one prepared insert reused for every row: the write gate is held as briefly as it can be.</summary>
+    private async Task InsertAsync(List<RequestLogRecord> batch)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = """
+            INSERT INTO "RequestLogs" ("RequestId", "CreatedAt", "UserId", "ApiKeyId", "KeyPrefix", "Model", "Provider", "Status", "ErrorCode",
+                "Stream", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros", "LatencyMs", "TimeToFirstTokenMs", "UsageEstimated")
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)
+            """;
+        var parameters = new System.Data.Common.DbParameter[17];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] = command.CreateParameter();
+            parameters[i].ParameterName = "@p" + i;
+            command.Parameters.Add(parameters[i]);
+        }
+        await command.PrepareAsync();
+        foreach (var row in batch)
+        {
+            object?[] values =
+            [
+                row.RequestId, row.CreatedAt.ToUnixTimeMilliseconds(), row.UserId, row.ApiKeyId, row.KeyPrefix, row.Model, row.Provider, row.Status,
+                row.ErrorCode, row.Stream, row.PromptTokens, row.CompletionTokens, row.CachedTokens, row.CostMicros, row.LatencyMs,
+                row.TimeToFirstTokenMs, row.UsageEstimated,
+            ];
+            for (var i = 0; i < values.Length; i++)
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync();
+        }
+        await tx.CommitAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request log row {RequestId} arrived after shutdown and was not written.")]
