@@ -1,6 +1,7 @@
 using TokenPortal.Bench;
 
 // bench/run [--quick]: every scenario direct to the fake upstream and through the gateway, in one run.
+// bench/run --serve: only start the fake upstream and the gateway, and wait (to profile by hand).
 var quick = args.Contains("--quick");
 var root = FindRepositoryRoot();
 var work = Directory.CreateTempSubdirectory("tokenportal-bench").FullName;
@@ -10,6 +11,12 @@ await using var upstream = await FastUpstream.StartAsync();
 await using var gateway = await GatewayProcess.StartAsync(upstream.BaseUrl, work, app);
 var direct = new BenchTarget("direct", upstream.BaseUrl, null);
 var through = new BenchTarget("gateway", new Uri(gateway.BaseAddress, "v1/"), gateway.Key);
+if (args.Contains("--serve"))
+{
+    Console.WriteLine($"gateway pid {gateway.ProcessId} at {through.ChatUrl} with key {gateway.Key}; upstream at {direct.ChatUrl}. Ctrl+C stops.");
+    await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(TimeSpan.FromHours(1));
+    return 0;
+}
 var seconds = TimeSpan.FromSeconds(quick ? 3 : 10);
 const int rate = 1000;
 
