@@ -19,4 +19,8 @@ internal sealed record BenchResults(
     int ConcurrentErrors,
     double PeakResidentMegabytes,
     BillingResult Billing,
-    double GatewayCpuMicrosPerRequest);
+    double GatewayCpuMicrosPerRequest,
+    PeerResult? Peer);
+
+/// <summary>A peer gateway on the same upstream, same load, same run.</summary>
+internal sealed record PeerResult(string Name, Percentiles Latency, int LatencyErrors, double ThroughputRps, int ThroughputErrors);

@@ -3,8 +3,8 @@ using System.Text;
 
 namespace TokenPortal.Bench;
 
-/// <summary>Where a scenario sends its requests: straight to the fake upstream, or through the gateway with a key.</summary>
-internal sealed record BenchTarget(string Name, Uri BaseUrl, string? Key)
+/// <summary>Where a scenario sends its requests: straight to the fake upstream, through the gateway with a key, or through a peer.</summary>
+internal sealed record BenchTarget(string Name, Uri BaseUrl, string? Key, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public Uri ChatUrl => new(BaseUrl, "chat/completions");
 
@@ -16,6 +16,8 @@ internal sealed record BenchTarget(string Name, Uri BaseUrl, string? Key)
         var request = new HttpRequestMessage(HttpMethod.Post, ChatUrl) { Content = new StringContent(Body(model, stream), Encoding.UTF8, "application/json") };
         if (Key is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        foreach (var (name, value) in Headers ?? new Dictionary<string, string>())
+            request.Headers.Add(name, value);
         return request;
     }
 

@@ -3,6 +3,7 @@ using TokenPortal.Bench;
 // bench/run [--quick]: every scenario direct to the fake upstream and through the gateway, in one run.
 // bench/run --serve: only start the fake upstream and the gateway, and wait (to profile by hand).
 var quick = args.Contains("--quick");
+var peerDirectory = args.SkipWhile(a => a != "--peer").Skip(1).FirstOrDefault();
 var root = FindRepositoryRoot();
 var work = Directory.CreateTempSubdirectory("tokenportal-bench").FullName;
 var app = Path.Combine(root, "TokenPortal.Web", "bin", "Release", "net10.0", "TokenPortal.Web.dll");
@@ -39,6 +40,19 @@ var streamsDirect = await StreamProbe.RunAsync(direct, quick ? 5 : 15);
 var streamsGateway = await StreamProbe.RunAsync(through, quick ? 5 : 15);
 
 var concurrent = quick ? 200 : 1000;
+PeerResult? peerResult = null;
+await using (var peer = await PeerGateway.StartAsync(peerDirectory, upstream.BaseUrl))
+{
+    if (peer is not null)
+    {
+        Console.WriteLine("the same through Portkey's gateway...");
+        await OpenLoopLoad.RunAsync(peer.Target, rate, TimeSpan.FromSeconds(2));
+        var peerLatency = await OpenLoopLoad.RunAsync(peer.Target, rate, seconds);
+        var peerWrk = await Wrk.RunAsync(peer.Target, seconds, 64, work);
+        peerResult = new PeerResult("Portkey gateway 1.15.2 (Node.js)", peerLatency.Latency, peerLatency.Errors, peerWrk.RequestsPerSecond, peerWrk.Errors);
+    }
+}
+
 Console.WriteLine($"{concurrent} concurrent streams...");
 var many = await ConcurrentStreams.RunAsync(through, concurrent, gateway.ResidentMegabytes);
 
@@ -51,7 +65,7 @@ var results = new BenchResults(
     new(latencyDirect.Latency, latencyGateway.Latency), new(latencyDirect.Errors, latencyGateway.Errors),
     new(wrkDirect.RequestsPerSecond, wrkGateway.RequestsPerSecond), new(wrkDirect.Errors, wrkGateway.Errors),
     new(streamsDirect.FirstToken, streamsGateway.FirstToken), new(streamsDirect.Gap, streamsGateway.Gap), new(streamsDirect.Errors, streamsGateway.Errors),
-    concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, billing, cpuPerRequest);
+    concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, billing, cpuPerRequest, peerResult);
 await Report.WriteAsync(results, Path.Combine(root, "bench", "results"));
 Console.WriteLine(Report.Markdown(results));
 return 0;

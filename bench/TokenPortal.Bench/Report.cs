@@ -48,6 +48,17 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"| time to first token, p50 / p90 / p99 / max (ms) | {Ms(r.FirstToken.Direct)} | {Ms(r.FirstToken.Gateway)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| gap between chunks (sent 50 ms apart), p50 / p90 / p99 / max (ms) | {Ms(r.ChunkGap.Direct)} | {Ms(r.ChunkGap.Gateway)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| {r.ConcurrentStreams} concurrent 10 s streams: completed / errors / peak RSS | | {r.ConcurrentCompleted} / {r.ConcurrentErrors} / {r.PeakResidentMegabytes:0} MB |");
+        if (r.Peer is { } peer)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Peer in the same run, on the same fake upstream and load ({peer.Name}; it relays without metering or billing):");
+            md.AppendLine();
+            md.AppendLine("| scenario | TokenPortal | peer |");
+            md.AppendLine("|---|---|---|");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| latency at {r.LatencyRps} RPS, p50 / p90 / p99 / max (ms) | {Ms(r.Latency.Gateway)} | {Ms(peer.Latency)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| errors at {r.LatencyRps} RPS | {r.LatencyErrors.Gateway} | {peer.LatencyErrors} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| max throughput (wrk) | {r.ThroughputRps.Gateway:0} RPS | {peer.ThroughputRps:0} RPS |");
+        }
         return md.ToString();
     }
 

@@ -11,6 +11,8 @@ internal static partial class Wrk
     {
         var script = Path.Combine(workDirectory, $"post-{target.Name}.lua");
         var auth = target.Key is null ? "" : $"wrk.headers[\"Authorization\"] = \"Bearer {target.Key}\"\n";
+        foreach (var (name, value) in target.Headers ?? new Dictionary<string, string>())
+            auth += $"wrk.headers[\"{name}\"] = \"{value}\"\n";
         await File.WriteAllTextAsync(script,
             "wrk.method = \"POST\"\n" +
             "wrk.headers[\"Content-Type\"] = \"application/json\"\n" + auth +
