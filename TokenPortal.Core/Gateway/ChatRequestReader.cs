@@ -41,7 +41,6 @@ public static class ChatRequestReader
         string? model = null;
         bool stream = false, includeUsage = false, sawMessages = false;
         int? maxTokens = null;
-        var fields = OutputLimitField.None;
         int choices = 1, messages = 0, inputTokens = 0;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -62,15 +61,13 @@ public static class ChatRequestReader
             }
             else if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8))
             {
-                var field = reader.ValueTextEquals("max_tokens"u8) ? OutputLimitField.MaxTokens : OutputLimitField.MaxCompletionTokens;
-                var name = field == OutputLimitField.MaxTokens ? "max_tokens" : "max_completion_tokens";
+                var name = reader.ValueTextEquals("max_tokens"u8) ? "max_tokens" : "max_completion_tokens";
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.Null)
                     continue;
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var value) || value < 1)
                     return Fail(out error, GatewayError.InvalidRequest($"'{name}' must be a positive integer.", name));
                 maxTokens = maxTokens is null ? value : Math.Min(maxTokens.Value, value);
-                fields |= field;
             }
             else if (reader.ValueTextEquals("n"u8))
             {
@@ -133,7 +130,7 @@ public static class ChatRequestReader
             return Fail(out error, GatewayError.InvalidRequest("'messages' must contain at least one message.", "messages"));
 
         error = null;
-        return new RequestInfo(model, stream, stream && includeUsage, maxTokens, fields, choices, inputTokens + TokensPerRequest);
+        return new RequestInfo(model, stream, stream && includeUsage, maxTokens, choices, inputTokens + TokensPerRequest);
     }
 
     /// <summary>Counts the tokens of every string and property name in the value at the reader (which it then leaves at that value's end).</summary>

@@ -67,7 +67,7 @@ public static class EmbeddingsRequestReader
         if (inputTokens is null)
             return ParsedRequest.Invalid(GatewayError.InvalidRequest("You must provide an input to embed.", "input"));
 
-        return new ParsedRequest(new RequestInfo(model, false, false, 0, OutputLimitField.None, 1, inputTokens.Value), body, null);
+        return new ParsedRequest(new RequestInfo(model, false, false, 0, 1, inputTokens.Value), body, null);
     }
 
     /// <summary>Tokens in the input; null when its shape is not one OpenAI accepts.</summary>

@@ -6,6 +6,5 @@ public sealed record RequestInfo(
     bool Stream,
     bool IncludeUsage,
     int? MaxOutputTokens,
-    OutputLimitField OutputLimitFields,
     int Choices,
     int EstimatedInputTokens);

@@ -20,7 +20,6 @@ public sealed class ChatRequestReaderTests
         Assert.True(info.Stream);
         Assert.True(info.IncludeUsage);
         Assert.Equal(200, info.MaxOutputTokens);
-        Assert.Equal(OutputLimitField.MaxTokens | OutputLimitField.MaxCompletionTokens, info.OutputLimitFields);
         Assert.Equal(2, info.Choices);
     }
 
