@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TokenPortal.Core.Accounts;
+using TokenPortal.Core.Admin;
 using TokenPortal.Core.Billing;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
@@ -16,6 +17,7 @@ using TokenPortal.Core.Keys;
 using TokenPortal.Core.Metering;
 using TokenPortal.Core.Providers;
 using TokenPortal.Core.RateLimiting;
+using TokenPortal.Core.Usage;
 
 namespace TokenPortal.Core;
 
@@ -27,6 +29,9 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddOptions<TokenPortalOptions>().Bind(configuration.GetSection(TokenPortalOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TokenPortalOptions>, TokenPortalOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SiteSettings>();
+        services.AddSingleton<IPostConfigureOptions<TokenPortalOptions>>(sp => sp.GetRequiredService<SiteSettings>());
+        services.AddSingleton<IOptionsChangeTokenSource<TokenPortalOptions>>(sp => sp.GetRequiredService<SiteSettings>());
 
         var database = configuration.GetSection($"{TokenPortalOptions.SectionName}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = SqliteConnectionString.Resolve(database.ConnectionString, baseDirectory);
@@ -37,7 +42,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton(new DatabaseWriteGate(serializeWrites: database.Provider == DatabaseProvider.Sqlite));
         services.AddSingleton<DatabaseInitializer>();
 
-        services.AddIdentityCore<PortalUser>(identity => identity.User.RequireUniqueEmail = true)
+        services.AddIdentityCore<PortalUser>(PortalIdentityOptions.Configure)
             .AddEntityFrameworkStores<TokenPortalDbContext>();
         services.AddScoped<IAccountService, AccountService>();
 
@@ -45,6 +50,11 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<IModelCatalog, ModelCatalog>();
         services.AddSingleton<IApiKeyAuthenticator, ApiKeyAuthenticator>();
         services.AddSingleton<IApiKeyService, ApiKeyService>();
+        services.AddSingleton<IUsageReports, UsageReports>();
+        services.AddSingleton<IRequestLogQueries, RequestLogQueries>();
+        services.AddSingleton<ILedgerHistory, LedgerHistory>();
+        services.AddScoped<IUserAdministration, UserAdministration>();
+        services.AddSingleton<ICatalogAdministration, CatalogAdministration>();
         return services;
     }
 

@@ -10,7 +10,7 @@ namespace TokenPortal.Core.Accounts;
 internal sealed class AccountService(
     UserManager<PortalUser> users,
     ILedger ledger,
-    IOptions<TokenPortalOptions> options,
+    IOptionsMonitor<TokenPortalOptions> options,
     TimeProvider clock) : IAccountService
 {
     public async Task<PortalUser> CreateAsync(string email, string? password, bool isAdmin, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ internal sealed class AccountService(
         if (!result.Succeeded)
             throw new AccountException(string.Join(" ", result.Errors.Select(e => e.Description)));
 
-        var credit = MicroUsd.FromUsd(options.Value.SignupCreditUsd);
+        var credit = MicroUsd.FromUsd(options.CurrentValue.SignupCreditUsd);
         if (credit > 0)
             await ledger.CreditAsync(user.Id, credit, LedgerEntryKind.Credit, "Signup credit", cancellationToken);
         return user;

@@ -7,7 +7,8 @@ namespace TokenPortal.Core.Data;
 
 /// <summary>
 /// Writes the configured providers and models into the database at start. Configuration wins
-/// for the entries it names; entries created in the database alone are left as they are.
+/// for the entries it names, unless an admin has since edited them in the portal; entries created
+/// in the database alone are left as they are.
 /// </summary>
 internal static class CatalogSeeder
 {
@@ -21,6 +22,10 @@ internal static class CatalogSeeder
                 record = new ProviderRecord { Name = configured.Name, BaseUrl = configured.BaseUrl };
                 db.Providers.Add(record);
                 providers[configured.Name] = record;
+            }
+            else if (record.EditedAt is not null)
+            {
+                continue;
             }
             record.Kind = configured.Kind;
             record.BaseUrl = configured.BaseUrl;
@@ -37,6 +42,10 @@ internal static class CatalogSeeder
             {
                 record = new ModelRecord { PublicId = configured.Id, UpstreamModel = configured.UpstreamModel ?? configured.Id };
                 db.Models.Add(record);
+            }
+            else if (record.EditedAt is not null)
+            {
+                continue;
             }
             record.ProviderId = providers[configured.Provider].Id;
             record.UpstreamModel = configured.UpstreamModel ?? configured.Id;

@@ -10,9 +10,10 @@ namespace TokenPortal.Core.Data;
 /// <summary>Brings the database to the current schema and the catalog in line with configuration.</summary>
 public sealed partial class DatabaseInitializer(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
-    IOptions<TokenPortalOptions> options,
+    IOptionsMonitor<TokenPortalOptions> options,
     ILedger ledger,
     IModelCatalog catalog,
+    SiteSettings siteSettings,
     ILogger<DatabaseInitializer> logger)
 {
     /// <param name="releaseAbandoned">
@@ -30,9 +31,10 @@ public sealed partial class DatabaseInitializer(
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             }
             await db.Database.MigrateAsync(cancellationToken);
-            await CatalogSeeder.SeedAsync(db, options.Value, cancellationToken);
+            await CatalogSeeder.SeedAsync(db, options.CurrentValue, cancellationToken);
         }
 
+        await siteSettings.LoadAsync(cancellationToken);
         if (releaseAbandoned)
             await ledger.ReleaseAbandonedAsync(cancellationToken);
 
@@ -40,7 +42,7 @@ public sealed partial class DatabaseInitializer(
         if (catalog.Models.Count == 0)
             LogNoModels(logger);
         else
-            LogCatalog(logger, catalog.Models.Count, options.Value.PriceMultiplier);
+            LogCatalog(logger, catalog.Models.Count, options.CurrentValue.PriceMultiplier);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message =

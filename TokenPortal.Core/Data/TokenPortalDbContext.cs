@@ -22,6 +22,10 @@ public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> 
 
     public DbSet<RequestLogRecord> RequestLogs => Set<RequestLogRecord>();
 
+    public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+
+    public DbSet<SiteSetting> SiteSettings => Set<SiteSetting>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

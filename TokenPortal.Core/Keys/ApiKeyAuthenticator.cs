@@ -47,7 +47,7 @@ internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var found = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Join(db.Users, k => k.UserId, u => u.Id, (k, u) => new { Key = k, u.MaxConcurrent, u.DefaultKeyRpm })
+            .Join(db.Users.Where(u => !u.IsDisabled), k => k.UserId, u => u.Id, (k, u) => new { Key = k, u.MaxConcurrent, u.DefaultKeyRpm })
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null)
             return null;

@@ -41,6 +41,19 @@ internal sealed class ApiKeyService(
         return new CreatedApiKey(plain, record);
     }
 
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderByDescending(k => k.Id).ToListAsync(cancellationToken);
+    }
+
+    public async Task<RevokeResult> RevokeAsync(string userId, long keyId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.UserId == userId, cancellationToken);
+        return await RevokeAsync(db, key, cancellationToken);
+    }
+
     public async Task<RevokeResult> RevokeAsync(string prefixOrKey, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -67,9 +80,18 @@ internal sealed class ApiKeyService(
         if (active.Count > 1)
             return RevokeResult.Ambiguous;
 
-        active[0].RevokedAt = clock.GetUtcNow();
+        return await RevokeAsync(db, active[0], cancellationToken);
+    }
+
+    private async Task<RevokeResult> RevokeAsync(TokenPortalDbContext db, ApiKey? key, CancellationToken cancellationToken)
+    {
+        if (key is null)
+            return RevokeResult.NotFound;
+        if (key.RevokedAt is not null)
+            return RevokeResult.AlreadyRevoked;
+        key.RevokedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        authenticator.Invalidate(active[0].Hash);
+        authenticator.Invalidate(key.Hash);
         return RevokeResult.Revoked;
     }
 

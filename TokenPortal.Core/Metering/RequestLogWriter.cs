@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Usage;
 
 namespace TokenPortal.Core.Metering;
 
@@ -90,7 +91,10 @@ internal sealed partial class RequestLogWriter(
         }
     }
 
-    /// <summary>One transaction, one prepared insert reused for every row: the write gate is held as briefly as it can be.</summary>
+    /// <summary>
+    /// One transaction, one prepared insert reused for every row, and the batch's totals added to the
+    /// dashboard rollups: the write gate is held as briefly as it can be, and the rollups never drift from the log.
+    /// </summary>
     private async Task InsertAsync(List<RequestLogRecord> batch)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -124,6 +128,7 @@ internal sealed partial class RequestLogWriter(
                 parameters[i].Value = values[i] ?? DBNull.Value;
             await command.ExecuteNonQueryAsync();
         }
+        await UsageRollupWriter.AddAsync(connection, tx, batch);
         await tx.CommitAsync();
     }
 

@@ -10,6 +10,7 @@ internal static class TokenPortalHostingExtensions
     {
         builder.Services.AddTokenPortalCore(builder.Configuration, AppContext.BaseDirectory);
         builder.Services.AddTokenPortalGateway();
+        builder.AddPortal();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         // Let in-flight streams finish and their bills settle before the process exits.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -23,6 +24,7 @@ internal static class TokenPortalHostingExtensions
         app.MapGatewayApi("/v1");
         app.MapGatewayApi("/api/v1");
         app.MapOperations();
+        app.MapPortal();
         return app;
     }
 }

@@ -9,6 +9,9 @@ namespace TokenPortal.Web.Gateway;
 /// <summary>The OpenAI-compatible API, mapped under <c>/v1</c> and <c>/api/v1</c>.</summary>
 internal static class GatewayEndpoints
 {
+    /// <summary>True for the API's two base paths, <c>/v1</c> and <c>/api/v1</c>.</summary>
+    public static bool IsApiPath(PathString path) => path.StartsWithSegments("/v1") || path.StartsWithSegments("/api/v1");
+
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app, string prefix)
     {
         var api = app.MapGroup(prefix);

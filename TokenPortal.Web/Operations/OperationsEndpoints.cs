@@ -8,8 +8,6 @@ internal static class OperationsEndpoints
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", Health);
-        app.MapGet("/", () => TypedResults.Text(
-            "TokenPortal is running. The OpenAI-compatible API is at /v1 (GET /v1/models lists the models).\n"));
         return app;
     }
 

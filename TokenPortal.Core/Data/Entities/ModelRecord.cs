@@ -29,4 +29,7 @@ public sealed class ModelRecord
     public string? Aliases { get; set; }
 
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Set when an admin changed it in the portal: configuration no longer overwrites it at start.</summary>
+    public DateTimeOffset? EditedAt { get; set; }
 }

@@ -9,6 +9,9 @@ public sealed class PortalUser : IdentityUser
 
     public bool IsAdmin { get; set; }
 
+    /// <summary>An admin turned the account off: no sign-in, and its keys stop working.</summary>
+    public bool IsDisabled { get; set; }
+
     /// <summary>Requests in flight at once over all the user's keys; the configured default when null.</summary>
     public int? MaxConcurrent { get; set; }
 

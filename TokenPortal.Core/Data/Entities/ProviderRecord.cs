@@ -20,4 +20,7 @@ public sealed class ProviderRecord
     public int? UpstreamRpm { get; set; }
 
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Set when an admin changed it in the portal: configuration no longer overwrites it at start.</summary>
+    public DateTimeOffset? EditedAt { get; set; }
 }

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Billing;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Admin;
+
+/// <inheritdoc />
+internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbContext> dbFactory, IModelCatalog catalog, TimeProvider clock) : ICatalogAdministration
+{
+    public async Task<IReadOnlyList<ProviderRecord>> ProvidersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Providers.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ModelRecord>> ModelsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Models.AsNoTracking().Include(m => m.Provider).OrderBy(m => m.PublicId).ToListAsync(cancellationToken);
+    }
+
+    public async Task SaveModelAsync(ModelEdit edit, CancellationToken cancellationToken)
+    {
+        if (edit.InputPerMillionUsd < 0 || edit.CachedInputPerMillionUsd < 0 || edit.OutputPerMillionUsd < 0)
+            throw new ArgumentException("Prices cannot be negative.", nameof(edit));
+        if (edit.MaxOutputTokens <= 0)
+            throw new ArgumentException("The output token bound must be positive.", nameof(edit));
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var model = await db.Models.SingleOrDefaultAsync(m => m.Id == edit.Id, cancellationToken)
+            ?? throw new ArgumentException($"No model has id {edit.Id}.", nameof(edit));
+        model.InputMicrosPerMillion = MicroUsd.FromUsd(edit.InputPerMillionUsd);
+        model.CachedInputMicrosPerMillion = MicroUsd.FromUsd(edit.CachedInputPerMillionUsd);
+        model.OutputMicrosPerMillion = MicroUsd.FromUsd(edit.OutputPerMillionUsd);
+        model.MaxOutputTokens = edit.MaxOutputTokens;
+        model.Enabled = edit.Enabled;
+        model.EditedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await catalog.ReloadAsync(cancellationToken);
+    }
+
+    public async Task SaveProviderAsync(ProviderEdit edit, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(edit.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw new ArgumentException("The base URL must be an absolute http(s) URL.", nameof(edit));
+        if (edit.TimeoutSeconds <= 0 || edit.UpstreamRpm is <= 0)
+            throw new ArgumentException("The timeout and the upstream RPM must be positive.", nameof(edit));
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var provider = await db.Providers.SingleOrDefaultAsync(p => p.Id == edit.Id, cancellationToken)
+            ?? throw new ArgumentException($"No provider has id {edit.Id}.", nameof(edit));
+        provider.BaseUrl = edit.BaseUrl.Trim();
+        if (!string.IsNullOrWhiteSpace(edit.NewApiKey))
+            provider.ApiKey = edit.NewApiKey.Trim();
+        provider.TimeoutSeconds = edit.TimeoutSeconds;
+        provider.UpstreamRpm = edit.UpstreamRpm;
+        provider.Enabled = edit.Enabled;
+        provider.EditedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await catalog.ReloadAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Data.Configurations;
+
+internal sealed class SiteSettingConfiguration : IEntityTypeConfiguration<SiteSetting>
+{
+    public void Configure(EntityTypeBuilder<SiteSetting> builder)
+    {
+        builder.ToTable("SiteSettings");
+        builder.HasKey(s => s.Key);
+        builder.Property(s => s.Key).HasMaxLength(100);
+        builder.Property(s => s.Value).HasMaxLength(100);
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Data.Configurations;
+
+internal sealed class UsageRollupConfiguration : IEntityTypeConfiguration<UsageRollup>
+{
+    public void Configure(EntityTypeBuilder<UsageRollup> builder)
+    {
+        builder.ToTable("UsageRollups");
+        builder.HasKey(r => new { r.UserId, r.HourStart, r.ApiKeyId, r.Model, r.LatencyBucket });
+        builder.Property(r => r.Model).HasMaxLength(200);
+    }
+}

@@ -1,0 +1,9 @@
+namespace TokenPortal.Core.Usage;
+
+public enum LogSortColumn
+{
+    Time,
+    Cost,
+    Latency,
+    Tokens,
+}

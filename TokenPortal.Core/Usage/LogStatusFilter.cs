@@ -1,0 +1,8 @@
+namespace TokenPortal.Core.Usage;
+
+public enum LogStatusFilter
+{
+    All,
+    Succeeded,
+    Failed,
+}

@@ -1,0 +1,4 @@
+namespace TokenPortal.Core.Usage;
+
+/// <summary>Totals for one model or one key.</summary>
+public sealed record UsageBreakdown(string Name, UsageTotals Totals);

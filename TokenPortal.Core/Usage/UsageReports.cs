@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Usage;
+
+/// <inheritdoc />
+internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFactory) : IUsageReports
+{
+    public async Task<UsageReport> GetAsync(string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var step = to - from <= TimeSpan.FromDays(2) ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await LoadAsync(db, userId, from, to, cancellationToken);
+        var keyNames = await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId)
+            .ToDictionaryAsync(k => k.Id, k => $"{k.Name} ({k.Prefix}…)", cancellationToken);
+
+        var total = new UsageAccumulator();
+        var series = new SortedDictionary<DateTimeOffset, UsageAccumulator>();
+        var byModel = new Dictionary<string, UsageAccumulator>();
+        var byKey = new Dictionary<long, UsageAccumulator>();
+        for (var start = Floor(from, step); start < to; start += step)
+            series[start] = new UsageAccumulator();
+
+        foreach (var row in rows)
+        {
+            total.Add(row);
+            Slot(series, Floor(row.HourStart, step)).Add(row);
+            Slot(byModel, row.Model).Add(row);
+            Slot(byKey, row.ApiKeyId).Add(row);
+        }
+
+        return new UsageReport(
+            total.ToTotals(),
+            step,
+            series.Select(p => new UsagePoint(p.Key, p.Value.ToTotals())).ToList(),
+            Rank(byModel.Select(m => new UsageBreakdown(m.Key, m.Value.ToTotals()))),
+            Rank(byKey.Select(k => new UsageBreakdown(keyNames.GetValueOrDefault(k.Key, $"key #{k.Key}"), k.Value.ToTotals()))));
+    }
+
+    public async Task<IReadOnlyList<UsagePoint>> DailyAsync(string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await LoadAsync(db, userId, from, to, cancellationToken);
+        return rows.GroupBy(r => Floor(r.HourStart, TimeSpan.FromDays(1)))
+            .OrderByDescending(g => g.Key)
+            .Select(g =>
+            {
+                var day = new UsageAccumulator();
+                foreach (var row in g)
+                    day.Add(row);
+                return new UsagePoint(g.Key, day.ToTotals());
+            })
+            .ToList();
+    }
+
+    /// <summary>The rollups' key starts with (user, hour), so this is one index range scan.</summary>
+    private static Task<List<UsageRollup>> LoadAsync(TokenPortalDbContext db, string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var firstHour = Floor(from, TimeSpan.FromHours(1));
+        return db.UsageRollups.AsNoTracking()
+            .Where(r => r.UserId == userId && r.HourStart >= firstHour && r.HourStart < to)
+            .ToListAsync(cancellationToken);
+    }
+
+    private static DateTimeOffset Floor(DateTimeOffset time, TimeSpan step)
+    {
+        var utc = time.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - utc.Ticks % step.Ticks, TimeSpan.Zero);
+    }
+
+    private static UsageAccumulator Slot<TKey>(IDictionary<TKey, UsageAccumulator> slots, TKey key)
+    {
+        if (!slots.TryGetValue(key, out var slot))
+            slots[key] = slot = new UsageAccumulator();
+        return slot;
+    }
+
+    private static List<UsageBreakdown> Rank(IEnumerable<UsageBreakdown> items) =>
+        items.OrderByDescending(b => b.Totals.CostMicros).ThenByDescending(b => b.Totals.Requests).ToList();
+}

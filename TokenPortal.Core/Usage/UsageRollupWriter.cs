@@ -1,0 +1,61 @@
+using System.Data.Common;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Usage;
+
+/// <summary>Adds request-log rows to <see cref="UsageRollup"/> totals, one upsert per distinct group in the batch.</summary>
+internal static class UsageRollupWriter
+{
+    private static readonly long HourMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
+    public static async Task AddAsync(DbConnection connection, DbTransaction transaction, IEnumerable<RequestLogRecord> rows)
+    {
+        var groups = new Dictionary<(string UserId, long Hour, long KeyId, string Model, int Bucket), Totals>();
+        foreach (var row in rows)
+        {
+            var ms = row.CreatedAt.ToUnixTimeMilliseconds();
+            var key = (row.UserId, ms - ms % HourMs, row.ApiKeyId, row.Model, LatencyBuckets.Of(row.LatencyMs));
+            var totals = groups.GetValueOrDefault(key);
+            groups[key] = totals with
+            {
+                Requests = totals.Requests + 1,
+                Errors = totals.Errors + (row.Status >= 400 ? 1 : 0),
+                PromptTokens = totals.PromptTokens + row.PromptTokens,
+                CompletionTokens = totals.CompletionTokens + row.CompletionTokens,
+                CachedTokens = totals.CachedTokens + row.CachedTokens,
+                CostMicros = totals.CostMicros + row.CostMicros,
+            };
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO "UsageRollups" ("UserId", "HourStart", "ApiKeyId", "Model", "LatencyBucket", "Requests", "Errors", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros")
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
+            ON CONFLICT ("UserId", "HourStart", "ApiKeyId", "Model", "LatencyBucket") DO UPDATE SET
+                "Requests" = "Requests" + excluded."Requests",
+                "Errors" = "Errors" + excluded."Errors",
+                "PromptTokens" = "PromptTokens" + excluded."PromptTokens",
+                "CompletionTokens" = "CompletionTokens" + excluded."CompletionTokens",
+                "CachedTokens" = "CachedTokens" + excluded."CachedTokens",
+                "CostMicros" = "CostMicros" + excluded."CostMicros"
+            """;
+        var parameters = new DbParameter[11];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] = command.CreateParameter();
+            parameters[i].ParameterName = "@p" + i;
+            command.Parameters.Add(parameters[i]);
+        }
+        await command.PrepareAsync();
+        foreach (var ((userId, hour, keyId, model, bucket), t) in groups)
+        {
+            object[] values = [userId, hour, keyId, model, bucket, t.Requests, t.Errors, t.PromptTokens, t.CompletionTokens, t.CachedTokens, t.CostMicros];
+            for (var i = 0; i < values.Length; i++)
+                parameters[i].Value = values[i];
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private readonly record struct Totals(long Requests, long Errors, long PromptTokens, long CompletionTokens, long CachedTokens, long CostMicros);
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Radzen;
+using TokenPortal.Core.Data.Entities;
+using TokenPortal.Web.Components;
+using TokenPortal.Web.Components.Account;
+using TokenPortal.Web.Gateway;
+using TokenPortal.Web.Portal;
+
+namespace TokenPortal.Web.Extensions;
+
+/// <summary>The Blazor Server portal: Identity sign-in (password, passkeys, GitHub, Discord) and Radzen.</summary>
+internal static class PortalHostingExtensions
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddRadzenCookieThemeService(theme =>
+        {
+            theme.Name = "TokenPortalTheme";
+            theme.Duration = TimeSpan.FromDays(365);
+        });
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthentication().AddPortalExternalLogins(builder.Configuration);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PortalPolicies.Admin, policy => policy.RequireRole(PortalClaimsPrincipalFactory.AdminRole));
+
+        // Core registered the user store; the portal adds sign-in, tokens and the admin claim.
+        new IdentityBuilder(typeof(PortalUser), services)
+            .AddSignInManager<PortalSignInManager>()
+            .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+        services.Configure<IdentityOptions>(identity =>
+        {
+            // No mail server is assumed: accounts work at once (the email is still unique per account).
+            identity.SignIn.RequireConfirmedAccount = false;
+            identity.Lockout.MaxFailedAccessAttempts = 5;
+            identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+        });
+        // A disabled account or a changed password signs other sessions out within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/Account/Login";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddSingleton<IEmailSender<PortalUser>, IdentityNoOpEmailSender>();
+        return builder;
+    }
+
+    public static WebApplication MapPortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        // Friendly error pages for the portal only: /v1 always answers in the OpenAI error shape.
+        app.UseWhen(context => !GatewayEndpoints.IsApiPath(context.Request.Path),
+            portal => portal.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        app.MapPortalExports();
+        return app;
+    }
+}

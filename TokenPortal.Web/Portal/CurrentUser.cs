@@ -1,0 +1,17 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace TokenPortal.Web.Portal;
+
+/// <summary>The signed-in user's id for portal components; every query they make is scoped by it.</summary>
+internal sealed class CurrentUser(AuthenticationStateProvider authentication)
+{
+    public async Task<string> GetIdAsync()
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        return state.User.FindFirstValue(ClaimTypes.NameIdentifier)
+            ?? throw new InvalidOperationException("Portal pages that read user data require a signed-in user.");
+    }
+
+    public async Task<ClaimsPrincipal> GetPrincipalAsync() => (await authentication.GetAuthenticationStateAsync()).User;
+}
