@@ -33,6 +33,9 @@ public class GatewayFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Runs before the gateway starts, e.g. to start other fakes whose addresses <see cref="Configure"/> needs.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
     /// <summary>Appended to the SQLite connection string, e.g. a short busy timeout.</summary>
     protected virtual string ConnectionStringSuffix => "";
 
@@ -40,6 +43,7 @@ public class GatewayFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         Upstream = await FakeUpstream.StartAsync();
+        await BeforeStartAsync();
         var settings = GatewaySettings.Create(DatabasePath, Upstream.BaseUrl, UpstreamTimeoutSeconds);
         settings["TokenPortal:Database:ConnectionString"] += ConnectionStringSuffix;
         Configure(settings);
@@ -48,7 +52,7 @@ public class GatewayFixture : IAsyncLifetime
         BaseAddress = Factory.ClientOptions.BaseAddress;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         await Upstream.DisposeAsync();

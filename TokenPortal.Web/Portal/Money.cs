@@ -12,7 +12,7 @@ internal static class Money
     public static string Precise(long micros)
     {
         var usd = MicroUsd.ToUsd(micros);
-        return Math.Abs(usd) >= 0.01m
+        return usd == 0 || Math.Abs(usd) >= 0.01m
             ? usd.ToString("$#,##0.00##", CultureInfo.InvariantCulture)
             : usd.ToString("$0.######", CultureInfo.InvariantCulture);
     }

@@ -1,5 +1,9 @@
 // Small helpers the portal calls through JS interop.
 window.tokenPortal = {
+    markInteractive: function () {
+        document.body.setAttribute("data-interactive", "true");
+    },
+
     // Copies text; falls back to a hidden textarea where the Clipboard API is unavailable. Returns true when copied.
     copy: async function (text) {
         try {

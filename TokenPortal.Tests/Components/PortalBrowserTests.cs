@@ -1,0 +1,238 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using TokenPortal.Core.Accounts;
+using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Metering;
+using TokenPortal.Tests.Infrastructure;
+
+namespace TokenPortal.Tests.Components;
+
+/// <summary>
+/// The portal as a person uses it, in Debian's Chromium: sign up, mint a key, call the API with it,
+/// and find the request in Logs and the spend on the Dashboard. Screenshots land in bin/.../screenshots.
+/// </summary>
+[Trait("Category", "Browser")]
+public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<PortalFixture>
+{
+    private const string Password = "Correct-Horse-9";
+
+    [Fact]
+    public async Task SignUpCreateKeyCallApi_RequestShowsInLogsAndSpendOnDashboard()
+    {
+        await using var context = await portal.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var email = $"e2e-{Guid.NewGuid():N}@example.test";
+
+        await page.GotoAsync("/");
+        await Expect(page.GetByText("Every model, one endpoint, one balance.")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "01-landing");
+
+        await page.GotoAsync("/Account/Login");
+        await Expect(page.Locator("[data-testid=passkey-login]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=external-GitHub]")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "02-log-in");
+        await page.GotoAsync("/Account/Register");
+        await PortalFixture.ScreenshotAsync(page, "02-sign-up");
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", Password);
+        await page.FillAsync("#Input\\.ConfirmPassword", Password);
+        await page.ClickAsync("button:has-text('Create account')");
+        await WaitInteractiveAsync(page);
+        await Expect(page.GetByText("No requests in this range yet")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-stat=balance]")).ToHaveTextAsync("$1.00"); // the signup credit
+        await PortalFixture.ScreenshotAsync(page, "03-dashboard-empty");
+
+        await page.GotoAsync("/keys");
+        await WaitInteractiveAsync(page);
+        await Expect(page.GetByText("You have no API keys yet")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "04-keys-empty");
+        await page.ClickAsync("[data-testid=create-key]");
+        await page.Locator(".rz-dialog input[name=Name]").FillAsync("e2e key");
+        await PortalFixture.ScreenshotAsync(page, "05-create-key-dialog");
+        await page.ClickAsync(".rz-dialog button[type=submit]");
+        var shown = page.Locator("[data-testid=new-key]");
+        await Expect(shown).ToBeVisibleAsync();
+        var key = (await shown.InnerTextAsync()).Trim();
+        Assert.Matches("^sk-tp-[0-9A-Za-z]{43}$", key);
+        await page.ClickAsync("[data-testid=copy-key]");
+        await Expect(page.GetByText("Copied")).ToBeVisibleAsync();
+        Assert.Equal(key, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await PortalFixture.ScreenshotAsync(page, "06-key-shown-once");
+        await page.ClickAsync("button:has-text('I have saved it')");
+        await Expect(page.Locator("[data-testid=keys-grid]")).ToContainTextAsync(key[..12]);
+        await Expect(page.Locator("[data-testid=keys-grid]")).Not.ToContainTextAsync(key); // only the prefix, ever again
+        await PortalFixture.ScreenshotAsync(page, "07-keys-list");
+
+        using var api = portal.CreateClient(key);
+        using var response = await api.PostAsJsonAsync("v1/chat/completions", new { model = "gpt-test", messages = new[] { new { role = "user", content = "hi" } } });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var cost = (decimal)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["usage"]!["cost"]!;
+        Assert.True(cost > 0);
+        await portal.Factory.Services.GetRequiredService<RequestLogWriter>().FlushAsync(CancellationToken.None);
+
+        await page.GotoAsync("/logs");
+        await WaitInteractiveAsync(page);
+        var logs = page.Locator("[data-testid=logs-grid]");
+        await Expect(logs).ToContainTextAsync("gpt-test");
+        await Expect(logs).ToContainTextAsync(key[..12]);
+        await Expect(logs).ToContainTextAsync("200");
+        await PortalFixture.ScreenshotAsync(page, "08-logs");
+
+        var csv = await page.APIRequest.GetAsync(await page.Locator("[data-testid=export-csv]").GetAttributeAsync("href") ?? "");
+        Assert.Equal(200, csv.Status);
+        var lines = (await csv.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains(",gpt-test,", lines[1]);
+        Assert.DoesNotContain("hi", lines[1].Split(',')[2..].Where(f => f.Length == 2)); // metadata only
+
+        await page.GotoAsync("/");
+        await WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-stat=today]")).Not.ToHaveTextAsync("$0");
+        await Expect(page.Locator("[data-stat=requests]")).ToHaveTextAsync("1");
+        await Expect(page.GetByText("By model")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "09-dashboard-with-spend");
+
+        await page.GotoAsync("/models");
+        await WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=models-grid]")).ToContainTextAsync("gpt-test");
+        await Expect(page.Locator("pre.tp-code").First).ToContainTextAsync(portal.BrowserAddress + "v1");
+        await PortalFixture.ScreenshotAsync(page, "10-models");
+
+        await page.GotoAsync("/billing");
+        await WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=credits-grid]")).ToContainTextAsync("Signup credit");
+        await Expect(page.GetByText("Card top-ups are not enabled")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "11-billing");
+
+        // Users only ever see their own data: the admin pages refuse a plain user.
+        await page.GotoAsync("/admin/users");
+        await Expect(page.GetByText("Access denied")).ToBeVisibleAsync();
+        Assert.Contains("/Account/AccessDenied", page.Url);
+        await Expect(page.Locator("[data-testid=users-grid]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Passkey_RegisteredInVirtualAuthenticator_SignsInWithoutPassword()
+    {
+        await using var context = await portal.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var cdp = await context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true, ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
+            },
+        });
+        var email = await SignUpAsync(page);
+
+        await page.GotoAsync("/Account/Manage/Passkeys");
+        await page.ClickAsync("button:has-text('Add a new passkey')");
+        await Expect(page.Locator("input[name='Input.Name']").Or(page.GetByText("Error:"))).ToBeVisibleAsync();
+        Assert.True(page.Url.Contains("RenamePasskey"), string.Join(" ", await page.Locator(".alert").AllInnerTextsAsync()));
+        await page.FillAsync("input[name='Input.Name']", "Test laptop");
+        await page.ClickAsync("button:has-text('Continue')");
+        await Expect(page.GetByText("Test laptop")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "12-passkeys");
+
+        await page.GotoAsync("/");
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("button[title='Log out']");
+        await Expect(page.GetByText("Every model, one endpoint, one balance.")).ToBeVisibleAsync();
+        // The login page offers the passkey as the email field's autofill (conditional mediation); the virtual
+        // authenticator answers at once, so the browser signs in without a password or a click.
+        await page.GotoAsync("/Account/Login");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        await WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-stat=balance]")).ToBeVisibleAsync();
+        await Expect(page.GetByText(email)).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task GitHub_FirstSignInThroughOAuth_CreatesAccountWithSignupCredit()
+    {
+        await using var context = await portal.NewContextAsync();
+        var page = await context.NewPageAsync();
+        portal.OAuth.UserEmail = $"gh-{Guid.NewGuid():N}@example.test";
+
+        await page.GotoAsync("/Account/Login");
+        await page.ClickAsync("[data-testid=external-GitHub]");
+        await page.WaitForURLAsync("**/Account/ExternalLogin**");
+        await Expect(page.Locator("#Input\\.Email")).ToHaveValueAsync(portal.OAuth.UserEmail);
+        await PortalFixture.ScreenshotAsync(page, "14-github-confirm");
+        await page.ClickAsync("button[type=submit]");
+        await WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-stat=balance]")).ToHaveTextAsync("$1.00");
+
+        await using var db = await portal.DbAsync();
+        var user = await db.Users.SingleAsync(u => u.Email == portal.OAuth.UserEmail);
+        Assert.True(await db.UserLogins.AnyAsync(l => l.UserId == user.Id && l.LoginProvider == "GitHub" && l.ProviderKey == "4242"));
+        Assert.Single(await db.Ledger.Where(e => e.UserId == user.Id && e.Kind == LedgerEntryKind.Credit).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Admin_GrantsCreditAndEditsPrice_WithoutRestart()
+    {
+        var adminEmail = $"admin-{Guid.NewGuid():N}@example.test";
+        await using (var scope = portal.Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IAccountService>().CreateAsync(adminEmail, Password, isAdmin: true, CancellationToken.None);
+        var customer = await portal.CreateAccountAsync(usd: 0);
+
+        await using var context = await portal.NewContextAsync(darkMode: true);
+        var page = await context.NewPageAsync();
+        await LogInAsync(page, adminEmail);
+
+        await page.GotoAsync("/admin/users");
+        await WaitInteractiveAsync(page);
+        var search = page.GetByPlaceholder("Search by email…");
+        await search.FillAsync(customer.Email);
+        await search.PressAsync("Enter");
+        var row = page.Locator("[data-testid=users-grid] tr", new PageLocatorOptions { HasText = customer.Email });
+        await Expect(row).ToHaveCountAsync(1);
+        await row.GetByText("Grant credit").ClickAsync();
+        await page.Locator("input[name=Amount]").FillAsync("2.5");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Grant", Exact = true }).ClickAsync();
+        await Expect(page.GetByText($"{customer.Email} now has $3.50")).ToBeVisibleAsync();
+        Assert.Equal(2_500_000, await portal.BalanceAsync(customer) - 1_000_000); // plus the signup credit
+        await PortalFixture.ScreenshotAsync(page, "15-admin-users-dark");
+
+        await page.GotoAsync("/admin/catalog");
+        await WaitInteractiveAsync(page);
+        await PortalFixture.ScreenshotAsync(page, "16-admin-catalog-dark");
+        await page.GotoAsync("/admin/settings");
+        await WaitInteractiveAsync(page);
+        await PortalFixture.ScreenshotAsync(page, "17-admin-settings-dark");
+    }
+
+    private async Task<string> SignUpAsync(IPage page)
+    {
+        var email = $"e2e-{Guid.NewGuid():N}@example.test";
+        await page.GotoAsync("/Account/Register");
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", Password);
+        await page.FillAsync("#Input\\.ConfirmPassword", Password);
+        await page.ClickAsync("button:has-text('Create account')");
+        await WaitInteractiveAsync(page);
+        return email;
+    }
+
+    private static async Task LogInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", Password);
+        await page.ClickAsync("button:has-text('Log in') >> nth=0");
+        await WaitInteractiveAsync(page);
+    }
+
+    /// <summary>Interactive pages ignore clicks until their circuit is up; the layout marks the body when it is.</summary>
+    private static Task WaitInteractiveAsync(IPage page) =>
+        page.WaitForSelectorAsync("body[data-interactive=true]");
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}

@@ -1,0 +1,23 @@
+using Bunit;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+using TokenPortal.Web.Portal;
+
+namespace TokenPortal.Tests.Components;
+
+/// <summary>A bUnit context with Radzen's services, loose JS interop and a signed-in user.</summary>
+public abstract class PortalTestContext : BunitContext
+{
+    protected const string UserId = "user-1";
+
+    protected PortalTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddRadzenComponents();
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone@example.test");
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, UserId));
+        Services.AddScoped<CurrentUser>();
+    }
+}

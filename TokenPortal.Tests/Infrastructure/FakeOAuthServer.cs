@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+
+namespace TokenPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A GitHub-shaped OAuth server on loopback: authorize redirects straight back with a code, the token
+/// endpoint swaps the code for a token, and the user endpoint answers for that token only.
+/// </summary>
+public sealed class FakeOAuthServer : IAsyncDisposable
+{
+    public const string ClientId = "fake-client";
+    public const string ClientSecret = "fake-secret";
+    private const string Code = "fake-code";
+    private const string AccessToken = "fake-access-token";
+
+    private readonly WebApplication _app;
+
+    private FakeOAuthServer(WebApplication app) => _app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public string UserLogin { get; set; } = "octocat";
+
+    public string UserEmail { get; set; } = "octocat@example.test";
+
+    /// <summary>Token exchanges that presented the right client secret and code.</summary>
+    public int TokenExchanges { get; private set; }
+
+    public static async Task<FakeOAuthServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeOAuthServer(app);
+        app.MapGet("/login/oauth/authorize", (HttpContext context) =>
+        {
+            var query = context.Request.Query;
+            if (query["client_id"] != ClientId || string.IsNullOrEmpty(query["code_challenge"]))
+                return Results.BadRequest("bad client or no PKCE");
+            return Results.Redirect(QueryHelpers.AddQueryString(query["redirect_uri"]!, new Dictionary<string, string?> { ["code"] = Code, ["state"] = query["state"] }));
+        });
+        app.MapPost("/login/oauth/access_token", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            if (form["code"] != Code || form["client_secret"] != ClientSecret || string.IsNullOrEmpty(form["code_verifier"]))
+                return Results.BadRequest(new { error = "bad_verification_code" });
+            fake.TokenExchanges++;
+            return Results.Json(new { access_token = AccessToken, token_type = "bearer", scope = "user:email" });
+        });
+        app.MapGet("/user", (HttpContext context) =>
+            context.Request.Headers.Authorization == $"Bearer {AccessToken}"
+                ? Results.Json(new { id = 4242, login = fake.UserLogin, email = fake.UserEmail })
+                : Results.Unauthorized());
+        await app.StartAsync();
+        fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/");
+        return fake;
+    }
+
+    /// <summary>The <c>TokenPortal:GitHub</c> settings that point the portal at this server.</summary>
+    public void AddGitHubSettings(IDictionary<string, string?> settings)
+    {
+        settings["TokenPortal:GitHub:ClientId"] = ClientId;
+        settings["TokenPortal:GitHub:ClientSecret"] = ClientSecret;
+        settings["TokenPortal:GitHub:AuthorizationEndpoint"] = new Uri(BaseUrl, "login/oauth/authorize").ToString();
+        settings["TokenPortal:GitHub:TokenEndpoint"] = new Uri(BaseUrl, "login/oauth/access_token").ToString();
+        settings["TokenPortal:GitHub:UserInformationEndpoint"] = new Uri(BaseUrl, "user").ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

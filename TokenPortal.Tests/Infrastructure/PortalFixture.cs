@@ -1,0 +1,76 @@
+using Microsoft.Playwright;
+
+namespace TokenPortal.Tests.Infrastructure;
+
+/// <summary>
+/// The whole product in a real browser: the gateway on loopback, the fake upstream, a fake GitHub
+/// OAuth server, and Debian's Chromium driven by Playwright (it cannot download its own browser here).
+/// </summary>
+public sealed class PortalFixture : GatewayFixture
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public FakeOAuthServer OAuth { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where each test saves its screenshots, beside the test binaries.</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    protected override async Task BeforeStartAsync()
+    {
+        OAuth = await FakeOAuthServer.StartAsync();
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}: apt-get install chromium (.ci/run does).");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // The flags this machine needs: no sandbox as root, and no background calls to Google's hosts (the network is closed).
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+        Directory.CreateDirectory(ScreenshotDirectory);
+    }
+
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        OAuth.AddGitHubSettings(settings);
+        settings["TokenPortal:SignupCreditUsd"] = "1"; // the shipped default: new accounts start with $1.00
+    }
+
+    /// <summary>
+    /// The portal as the browser addresses it: <c>localhost</c>, not 127.0.0.1, because WebAuthn refuses an IP
+    /// address as a relying party id (passkeys would fail with "invalid domain").
+    /// </summary>
+    public Uri BrowserAddress => new UriBuilder(BaseAddress) { Host = "localhost" }.Uri;
+
+    public async Task<IBrowserContext> NewContextAsync(bool darkMode = false)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BrowserAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            ColorScheme = darkMode ? ColorScheme.Dark : ColorScheme.Light,
+        });
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = BrowserAddress.GetLeftPart(UriPartial.Authority) });
+        context.SetDefaultTimeout(15_000);
+        return context;
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    public override async Task DisposeAsync()
+    {
+        if (Browser is not null)
+            await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+        if (OAuth is not null)
+            await OAuth.DisposeAsync();
+    }
+}
