@@ -90,7 +90,10 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
 
         await page.GotoAsync("/");
         await WaitInteractiveAsync(page);
-        await Expect(page.Locator("[data-stat=today]")).Not.ToHaveTextAsync("$0");
+        // Exactly what the API reported as the request's cost, to the micro-dollar, and the balance it left.
+        var usd = (decimal d) => d.ToString("$0.00####", System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.Locator("[data-stat=today]")).ToHaveTextAsync(usd(cost));
+        await Expect(page.Locator("[data-stat=balance]")).ToHaveTextAsync(usd(1m - cost));
         await Expect(page.Locator("[data-stat=requests]")).ToHaveTextAsync("1");
         await Expect(page.GetByText("By model")).ToBeVisibleAsync();
         await PortalFixture.ScreenshotAsync(page, "09-dashboard-with-spend");
@@ -183,12 +186,14 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
             await scope.ServiceProvider.GetRequiredService<IAccountService>().CreateAsync(adminEmail, Password, isAdmin: true, CancellationToken.None);
         var customer = await portal.CreateAccountAsync(usd: 0);
 
-        await using var context = await portal.NewContextAsync(darkMode: true);
+        await using var context = await portal.NewContextAsync();
         var page = await context.NewPageAsync();
         await LogInAsync(page, adminEmail);
 
         await page.GotoAsync("/admin/users");
         await WaitInteractiveAsync(page);
+        await page.ClickAsync("button[aria-label='Dark mode']");
+        await Expect(page.Locator("link#radzen-theme-link[href*='dark']")).ToHaveCountAsync(1);
         var search = page.GetByPlaceholder("Search by email…");
         await search.FillAsync(customer.Email);
         await search.PressAsync("Enter");

@@ -8,14 +8,10 @@ internal static class Money
 {
     public static string Usd(long micros) => MicroUsd.ToUsd(micros).ToString("$#,##0.00", CultureInfo.InvariantCulture);
 
-    /// <summary>Up to six decimals, trailing zeros trimmed below a cent: $0.000123.</summary>
-    public static string Precise(long micros)
-    {
-        var usd = MicroUsd.ToUsd(micros);
-        return usd == 0 || Math.Abs(usd) >= 0.01m
-            ? usd.ToString("$#,##0.00##", CultureInfo.InvariantCulture)
-            : usd.ToString("$0.######", CultureInfo.InvariantCulture);
-    }
+    /// <summary>Exact to the micro-USD, at least cents, trailing zeros trimmed: $0.999875, $2.50, $0.000123.</summary>
+    public static string Precise(long micros) => MicroUsd.ToUsd(micros).ToString("$#,##0.00####;-$#,##0.00####", CultureInfo.InvariantCulture);
+
+    public static string Requests(long count) => count == 1 ? "1 request" : $"{Count(count)} requests";
 
     public static string PerMillion(long microsPerMillion) =>
         MicroUsd.ToUsd(microsPerMillion).ToString("$#,##0.00##", CultureInfo.InvariantCulture);
