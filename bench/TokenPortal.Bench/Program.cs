@@ -2,6 +2,10 @@ using TokenPortal.Bench;
 
 // bench/run [--quick]: every scenario direct to the fake upstream and through the gateway, in one run.
 // bench/run --serve: only start the fake upstream and the gateway, and wait (to profile by hand).
+// bench/run --portal: the portal's queries over a million request-log rows.
+if (args.Contains("--portal"))
+    return await PortalQueries.RunAsync(Directory.CreateTempSubdirectory("tokenportal-portal-bench").FullName, args.Contains("--quick") ? 100_000 : 1_000_000);
+
 var quick = args.Contains("--quick");
 var peerDirectory = args.SkipWhile(a => a != "--peer").Skip(1).FirstOrDefault();
 var root = FindRepositoryRoot();
