@@ -179,7 +179,7 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
     }
 
     [Fact]
-    public async Task Admin_GrantsCreditAndEditsPrice_WithoutRestart()
+    public async Task Admin_GrantsCreditInDarkMode_BalanceChangesThroughLedger()
     {
         var adminEmail = $"admin-{Guid.NewGuid():N}@example.test";
         await using (var scope = portal.Factory.Services.CreateAsyncScope())
