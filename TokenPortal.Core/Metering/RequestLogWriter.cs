@@ -101,32 +101,19 @@ internal sealed partial class RequestLogWriter(
         await db.Database.OpenConnectionAsync();
         var connection = db.Database.GetDbConnection();
         await using var tx = await connection.BeginTransactionAsync();
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = """
+        await using (var insert = await PreparedCommand.CreateAsync(connection, tx, """
             INSERT INTO "RequestLogs" ("RequestId", "CreatedAt", "UserId", "ApiKeyId", "KeyPrefix", "Model", "Provider", "Status", "ErrorCode",
                 "Stream", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros", "LatencyMs", "TimeToFirstTokenMs", "UsageEstimated")
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)
-            """;
-        var parameters = new System.Data.Common.DbParameter[17];
-        for (var i = 0; i < parameters.Length; i++)
+            """, parameterCount: 17))
         {
-            parameters[i] = command.CreateParameter();
-            parameters[i].ParameterName = "@p" + i;
-            command.Parameters.Add(parameters[i]);
-        }
-        await command.PrepareAsync();
-        foreach (var row in batch)
-        {
-            object?[] values =
-            [
-                row.RequestId, row.CreatedAt.ToUnixTimeMilliseconds(), row.UserId, row.ApiKeyId, row.KeyPrefix, row.Model, row.Provider, row.Status,
-                row.ErrorCode, row.Stream, row.PromptTokens, row.CompletionTokens, row.CachedTokens, row.CostMicros, row.LatencyMs,
-                row.TimeToFirstTokenMs, row.UsageEstimated,
-            ];
-            for (var i = 0; i < values.Length; i++)
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync();
+            foreach (var row in batch)
+            {
+                await insert.ExecuteAsync(
+                    row.RequestId, row.CreatedAt.ToUnixTimeMilliseconds(), row.UserId, row.ApiKeyId, row.KeyPrefix, row.Model, row.Provider, row.Status,
+                    row.ErrorCode, row.Stream, row.PromptTokens, row.CompletionTokens, row.CachedTokens, row.CostMicros, row.LatencyMs,
+                    row.TimeToFirstTokenMs, row.UsageEstimated);
+            }
         }
         await UsageRollupWriter.AddAsync(connection, tx, batch);
         await tx.CommitAsync();

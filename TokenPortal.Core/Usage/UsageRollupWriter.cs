@@ -1,4 +1,5 @@
 using System.Data.Common;
+using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Core.Usage;
@@ -27,9 +28,7 @@ internal static class UsageRollupWriter
             };
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        await using var upsert = await PreparedCommand.CreateAsync(connection, transaction, """
             INSERT INTO "UsageRollups" ("UserId", "HourStart", "ApiKeyId", "Model", "LatencyBucket", "Requests", "Errors", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros")
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
             ON CONFLICT ("UserId", "HourStart", "ApiKeyId", "Model", "LatencyBucket") DO UPDATE SET
@@ -39,22 +38,9 @@ internal static class UsageRollupWriter
                 "CompletionTokens" = "CompletionTokens" + excluded."CompletionTokens",
                 "CachedTokens" = "CachedTokens" + excluded."CachedTokens",
                 "CostMicros" = "CostMicros" + excluded."CostMicros"
-            """;
-        var parameters = new DbParameter[11];
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            parameters[i] = command.CreateParameter();
-            parameters[i].ParameterName = "@p" + i;
-            command.Parameters.Add(parameters[i]);
-        }
-        await command.PrepareAsync();
+            """, parameterCount: 11);
         foreach (var ((userId, hour, keyId, model, bucket), t) in groups)
-        {
-            object[] values = [userId, hour, keyId, model, bucket, t.Requests, t.Errors, t.PromptTokens, t.CompletionTokens, t.CachedTokens, t.CostMicros];
-            for (var i = 0; i < values.Length; i++)
-                parameters[i].Value = values[i];
-            await command.ExecuteNonQueryAsync();
-        }
+            await upsert.ExecuteAsync(userId, hour, keyId, model, bucket, t.Requests, t.Errors, t.PromptTokens, t.CompletionTokens, t.CachedTokens, t.CostMicros);
     }
 
     private readonly record struct Totals(long Requests, long Errors, long PromptTokens, long CompletionTokens, long CachedTokens, long CostMicros);
