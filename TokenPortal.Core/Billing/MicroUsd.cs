@@ -7,13 +7,25 @@ public static class MicroUsd
 {
     public const long PerUsd = 1_000_000;
 
-    /// <summary>Converts a USD amount from configuration or user input; refuses sub-micro precision rather than guess.</summary>
-    public static long FromUsd(decimal usd)
+    /// <summary>The largest amount a <see cref="long"/> of micro-USD holds, in whole USD.</summary>
+    private const decimal MaxUsd = long.MaxValue / PerUsd;
+
+    /// <summary>Converts a USD amount from configuration; refuses sub-micro precision (and amounts too large to hold) rather than guess.</summary>
+    public static long FromUsd(decimal usd) => TryFromUsd(usd, out var micros)
+        ? micros
+        : throw new ArgumentException($"{usd} USD is finer than one micro-USD or too large.", nameof(usd));
+
+    /// <summary>Like <see cref="FromUsd"/> for amounts a person typed: false when finer than a micro-USD or too large.</summary>
+    public static bool TryFromUsd(decimal usd, out long micros)
     {
-        var micros = usd * PerUsd;
-        if (micros != decimal.Truncate(micros))
-            throw new ArgumentException($"{usd} USD is finer than one micro-USD.", nameof(usd));
-        return checked((long)micros);
+        micros = 0;
+        if (Math.Abs(usd) > MaxUsd)
+            return false;
+        var exact = usd * PerUsd;
+        if (exact != decimal.Truncate(exact))
+            return false;
+        micros = (long)exact;
+        return true;
     }
 
     /// <summary>The exact USD value, for display and for the <c>cost</c> field of responses.</summary>

@@ -82,6 +82,16 @@ public sealed class ModelPriceTests
     [Fact]
     public void MicroUsd_RefusesSubMicroAmounts() => Assert.Throws<ArgumentException>(() => MicroUsd.FromUsd(0.0000001m));
 
+    [Theory]
+    [InlineData("0.0000001")]
+    [InlineData("9223372036855")]
+    [InlineData("79228162514264337593543950335")]
+    public void MicroUsd_TryFromUsd_RefusesWhatALongOfMicrosCannotHoldExactly(string usd)
+    {
+        Assert.False(MicroUsd.TryFromUsd(decimal.Parse(usd, System.Globalization.CultureInfo.InvariantCulture), out _));
+        Assert.Throws<ArgumentException>(() => MicroUsd.FromUsd(decimal.Parse(usd, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public void MicroUsd_FormatsSixDecimals() => Assert.Equal("12.000345", MicroUsd.Format(12_000_345));
 }

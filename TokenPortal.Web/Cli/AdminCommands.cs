@@ -134,7 +134,7 @@ internal static class AdminCommands
         return balance;
     }
 
-    private static bool IsPositiveMicroAmount(decimal usd) => usd > 0 && decimal.Round(usd, 6) == usd;
+    private static bool IsPositiveMicroAmount(decimal usd) => MicroUsd.TryFromUsd(usd, out var micros) && micros > 0;
 
     private static Option<string> EmailOption() => new("--email") { Description = "The user's email.", Required = true };
 

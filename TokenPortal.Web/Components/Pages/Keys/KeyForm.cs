@@ -30,17 +30,10 @@ public sealed class KeyForm
         ExpiresOn is { } date ? new DateTimeOffset(DateTime.SpecifyKind(date.Date, DateTimeKind.Utc)) : null,
         Micros(BudgetUsd, "budget"));
 
-    private static long? Micros(decimal? usd, string what)
+    private static long? Micros(decimal? usd, string what) => usd switch
     {
-        if (usd is not { } value)
-            return null;
-        try
-        {
-            return MicroUsd.FromUsd(value);
-        }
-        catch (Exception ex) when (ex is ArgumentException or OverflowException)
-        {
-            throw new ApiKeySpecException($"The {what} must be a USD amount with at most six decimals.");
-        }
-    }
+        null => null,
+        { } value when MicroUsd.TryFromUsd(value, out var micros) => micros,
+        _ => throw new ApiKeySpecException($"The {what} must be a USD amount with at most six decimals."),
+    };
 }
