@@ -4,11 +4,11 @@ using TokenPortal.Core.Usage;
 namespace TokenPortal.Web.Components.Pages.Usage;
 
 /// <summary>One x-axis step of the dashboard charts, in the units the charts show.</summary>
-internal sealed record ChartPoint(string Label, double SpendUsd, long PromptTokens, long CompletionTokens, long Requests, double P50Ms, double P95Ms)
+internal sealed record ChartPoint(string Label, decimal SpendUsd, long PromptTokens, long CompletionTokens, long Requests, double P50Ms, double P95Ms)
 {
     public static ChartPoint From(UsagePoint point, TimeSpan step) => new(
         step < TimeSpan.FromDays(1) ? point.Start.ToString("MMM d HH:mm") : point.Start.ToString("MMM d"),
-        (double)MicroUsd.ToUsd(point.Totals.CostMicros),
+        MicroUsd.ToUsd(point.Totals.CostMicros),
         point.Totals.PromptTokens,
         point.Totals.CompletionTokens,
         point.Totals.Requests,
