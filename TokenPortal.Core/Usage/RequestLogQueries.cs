@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using TokenPortal.Core.Data;
@@ -52,15 +53,15 @@ internal sealed class RequestLogQueries(IDbContextFactory<TokenPortalDbContext> 
         return query;
     }
 
-    private static IQueryable<RequestLogRecord> Sort(IQueryable<RequestLogRecord> query, LogFilter filter) => (filter.SortBy, filter.Descending) switch
+    private static IQueryable<RequestLogRecord> Sort(IQueryable<RequestLogRecord> query, LogFilter filter) => filter.SortBy switch
     {
-        (LogSortColumn.Cost, true) => query.OrderByDescending(r => r.CostMicros).ThenByDescending(r => r.Id),
-        (LogSortColumn.Cost, false) => query.OrderBy(r => r.CostMicros).ThenBy(r => r.Id),
-        (LogSortColumn.Latency, true) => query.OrderByDescending(r => r.LatencyMs).ThenByDescending(r => r.Id),
-        (LogSortColumn.Latency, false) => query.OrderBy(r => r.LatencyMs).ThenBy(r => r.Id),
-        (LogSortColumn.Tokens, true) => query.OrderByDescending(r => r.PromptTokens + r.CompletionTokens).ThenByDescending(r => r.Id),
-        (LogSortColumn.Tokens, false) => query.OrderBy(r => r.PromptTokens + r.CompletionTokens).ThenBy(r => r.Id),
-        (_, false) => query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
-        _ => query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id),
+        LogSortColumn.Cost => Order(query, r => r.CostMicros, filter.Descending),
+        LogSortColumn.Latency => Order(query, r => r.LatencyMs, filter.Descending),
+        LogSortColumn.Tokens => Order(query, r => r.PromptTokens + r.CompletionTokens, filter.Descending),
+        _ => Order(query, r => r.CreatedAt, filter.Descending),
     };
+
+    /// <summary>Orders by the column, then by id so that paging is stable when values tie.</summary>
+    private static IQueryable<RequestLogRecord> Order<TKey>(IQueryable<RequestLogRecord> query, Expression<Func<RequestLogRecord, TKey>> column, bool descending) =>
+        descending ? query.OrderByDescending(column).ThenByDescending(r => r.Id) : query.OrderBy(column).ThenBy(r => r.Id);
 }
