@@ -45,8 +45,7 @@ internal sealed class UserAdministration(
     {
         var user = await users.FindByIdAsync(userId) ?? throw new ArgumentException($"No user has id '{userId}'.", nameof(userId));
         user.IsDisabled = disabled;
-        await users.UpdateAsync(user);
-        // A new stamp ends the user's portal sessions at their next validation.
+        // Saves the flag with a new security stamp, which ends the user's portal sessions at their next validation.
         await users.UpdateSecurityStampAsync(user);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
