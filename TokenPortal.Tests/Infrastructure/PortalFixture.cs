@@ -48,13 +48,12 @@ public sealed class PortalFixture : GatewayFixture
     /// </summary>
     public Uri BrowserAddress => new UriBuilder(BaseAddress) { Host = "localhost" }.Uri;
 
-    public async Task<IBrowserContext> NewContextAsync(bool darkMode = false)
+    public async Task<IBrowserContext> NewContextAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BrowserAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
-            ColorScheme = darkMode ? ColorScheme.Dark : ColorScheme.Light,
         });
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = BrowserAddress.GetLeftPart(UriPartial.Authority) });
         context.SetDefaultTimeout(15_000);

@@ -12,6 +12,4 @@ internal sealed class CurrentUser(AuthenticationStateProvider authentication)
         return state.User.FindFirstValue(ClaimTypes.NameIdentifier)
             ?? throw new InvalidOperationException("Portal pages that read user data require a signed-in user.");
     }
-
-    public async Task<ClaimsPrincipal> GetPrincipalAsync() => (await authentication.GetAuthenticationStateAsync()).User;
 }

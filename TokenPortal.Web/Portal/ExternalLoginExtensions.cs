@@ -12,51 +12,41 @@ namespace TokenPortal.Web.Portal;
 /// </summary>
 internal static class ExternalLoginExtensions
 {
-    public const string GitHub = "GitHub";
-    public const string Discord = "Discord";
+    /// <summary>A provider's scheme (also its configuration section and button text), endpoints, scopes and name field.</summary>
+    private sealed record Provider(string Scheme, string Authorization, string Token, string UserInformation, string[] Scopes, string NameKey);
+
+    private static readonly Provider[] Providers =
+    [
+        new("GitHub", "https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token", "https://api.github.com/user",
+            ["user:email"], "login"),
+        new("Discord", "https://discord.com/oauth2/authorize", "https://discord.com/api/oauth2/token", "https://discord.com/api/users/@me",
+            ["identify", "email"], "username"),
+    ];
 
     public static AuthenticationBuilder AddPortalExternalLogins(this AuthenticationBuilder auth, IConfiguration configuration)
     {
-        var github = configuration.GetSection("TokenPortal:GitHub").Get<OAuthProviderOptions>() ?? new();
-        if (github.IsConfigured)
+        foreach (var provider in Providers)
         {
-            auth.AddOAuth(GitHub, "GitHub", o =>
-            {
-                Configure(o, github, "/signin-github",
-                    "https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token", "https://api.github.com/user");
-                o.Scope.Add("user:email");
-                o.ClaimActions.MapJsonKey(ClaimTypes.NameIdentifier, "id");
-                o.ClaimActions.MapJsonKey(ClaimTypes.Name, "login");
-                o.ClaimActions.MapJsonKey(ClaimTypes.Email, "email");
-            });
-        }
-
-        var discord = configuration.GetSection("TokenPortal:Discord").Get<OAuthProviderOptions>() ?? new();
-        if (discord.IsConfigured)
-        {
-            auth.AddOAuth(Discord, "Discord", o =>
-            {
-                Configure(o, discord, "/signin-discord",
-                    "https://discord.com/oauth2/authorize", "https://discord.com/api/oauth2/token", "https://discord.com/api/users/@me");
-                o.Scope.Add("identify");
-                o.Scope.Add("email");
-                o.ClaimActions.MapJsonKey(ClaimTypes.NameIdentifier, "id");
-                o.ClaimActions.MapJsonKey(ClaimTypes.Name, "username");
-                o.ClaimActions.MapJsonKey(ClaimTypes.Email, "email");
-            });
+            var settings = configuration.GetSection($"TokenPortal:{provider.Scheme}").Get<OAuthProviderOptions>() ?? new();
+            if (settings.IsConfigured)
+                auth.AddOAuth(provider.Scheme, provider.Scheme, o => Configure(o, provider, settings));
         }
         return auth;
     }
 
-    private static void Configure(OAuthOptions o, OAuthProviderOptions provider, string callbackPath,
-        string authorization, string token, string userInformation)
+    private static void Configure(OAuthOptions o, Provider provider, OAuthProviderOptions settings)
     {
-        o.ClientId = provider.ClientId!;
-        o.ClientSecret = provider.ClientSecret!;
-        o.CallbackPath = callbackPath;
-        o.AuthorizationEndpoint = provider.AuthorizationEndpoint ?? authorization;
-        o.TokenEndpoint = provider.TokenEndpoint ?? token;
-        o.UserInformationEndpoint = provider.UserInformationEndpoint ?? userInformation;
+        o.ClientId = settings.ClientId!;
+        o.ClientSecret = settings.ClientSecret!;
+        o.CallbackPath = $"/signin-{provider.Scheme.ToLowerInvariant()}";
+        o.AuthorizationEndpoint = settings.AuthorizationEndpoint ?? provider.Authorization;
+        o.TokenEndpoint = settings.TokenEndpoint ?? provider.Token;
+        o.UserInformationEndpoint = settings.UserInformationEndpoint ?? provider.UserInformation;
+        foreach (var scope in provider.Scopes)
+            o.Scope.Add(scope);
+        o.ClaimActions.MapJsonKey(ClaimTypes.NameIdentifier, "id");
+        o.ClaimActions.MapJsonKey(ClaimTypes.Name, provider.NameKey);
+        o.ClaimActions.MapJsonKey(ClaimTypes.Email, "email");
         o.UsePkce = true;
         o.SaveTokens = false;
         o.Events.OnCreatingTicket = LoadUserAsync;
