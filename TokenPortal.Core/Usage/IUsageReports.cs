@@ -1,6 +1,6 @@
 namespace TokenPortal.Core.Usage;
 
-/// <summary>Dashboard figures from the hourly rollups: fast however long the request log grows.</summary>
+/// <summary>Dashboard figures from the hourly and daily rollups: fast however long the request log grows.</summary>
 public interface IUsageReports
 {
     /// <summary>Usage in [<paramref name="from"/>, <paramref name="to"/>), hourly for ranges up to two days, daily beyond (UTC).</summary>

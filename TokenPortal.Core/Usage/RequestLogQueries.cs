@@ -29,9 +29,9 @@ internal sealed class RequestLogQueries(IDbContextFactory<TokenPortalDbContext> 
 
     public async Task<IReadOnlyList<string>> ModelsAsync(string userId, CancellationToken cancellationToken)
     {
-        // From the rollups: a few rows per hour rather than one per request.
+        // From the daily rollups: a few rows per day rather than one per request.
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.UsageRollups.AsNoTracking().Where(r => r.UserId == userId)
+        return await db.UsageRollups.AsNoTracking().Where(r => r.UserId == userId && r.Period == RollupPeriod.Day)
             .Select(r => r.Model).Distinct().OrderBy(m => m).ToListAsync(cancellationToken);
     }
 

@@ -7,11 +7,14 @@ namespace TokenPortal.Core.Usage;
 /// <inheritdoc />
 internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFactory) : IUsageReports
 {
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
     public async Task<UsageReport> GetAsync(string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var step = to - from <= TimeSpan.FromDays(2) ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        var step = to - from <= TimeSpan.FromDays(2) ? Hour : Day;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await LoadAsync(db, userId, from, to, cancellationToken);
+        var rows = await LoadAsync(db, userId, from, to, wholeDays: step == Day, cancellationToken);
         var keyNames = await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId)
             .ToDictionaryAsync(k => k.Id, k => $"{k.Name} ({k.Prefix}…)", cancellationToken);
 
@@ -25,7 +28,7 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
         foreach (var row in rows)
         {
             total.Add(row);
-            Slot(series, Floor(row.HourStart, step)).Add(row);
+            Slot(series, Floor(row.PeriodStart, step)).Add(row);
             Slot(byModel, row.Model).Add(row);
             Slot(byKey, row.ApiKeyId).Add(row);
         }
@@ -41,8 +44,8 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
     public async Task<IReadOnlyList<UsagePoint>> DailyAsync(string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await LoadAsync(db, userId, from, to, cancellationToken);
-        return rows.GroupBy(r => Floor(r.HourStart, TimeSpan.FromDays(1)))
+        var rows = await LoadAsync(db, userId, from, to, wholeDays: true, cancellationToken);
+        return rows.GroupBy(r => Floor(r.PeriodStart, Day))
             .OrderByDescending(g => g.Key)
             .Select(g =>
             {
@@ -54,13 +57,37 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
             .ToList();
     }
 
-    /// <summary>The rollups' key starts with (user, hour), so this is one index range scan.</summary>
-    private static Task<List<UsageRollup>> LoadAsync(TokenPortalDbContext db, string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rollup rows covering the hours from <paramref name="from"/>'s to <paramref name="to"/>'s. With
+    /// <paramref name="wholeDays"/>, the whole UTC days inside come from day rows and only the partial days at the
+    /// ends from hour rows. The key starts with (user, period, start), so each part is one index range scan.
+    /// </summary>
+    private static async Task<List<UsageRollup>> LoadAsync(
+        TokenPortalDbContext db, string userId, DateTimeOffset from, DateTimeOffset to, bool wholeDays, CancellationToken cancellationToken)
     {
-        var firstHour = Floor(from, TimeSpan.FromHours(1));
-        return db.UsageRollups.AsNoTracking()
-            .Where(r => r.UserId == userId && r.HourStart >= firstHour && r.HourStart < to)
+        var firstHour = Floor(from, Hour);
+        var endHour = Ceiling(to, Hour);
+        var firstDay = Ceiling(firstHour, Day);
+        var endDay = Floor(endHour, Day);
+        if (!wholeDays || firstDay >= endDay)
+            return await RangeAsync(db, userId, RollupPeriod.Hour, firstHour, endHour, cancellationToken);
+
+        var rows = await RangeAsync(db, userId, RollupPeriod.Day, firstDay, endDay, cancellationToken);
+        rows.AddRange(await RangeAsync(db, userId, RollupPeriod.Hour, firstHour, firstDay, cancellationToken));
+        rows.AddRange(await RangeAsync(db, userId, RollupPeriod.Hour, endDay, endHour, cancellationToken));
+        return rows;
+    }
+
+    private static Task<List<UsageRollup>> RangeAsync(
+        TokenPortalDbContext db, string userId, RollupPeriod period, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        db.UsageRollups.AsNoTracking()
+            .Where(r => r.UserId == userId && r.Period == period && r.PeriodStart >= from && r.PeriodStart < to)
             .ToListAsync(cancellationToken);
+
+    private static DateTimeOffset Ceiling(DateTimeOffset time, TimeSpan step)
+    {
+        var floor = Floor(time, step);
+        return floor == time ? floor : floor + step;
     }
 
     private static DateTimeOffset Floor(DateTimeOffset time, TimeSpan step)

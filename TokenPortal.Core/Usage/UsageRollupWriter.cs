@@ -4,43 +4,54 @@ using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Core.Usage;
 
-/// <summary>Adds request-log rows to <see cref="UsageRollup"/> totals, one upsert per distinct group in the batch.</summary>
+/// <summary>
+/// Adds request-log rows to <see cref="UsageRollup"/> totals, to the row's hour and to its day, one upsert per
+/// distinct group in the batch.
+/// </summary>
 internal static class UsageRollupWriter
 {
-    private static readonly long HourMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+    private static readonly (RollupPeriod Period, long Ms)[] Periods =
+    [
+        (RollupPeriod.Hour, (long)TimeSpan.FromHours(1).TotalMilliseconds),
+        (RollupPeriod.Day, (long)TimeSpan.FromDays(1).TotalMilliseconds),
+    ];
 
     public static async Task AddAsync(DbConnection connection, DbTransaction transaction, IEnumerable<RequestLogRecord> rows)
     {
-        var groups = new Dictionary<(string UserId, long Hour, long KeyId, string Model, int Bucket), Totals>();
+        var groups = new Dictionary<(string UserId, RollupPeriod Period, long Start, long KeyId, string Model, int Bucket), Totals>();
         foreach (var row in rows)
         {
             var ms = row.CreatedAt.ToUnixTimeMilliseconds();
-            var key = (row.UserId, ms - ms % HourMs, row.ApiKeyId, row.Model, LatencyBuckets.Of(row.LatencyMs));
-            var totals = groups.GetValueOrDefault(key);
-            groups[key] = totals with
+            var bucket = LatencyBuckets.Of(row.LatencyMs);
+            foreach (var (period, length) in Periods)
             {
-                Requests = totals.Requests + 1,
-                Errors = totals.Errors + (row.Status >= 400 ? 1 : 0),
-                PromptTokens = totals.PromptTokens + row.PromptTokens,
-                CompletionTokens = totals.CompletionTokens + row.CompletionTokens,
-                CachedTokens = totals.CachedTokens + row.CachedTokens,
-                CostMicros = totals.CostMicros + row.CostMicros,
-            };
+                var key = (row.UserId, period, ms - ms % length, row.ApiKeyId, row.Model, bucket);
+                var totals = groups.GetValueOrDefault(key);
+                groups[key] = totals with
+                {
+                    Requests = totals.Requests + 1,
+                    Errors = totals.Errors + (row.Status >= 400 ? 1 : 0),
+                    PromptTokens = totals.PromptTokens + row.PromptTokens,
+                    CompletionTokens = totals.CompletionTokens + row.CompletionTokens,
+                    CachedTokens = totals.CachedTokens + row.CachedTokens,
+                    CostMicros = totals.CostMicros + row.CostMicros,
+                };
+            }
         }
 
         await using var upsert = await PreparedCommand.CreateAsync(connection, transaction, """
-            INSERT INTO "UsageRollups" ("UserId", "HourStart", "ApiKeyId", "Model", "LatencyBucket", "Requests", "Errors", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
-            ON CONFLICT ("UserId", "HourStart", "ApiKeyId", "Model", "LatencyBucket") DO UPDATE SET
+            INSERT INTO "UsageRollups" ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket", "Requests", "Errors", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros")
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
+            ON CONFLICT ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket") DO UPDATE SET
                 "Requests" = "Requests" + excluded."Requests",
                 "Errors" = "Errors" + excluded."Errors",
                 "PromptTokens" = "PromptTokens" + excluded."PromptTokens",
                 "CompletionTokens" = "CompletionTokens" + excluded."CompletionTokens",
                 "CachedTokens" = "CachedTokens" + excluded."CachedTokens",
                 "CostMicros" = "CostMicros" + excluded."CostMicros"
-            """, parameterCount: 11);
-        foreach (var ((userId, hour, keyId, model, bucket), t) in groups)
-            await upsert.ExecuteAsync(userId, hour, keyId, model, bucket, t.Requests, t.Errors, t.PromptTokens, t.CompletionTokens, t.CachedTokens, t.CostMicros);
+            """, parameterCount: 12);
+        foreach (var ((userId, period, start, keyId, model, bucket), t) in groups)
+            await upsert.ExecuteAsync(userId, (int)period, start, keyId, model, bucket, t.Requests, t.Errors, t.PromptTokens, t.CompletionTokens, t.CachedTokens, t.CostMicros);
     }
 
     private readonly record struct Totals(long Requests, long Errors, long PromptTokens, long CompletionTokens, long CachedTokens, long CostMicros);

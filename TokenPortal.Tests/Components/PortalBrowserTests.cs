@@ -156,26 +156,46 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await Expect(page.GetByText(email)).ToBeVisibleAsync();
     }
 
-    [Fact]
-    public async Task GitHub_FirstSignInThroughOAuth_CreatesAccountWithSignupCredit()
+    [Theory]
+    [InlineData("GitHub")]
+    [InlineData("Discord")]
+    public async Task ExternalLogin_FirstSignInThroughOAuth_CreatesAccountWithSignupCredit(string scheme)
     {
         await using var context = await portal.NewContextAsync();
         var page = await context.NewPageAsync();
-        portal.OAuth.UserEmail = $"gh-{Guid.NewGuid():N}@example.test";
+        portal.OAuth.UserEmail = $"{scheme.ToLowerInvariant()}-{Guid.NewGuid():N}@example.test";
 
         await page.GotoAsync("/Account/Login");
-        await page.ClickAsync("[data-testid=external-GitHub]");
+        await page.ClickAsync($"[data-testid=external-{scheme}]");
         await page.WaitForURLAsync("**/Account/ExternalLogin**");
         await Expect(page.Locator("#Input\\.Email")).ToHaveValueAsync(portal.OAuth.UserEmail);
-        await PortalFixture.ScreenshotAsync(page, "14-github-confirm");
+        await PortalFixture.ScreenshotAsync(page, $"14-{scheme.ToLowerInvariant()}-confirm");
         await page.ClickAsync("button[type=submit]");
         await WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-stat=balance]")).ToHaveTextAsync("$1.00");
 
         await using var db = await portal.DbAsync();
         var user = await db.Users.SingleAsync(u => u.Email == portal.OAuth.UserEmail);
-        Assert.True(await db.UserLogins.AnyAsync(l => l.UserId == user.Id && l.LoginProvider == "GitHub" && l.ProviderKey == "4242"));
+        Assert.True(await db.UserLogins.AnyAsync(l => l.UserId == user.Id && l.LoginProvider == scheme && l.ProviderKey == FakeOAuthServer.UserIds[scheme]));
         Assert.Single(await db.Ledger.Where(e => e.UserId == user.Id && e.Kind == LedgerEntryKind.Credit).ToListAsync());
+    }
+
+    [Fact]
+    public async Task PhoneWidth_EveryPageFitsTheScreen_NoSidewaysScrolling()
+    {
+        await using var context = await portal.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignUpAsync(page);
+        await page.SetViewportSizeAsync(390, 844);
+
+        foreach (var (path, name) in new[] { ("/", "dashboard"), ("/keys", "keys"), ("/models", "models"), ("/logs", "logs"), ("/billing", "billing") })
+        {
+            await page.GotoAsync(path);
+            await WaitInteractiveAsync(page);
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"{path} is {overflow} px wider than a 390 px phone screen");
+            await PortalFixture.ScreenshotAsync(page, $"18-phone-{name}");
+        }
     }
 
     [Fact]

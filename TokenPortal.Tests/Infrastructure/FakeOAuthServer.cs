@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace TokenPortal.Tests.Infrastructure;
 
 /// <summary>
-/// A GitHub-shaped OAuth server on loopback: authorize redirects straight back with a code, the token
-/// endpoint swaps the code for a token, and the user endpoint answers for that token only.
+/// A GitHub- and Discord-shaped OAuth server on loopback: authorize redirects straight back with a code, the token
+/// endpoint swaps the code for a token, and each provider's user endpoint answers for that token only, in that
+/// provider's shape (GitHub's numeric id and <c>login</c>, Discord's string id and <c>username</c>).
 /// </summary>
 public sealed class FakeOAuthServer : IAsyncDisposable
 {
@@ -17,6 +18,11 @@ public sealed class FakeOAuthServer : IAsyncDisposable
     public const string ClientSecret = "fake-secret";
     private const string Code = "fake-code";
     private const string AccessToken = "fake-access-token";
+
+    /// <summary>The provider keys the portal should store: GitHub's id is a number, Discord's a snowflake string.</summary>
+    public static readonly IReadOnlyDictionary<string, string> UserIds = new Dictionary<string, string> { ["GitHub"] = "4242", ["Discord"] = DiscordUserId };
+
+    private const string DiscordUserId = "80351110224678912";
 
     private readonly WebApplication _app;
 
@@ -57,19 +63,26 @@ public sealed class FakeOAuthServer : IAsyncDisposable
             context.Request.Headers.Authorization == $"Bearer {AccessToken}"
                 ? Results.Json(new { id = 4242, login = fake.UserLogin, email = fake.UserEmail })
                 : Results.Unauthorized());
+        app.MapGet("/api/users/@me", (HttpContext context) =>
+            context.Request.Headers.Authorization == $"Bearer {AccessToken}"
+                ? Results.Json(new { id = DiscordUserId, username = fake.UserLogin, email = fake.UserEmail, verified = true })
+                : Results.Unauthorized());
         await app.StartAsync();
         fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/");
         return fake;
     }
 
-    /// <summary>The <c>TokenPortal:GitHub</c> settings that point the portal at this server.</summary>
-    public void AddGitHubSettings(IDictionary<string, string?> settings)
+    /// <summary>The <c>TokenPortal:GitHub</c> and <c>TokenPortal:Discord</c> settings that point the portal at this server.</summary>
+    public void AddSettings(IDictionary<string, string?> settings)
     {
-        settings["TokenPortal:GitHub:ClientId"] = ClientId;
-        settings["TokenPortal:GitHub:ClientSecret"] = ClientSecret;
-        settings["TokenPortal:GitHub:AuthorizationEndpoint"] = new Uri(BaseUrl, "login/oauth/authorize").ToString();
-        settings["TokenPortal:GitHub:TokenEndpoint"] = new Uri(BaseUrl, "login/oauth/access_token").ToString();
-        settings["TokenPortal:GitHub:UserInformationEndpoint"] = new Uri(BaseUrl, "user").ToString();
+        foreach (var (scheme, userPath) in new[] { ("GitHub", "user"), ("Discord", "api/users/@me") })
+        {
+            settings[$"TokenPortal:{scheme}:ClientId"] = ClientId;
+            settings[$"TokenPortal:{scheme}:ClientSecret"] = ClientSecret;
+            settings[$"TokenPortal:{scheme}:AuthorizationEndpoint"] = new Uri(BaseUrl, "login/oauth/authorize").ToString();
+            settings[$"TokenPortal:{scheme}:TokenEndpoint"] = new Uri(BaseUrl, "login/oauth/access_token").ToString();
+            settings[$"TokenPortal:{scheme}:UserInformationEndpoint"] = new Uri(BaseUrl, userPath).ToString();
+        }
     }
 
     public async ValueTask DisposeAsync()

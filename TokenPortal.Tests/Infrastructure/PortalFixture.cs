@@ -4,7 +4,7 @@ namespace TokenPortal.Tests.Infrastructure;
 
 /// <summary>
 /// The whole product in a real browser: the gateway on loopback, the fake upstream, a fake GitHub
-/// OAuth server, and Debian's Chromium driven by Playwright (it cannot download its own browser here).
+/// and Discord OAuth server, and Debian's Chromium driven by Playwright (it cannot download its own browser here).
 /// </summary>
 public sealed class PortalFixture : GatewayFixture
 {
@@ -38,7 +38,7 @@ public sealed class PortalFixture : GatewayFixture
 
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        OAuth.AddGitHubSettings(settings);
+        OAuth.AddSettings(settings);
         settings["TokenPortal:SignupCreditUsd"] = "1"; // the shipped default: new accounts start with $1.00
     }
 

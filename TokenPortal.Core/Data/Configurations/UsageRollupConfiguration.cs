@@ -9,7 +9,8 @@ internal sealed class UsageRollupConfiguration : IEntityTypeConfiguration<UsageR
     public void Configure(EntityTypeBuilder<UsageRollup> builder)
     {
         builder.ToTable("UsageRollups");
-        builder.HasKey(r => new { r.UserId, r.HourStart, r.ApiKeyId, r.Model, r.LatencyBucket });
+        // (user, period, start) leads the key: every report is one range scan per period.
+        builder.HasKey(r => new { r.UserId, r.Period, r.PeriodStart, r.ApiKeyId, r.Model, r.LatencyBucket });
         builder.Property(r => r.Model).HasMaxLength(200);
     }
 }

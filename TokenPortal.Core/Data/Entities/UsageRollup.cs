@@ -1,15 +1,18 @@
 namespace TokenPortal.Core.Data.Entities;
 
 /// <summary>
-/// Request-log totals per user, hour, key, model and latency bucket, kept beside the log in the same
-/// transaction so dashboards read thousands of rows instead of millions.
+/// Request-log totals per user, period (hour and day), key, model and latency bucket, kept beside the log in
+/// the same transaction so dashboards read thousands of rows instead of millions. Every log row is counted
+/// once in its hour and once in its day.
 /// </summary>
 public sealed class UsageRollup
 {
     public required string UserId { get; set; }
 
-    /// <summary>The start of the UTC hour.</summary>
-    public DateTimeOffset HourStart { get; set; }
+    public RollupPeriod Period { get; set; }
+
+    /// <summary>The start of the UTC hour or day.</summary>
+    public DateTimeOffset PeriodStart { get; set; }
 
     public long ApiKeyId { get; set; }
 

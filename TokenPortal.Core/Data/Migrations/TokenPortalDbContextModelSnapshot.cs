@@ -579,7 +579,10 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<string>("UserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("HourStart")
+                    b.Property<int>("Period")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodStart")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ApiKeyId")
@@ -610,7 +613,7 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long>("Requests")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("UserId", "HourStart", "ApiKeyId", "Model", "LatencyBucket");
+                    b.HasKey("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket");
 
                     b.ToTable("UsageRollups", (string)null);
                 });
