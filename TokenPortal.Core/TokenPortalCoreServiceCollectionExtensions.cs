@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Admin;
 using TokenPortal.Core.Billing;
+using TokenPortal.Core.Billing.Stripe;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
@@ -58,6 +59,20 @@ public static class TokenPortalCoreServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Stripe top-ups, webhooks and auto-reload; all inert until <c>TokenPortal:Stripe</c> has its keys.</summary>
+    private static IServiceCollection AddTokenPortalStripe(this IServiceCollection services)
+    {
+        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
+        services.AddHttpClient<IStripeClient, StripeClient>(http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<AutoReloader>();
+        services.AddSingleton<IAutoReloadTrigger>(sp => sp.GetRequiredService<AutoReloader>());
+        services.AddHostedService(sp => sp.GetRequiredService<AutoReloader>());
+        services.AddSingleton<StripeWebhookHandler>();
+        services.AddSingleton<IStripeBilling, StripeBilling>();
+        return services;
+    }
+
     /// <summary>What only the server needs: the request path, the log writer and start-up recovery.</summary>
     public static IServiceCollection AddTokenPortalGateway(this IServiceCollection services)
     {
@@ -73,6 +88,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<IRateLimiter, GcraRateLimiter>();
         services.AddSingleton<IConcurrencyLimiter, InMemoryConcurrencyLimiter>();
         services.AddSingleton<UsageLimits>();
+        services.AddTokenPortalStripe();
         services.AddSingleton<UpstreamThrottle>();
         services.AddSingleton<CompletionRelay>();
         services.AddSingleton<StreamRelay>();

@@ -8,7 +8,10 @@ namespace TokenPortal.Core.Billing;
 /// </summary>
 public interface ILedger
 {
-    /// <summary>Adds money (positive) or takes it back (negative adjustment); returns the new balance.</summary>
+    /// <summary>
+    /// Adds money (positive) or takes it back (negative adjustment); returns the new balance. A debit larger than
+    /// the balance is recorded in full, with a <see cref="LedgerEntryKind.WriteOff"/> row for what it could not take.
+    /// </summary>
     Task<long> CreditAsync(string userId, long amountMicros, LedgerEntryKind kind, string? note, CancellationToken cancellationToken);
 
     /// <summary>

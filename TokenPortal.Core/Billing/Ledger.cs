@@ -17,33 +17,13 @@ internal sealed partial class Ledger(
 
     public async Task<long> CreditAsync(string userId, long amountMicros, LedgerEntryKind kind, string? note, CancellationToken cancellationToken)
     {
-        if (kind is not (LedgerEntryKind.Credit or LedgerEntryKind.Adjustment))
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only credits and adjustments change a balance directly.");
-        if (kind == LedgerEntryKind.Credit && amountMicros <= 0)
-            throw new ArgumentOutOfRangeException(nameof(amountMicros), amountMicros, "A credit must be positive.");
-
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        var balance = await db.Balances.FirstOrDefaultAsync(b => b.UserId == userId, cancellationToken);
-        if (balance is null)
-        {
-            balance = new UserBalance { UserId = userId };
-            db.Balances.Add(balance);
-        }
-        // An adjustment may take back more than is left (a refunded top-up already spent):
-        // the ledger records the full amount, the balance stops at zero.
-        var applied = Math.Max(amountMicros, -balance.BalanceMicros);
-        balance.BalanceMicros += applied;
-        db.Ledger.Add(new LedgerEntry
-        {
-            UserId = userId, Kind = kind, AmountMicros = applied, Note = applied == amountMicros ? note : $"{note} (requested {amountMicros})".Trim(),
-            CreatedAt = clock.GetUtcNow(),
-        });
+        var balance = await LedgerCredits.AddAsync(db, userId, amountMicros, kind, note, clock.GetUtcNow(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        return balance.BalanceMicros;
+        return balance;
     }
 
     public async Task<ReserveOutcome> TryReserveAsync(ReserveRequest request, CancellationToken cancellationToken)

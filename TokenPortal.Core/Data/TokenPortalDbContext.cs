@@ -26,6 +26,12 @@ public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> 
 
     public DbSet<SiteSetting> SiteSettings => Set<SiteSetting>();
 
+    public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
+
+    public DbSet<StripePayment> StripePayments => Set<StripePayment>();
+
+    public DbSet<BillingProfile> BillingProfiles => Set<BillingProfile>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

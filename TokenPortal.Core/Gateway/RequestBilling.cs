@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TokenPortal.Core.Billing;
+using TokenPortal.Core.Billing.Stripe;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Keys;
 
@@ -13,7 +14,7 @@ namespace TokenPortal.Core.Gateway;
 /// actual usage or release everything. Ledger writes after the call never use the request's
 /// token: a client that hung up is still billed, with a short timeout of their own.
 /// </summary>
-public sealed partial class RequestBilling(ILedger ledger, ILogger<RequestBilling> logger)
+public sealed partial class RequestBilling(ILedger ledger, IAutoReloadTrigger autoReload, ILogger<RequestBilling> logger)
 {
     /// <summary>The least output a request is worth sending upstream for.</summary>
     public const int MinimumOutputTokens = 16;
@@ -79,7 +80,10 @@ public sealed partial class RequestBilling(ILedger ledger, ILogger<RequestBillin
         using var timeout = new CancellationTokenSource(SettleTimeout);
         try
         {
-            return await ledger.SettleAsync(reservation, price.Cost(usage), timeout.Token);
+            var charged = await ledger.SettleAsync(reservation, price.Cost(usage), timeout.Token);
+            if (charged > 0)
+                autoReload.BalanceLowered(reservation.UserId);
+            return charged;
         }
         catch (Exception ex) when (IsDatabaseFailure(ex) || ex is OperationCanceledException)
         {

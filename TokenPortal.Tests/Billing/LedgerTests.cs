@@ -95,7 +95,7 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NegativeAdjustment_RecordsWhatWasTakenAndStopsAtZero()
+    public async Task NegativeAdjustment_RecordsTheWholeDebitAndStopsAtZero()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 500, LedgerEntryKind.Credit, null, default);
@@ -103,6 +103,10 @@ public sealed class LedgerTests : IAsyncLifetime
         var balance = await Ledger.CreditAsync(user, -800, LedgerEntryKind.Adjustment, "refund", default);
 
         Assert.Equal(0, balance);
+        await using var db = await _core.Get<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync();
+        var rows = await db.Ledger.Where(e => e.UserId == user).OrderBy(e => e.Id).Select(e => new { e.Kind, e.AmountMicros }).ToListAsync();
+        Assert.Equal([(LedgerEntryKind.Credit, 500L), (LedgerEntryKind.Adjustment, -800L), (LedgerEntryKind.WriteOff, 300L)],
+            rows.Select(r => (r.Kind, r.AmountMicros)));
         await AssertSumMatchesBalanceAsync(user);
     }
 

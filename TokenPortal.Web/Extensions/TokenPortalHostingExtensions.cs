@@ -1,4 +1,5 @@
 using TokenPortal.Core;
+using TokenPortal.Web.Billing;
 using TokenPortal.Web.Gateway;
 using TokenPortal.Web.Operations;
 
@@ -24,6 +25,7 @@ internal static class TokenPortalHostingExtensions
         app.MapGatewayApi("/v1");
         app.MapGatewayApi("/api/v1");
         app.MapOperations();
+        app.MapStripeWebhook();
         app.MapPortal();
         return app;
     }

@@ -15,6 +15,12 @@ public enum LedgerEntryKind
     /// <summary>The request's actual cost (negative); written with its release in one transaction.</summary>
     Settle = 4,
 
-    /// <summary>A correction by an operator (either sign).</summary>
+    /// <summary>A correction (either sign): an operator's, or a refund or dispute taking a top-up back.</summary>
     Adjustment = 5,
+
+    /// <summary>
+    /// The part of a negative adjustment the balance could not cover (positive): the adjustment is recorded in
+    /// full, what was owed stays visible, and the balance stops at zero; there is never a debt.
+    /// </summary>
+    WriteOff = 6,
 }

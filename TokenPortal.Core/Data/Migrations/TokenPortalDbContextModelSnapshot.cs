@@ -238,6 +238,58 @@ namespace TokenPortal.Core.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.BillingProfile", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AutoReloadAmountMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AutoReloadEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AutoReloadFailure")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AutoReloadThresholdMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CardBrand")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CardLast4")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaymentMethodId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReloadCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReloadInFlight")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReloadStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("StripeCustomerId")
+                        .IsUnique();
+
+                    b.ToTable("BillingProfiles", (string)null);
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -574,6 +626,61 @@ namespace TokenPortal.Core.Data.Migrations
                     b.ToTable("SiteSettings", (string)null);
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.StripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("StripeEvents", (string)null);
+                });
+
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.StripePayment", b =>
+                {
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreditMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisputeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Purpose")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefundedCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PaymentIntentId");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("StripePayments", (string)null);
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.UsageRollup", b =>
                 {
                     b.Property<string>("UserId")
@@ -745,6 +852,15 @@ namespace TokenPortal.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.BillingProfile", b =>
+                {
+                    b.HasOne("TokenPortal.Core.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.LedgerEntry", b =>
                 {
                     b.HasOne("TokenPortal.Core.Data.Entities.PortalUser", null)
@@ -766,6 +882,15 @@ namespace TokenPortal.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.OpenReservation", b =>
+                {
+                    b.HasOne("TokenPortal.Core.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.StripePayment", b =>
                 {
                     b.HasOne("TokenPortal.Core.Data.Entities.PortalUser", null)
                         .WithMany()

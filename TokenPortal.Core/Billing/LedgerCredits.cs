@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Billing;
+
+/// <summary>
+/// Money in or out of a balance outside a request: grants, top-ups, refunds, disputes. Adds the rows to the
+/// caller's context without saving, so a caller can make the credit part of its own transaction (a Stripe
+/// event is recorded in the same commit as the credit it causes).
+/// </summary>
+internal static class LedgerCredits
+{
+    /// <summary>Adds the ledger rows and updates the tracked balance; returns the balance after the caller saves.</summary>
+    public static async Task<long> AddAsync(TokenPortalDbContext db, string userId, long amountMicros, LedgerEntryKind kind, string? note,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (kind is not (LedgerEntryKind.Credit or LedgerEntryKind.Adjustment))
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only credits and adjustments change a balance directly.");
+        if (kind == LedgerEntryKind.Credit && amountMicros <= 0)
+            throw new ArgumentOutOfRangeException(nameof(amountMicros), amountMicros, "A credit must be positive.");
+
+        var balance = await db.Balances.FirstOrDefaultAsync(b => b.UserId == userId, cancellationToken);
+        if (balance is null)
+        {
+            balance = new UserBalance { UserId = userId };
+            db.Balances.Add(balance);
+        }
+        db.Ledger.Add(new LedgerEntry { UserId = userId, Kind = kind, AmountMicros = amountMicros, Note = note, CreatedAt = now });
+        // A refunded top-up may already be spent: the ledger records the whole debit, the balance stops at zero,
+        // and the part it could not cover is written off in a row of its own (sum of rows = balance, always).
+        var shortfall = -(balance.BalanceMicros + amountMicros);
+        if (shortfall > 0)
+        {
+            db.Ledger.Add(new LedgerEntry
+            {
+                UserId = userId, Kind = LedgerEntryKind.WriteOff, AmountMicros = shortfall, CreatedAt = now,
+                Note = $"not recoverable: the balance was already spent{(note is null ? "" : $" ({note})")}",
+            });
+            amountMicros += shortfall;
+        }
+        balance.BalanceMicros += amountMicros;
+        return balance.BalanceMicros;
+    }
+}

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Billing.Stripe;
+
+/// <summary>
+/// Charges a saved card off-session when a settlement leaves the balance under the user's threshold. A reload is
+/// claimed in the database (a conditional update of <see cref="BillingProfile.ReloadInFlight"/>) before the
+/// PaymentIntent is created, so there is never a second one in flight for a user, whichever process or thread asks.
+/// The credit arrives with the PaymentIntent's webhook; a declined card turns auto-reload off with the reason.
+/// Requests keep working meanwhile; at $0 they pause (402) as always.
+/// </summary>
+internal sealed partial class AutoReloader(
+    IStripeClient stripe,
+    IOptionsMonitor<StripeOptions> options,
+    IDbContextFactory<TokenPortalDbContext> dbFactory,
+    DatabaseWriteGate writeGate,
+    ILedger ledger,
+    TimeProvider clock,
+    ILogger<AutoReloader> logger) : IAutoReloadTrigger, IHostedService
+{
+    private readonly ConcurrentDictionary<string, byte> _watched = new();
+    private readonly ConcurrentDictionary<string, byte> _queued = new();
+    private readonly Channel<string> _checks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _loop;
+
+    public void BalanceLowered(string userId)
+    {
+        if (_watched.ContainsKey(userId) && _queued.TryAdd(userId, 0))
+            _checks.Writer.TryWrite(userId);
+    }
+
+    /// <summary>Starts or stops watching a user's settlements (their auto-reload was turned on or off).</summary>
+    public void Watch(string userId, bool enabled)
+    {
+        if (enabled)
+            _watched[userId] = 0;
+        else
+            _watched.TryRemove(userId, out _);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            foreach (var userId in await db.BillingProfiles.Where(p => p.AutoReloadEnabled).Select(p => p.UserId).ToListAsync(cancellationToken))
+                _watched[userId] = 0;
+        }
+        _loop = Task.Run(CheckLoopAsync, CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _checks.Writer.TryComplete();
+        if (_loop is not null)
+            await _loop.WaitAsync(cancellationToken);
+    }
+
+    private async Task CheckLoopAsync()
+    {
+        await foreach (var userId in _checks.Reader.ReadAllAsync())
+        {
+            _queued.TryRemove(userId, out _);
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                await CheckAsync(userId, timeout.Token);
+            }
+            catch (Exception ex)
+            {
+                LogCheckFailed(logger, ex, userId);
+            }
+        }
+    }
+
+    /// <summary>Starts a reload when the user has auto-reload, a saved card, no reload in flight and a balance under the threshold.</summary>
+    internal async Task CheckAsync(string userId, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        if (!settings.IsConfigured)
+            return;
+        BillingProfile? profile;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+        if (profile is not { AutoReloadEnabled: true, PaymentMethodId: { } paymentMethod, StripeCustomerId: { } customer })
+        {
+            Watch(userId, false);
+            return;
+        }
+        if (profile.ReloadInFlight is not null
+            || await ledger.GetBalanceAsync(userId, cancellationToken) >= profile.AutoReloadThresholdMicros
+            || !StripeAmounts.TryToCents(profile.AutoReloadAmountMicros, out var cents) || cents <= 0)
+            return;
+
+        var reloadKey = ReloadKey(userId, profile.ReloadCount + 1);
+        if (!await ClaimAsync(userId, profile.ReloadCount, reloadKey, cancellationToken))
+            return;
+        LogStarting(logger, userId, cents);
+        var form = new StripeForm()
+            .Add("amount", cents).Add("currency", settings.Currency).Add("customer", customer).Add("payment_method", paymentMethod)
+            .Add("off_session", true).Add("confirm", true).Add("description", "TokenPortal auto-reload")
+            .AddMap("metadata", new Dictionary<string, string>
+            {
+                [StripeMetadata.UserId] = userId,
+                [StripeMetadata.CreditMicros] = profile.AutoReloadAmountMicros.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [StripeMetadata.Purpose] = StripeMetadata.AutoReload,
+                [StripeMetadata.ReloadKey] = reloadKey,
+            });
+        try
+        {
+            var intent = await stripe.CreatePaymentIntentAsync(form, reloadKey, cancellationToken);
+            if (intent.Status is not ("succeeded" or "processing"))
+                await TurnOffNowAsync(userId, reloadKey, $"The bank asked the card holder to confirm the payment ({intent.Status}); top up by hand or save another card.");
+        }
+        catch (StripeException ex) when (ex.StatusCode is >= 400 and < 500 and not 429)
+        {
+            // Declined, or a card Stripe no longer has: the same call will not succeed later.
+            await TurnOffNowAsync(userId, reloadKey, ex.Error.Message ?? "The card was declined.");
+        }
+        catch (Exception ex) when (ex is StripeException or HttpRequestException or OperationCanceledException)
+        {
+            // Stripe may or may not have the PaymentIntent: the next try reuses this idempotency key, so it cannot charge twice.
+            LogTransient(logger, ex, userId);
+            await UnclaimAsync(userId, reloadKey);
+        }
+    }
+
+    /// <summary>Within a webhook's transaction: the reload's credit arrived, so the next may start.</summary>
+    public async Task FinishAsync(TokenPortalDbContext db, string userId, string reloadKey, CancellationToken cancellationToken)
+    {
+        var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+        if (profile?.ReloadInFlight == reloadKey)
+        {
+            profile.ReloadInFlight = null;
+            profile.ReloadStartedAt = null;
+        }
+    }
+
+    /// <summary>Within a webhook's transaction, or on its own: the card was declined; auto-reload goes off and says why.</summary>
+    public async Task TurnOffAsync(TokenPortalDbContext db, string userId, string reloadKey, string reason, CancellationToken cancellationToken)
+    {
+        var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+        // A late failure of an older reload must not turn off auto-reload the user has turned on again since.
+        if (profile is null || reloadKey != ReloadKey(userId, profile.ReloadCount))
+            return;
+        if (profile.ReloadInFlight == reloadKey)
+        {
+            profile.ReloadInFlight = null;
+            profile.ReloadStartedAt = null;
+        }
+        profile.AutoReloadEnabled = false;
+        profile.AutoReloadFailure = reason;
+        Watch(userId, false);
+        LogTurnedOff(logger, userId, reason);
+    }
+
+    /// <summary>The idempotency key of the user's <paramref name="number"/>th reload (also on its PaymentIntent's metadata).</summary>
+    private static string ReloadKey(string userId, long number) => $"reload-{userId}-{number}";
+
+    private async Task TurnOffNowAsync(string userId, string reloadKey, string reason)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var _ = await writeGate.EnterAsync(timeout.Token);
+        await using var db = await dbFactory.CreateDbContextAsync(timeout.Token);
+        await TurnOffAsync(db, userId, reloadKey, reason, timeout.Token);
+        await db.SaveChangesAsync(timeout.Token);
+    }
+
+    private async Task<bool> ClaimAsync(string userId, long seenCount, string reloadKey, CancellationToken cancellationToken)
+    {
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return await db.BillingProfiles
+            .Where(p => p.UserId == userId && p.AutoReloadEnabled && p.ReloadInFlight == null && p.ReloadCount == seenCount)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.ReloadInFlight, reloadKey)
+                .SetProperty(p => p.ReloadStartedAt, now)
+                .SetProperty(p => p.ReloadCount, p => p.ReloadCount + 1), cancellationToken) == 1;
+    }
+
+    /// <summary>Gives the claim back and its number with it, so the retry sends the same idempotency key.</summary>
+    private async Task UnclaimAsync(string userId, string reloadKey)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var _ = await writeGate.EnterAsync(timeout.Token);
+        await using var db = await dbFactory.CreateDbContextAsync(timeout.Token);
+        await db.BillingProfiles
+            .Where(p => p.UserId == userId && p.ReloadInFlight == reloadKey)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.ReloadInFlight, (string?)null)
+                .SetProperty(p => p.ReloadStartedAt, (DateTimeOffset?)null)
+                .SetProperty(p => p.ReloadCount, p => p.ReloadCount - 1), timeout.Token);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Auto-reload for user {UserId}: charging {Cents} cents to the saved card.")]
+    private static partial void LogStarting(ILogger logger, string userId, long cents);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auto-reload for user {UserId} turned off: {Reason}")]
+    private static partial void LogTurnedOff(ILogger logger, string userId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auto-reload for user {UserId} could not reach Stripe; the next settlement retries with the same idempotency key.")]
+    private static partial void LogTransient(ILogger logger, Exception exception, string userId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Auto-reload check for user {UserId} failed.")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception, string userId);
+}

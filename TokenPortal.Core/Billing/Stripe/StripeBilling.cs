@@ -1,0 +1,151 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TokenPortal.Core.Data;
+
+namespace TokenPortal.Core.Billing.Stripe;
+
+/// <inheritdoc />
+internal sealed class StripeBilling(
+    IStripeClient stripe,
+    IOptionsMonitor<StripeOptions> options,
+    IDbContextFactory<TokenPortalDbContext> dbFactory,
+    DatabaseWriteGate writeGate,
+    AutoReloader autoReloader) : IStripeBilling
+{
+    public bool IsEnabled => options.CurrentValue.IsConfigured;
+
+    public TopUpOffer Offer => TopUpOffer.From(options.CurrentValue);
+
+    public Task<CheckoutStart> StartTopUpAsync(string userId, long amountMicros, Uri returnUrl, CancellationToken cancellationToken)
+    {
+        var offer = Offer;
+        if (amountMicros < offer.MinMicros || amountMicros > offer.MaxMicros)
+            return Task.FromResult(CheckoutStart.Refused($"Top-ups are between ${MicroUsd.ToUsd(offer.MinMicros):0.00} and ${MicroUsd.ToUsd(offer.MaxMicros):0.00}."));
+        if (!StripeAmounts.TryToCents(amountMicros, out _))
+            return Task.FromResult(CheckoutStart.Refused("Enter an amount in whole cents."));
+        return StartPaymentAsync(userId, amountMicros, amountMicros, $"TokenPortal credit ${MicroUsd.ToUsd(amountMicros):0.00}", returnUrl, cancellationToken);
+    }
+
+    public Task<CheckoutStart> StartPackAsync(string userId, string packName, Uri returnUrl, CancellationToken cancellationToken)
+    {
+        var pack = Offer.Packs.FirstOrDefault(p => string.Equals(p.Name, packName, StringComparison.OrdinalIgnoreCase));
+        return pack is null
+            ? Task.FromResult(CheckoutStart.Refused($"There is no pack named '{packName}'."))
+            : StartPaymentAsync(userId, pack.PriceMicros, pack.CreditMicros, pack.Name, returnUrl, cancellationToken);
+    }
+
+    public Task<CheckoutStart> StartCardSetupAsync(string userId, Uri returnUrl, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string> { [StripeMetadata.UserId] = userId, [StripeMetadata.Purpose] = StripeMetadata.CardSetup };
+        return CreateSessionAsync(userId, customer => new StripeForm()
+            .Add("mode", "setup").Add("currency", options.CurrentValue.Currency).Add("customer", customer).Add("client_reference_id", userId)
+            .Add("success_url", ReturnTo(returnUrl, "card-saved")).Add("cancel_url", ReturnTo(returnUrl, "cancelled"))
+            .AddMap("metadata", metadata).AddMap("setup_intent_data[metadata]", metadata), cancellationToken);
+    }
+
+    public async Task<AutoReloadSettings> GetAutoReloadAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var p = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(x => x.UserId == userId, cancellationToken);
+        return p is null
+            ? new AutoReloadSettings(null, null, false, 0, 0, false, null)
+            : new AutoReloadSettings(p.CardBrand, p.CardLast4, p.AutoReloadEnabled, p.AutoReloadThresholdMicros, p.AutoReloadAmountMicros,
+                p.ReloadInFlight is not null, p.AutoReloadFailure);
+    }
+
+    public async Task<string?> SaveAutoReloadAsync(string userId, bool enabled, long thresholdMicros, long amountMicros, CancellationToken cancellationToken)
+    {
+        var offer = Offer;
+        if (enabled)
+        {
+            if (amountMicros < offer.MinMicros || amountMicros > offer.MaxMicros || !StripeAmounts.TryToCents(amountMicros, out _))
+                return $"The reload amount must be whole cents between ${MicroUsd.ToUsd(offer.MinMicros):0.00} and ${MicroUsd.ToUsd(offer.MaxMicros):0.00}.";
+            if (thresholdMicros <= 0)
+                return "The threshold must be more than $0.00.";
+        }
+        using (await writeGate.EnterAsync(cancellationToken))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var profile = await StripeWebhookHandler.ProfileAsync(db, userId, cancellationToken);
+            if (enabled && profile.PaymentMethodId is null)
+                return "Save a card first: auto-reload charges the saved card.";
+            profile.AutoReloadEnabled = enabled;
+            if (enabled)
+            {
+                profile.AutoReloadThresholdMicros = thresholdMicros;
+                profile.AutoReloadAmountMicros = amountMicros;
+                profile.AutoReloadFailure = null;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        autoReloader.Watch(userId, enabled);
+        // The balance may already be under the new threshold.
+        autoReloader.BalanceLowered(userId);
+        return null;
+    }
+
+    private Task<CheckoutStart> StartPaymentAsync(string userId, long priceMicros, long creditMicros, string description, Uri returnUrl,
+        CancellationToken cancellationToken)
+    {
+        StripeAmounts.TryToCents(priceMicros, out var cents);
+        var metadata = new Dictionary<string, string>
+        {
+            [StripeMetadata.UserId] = userId,
+            [StripeMetadata.CreditMicros] = creditMicros.ToString(CultureInfo.InvariantCulture),
+            [StripeMetadata.Purpose] = StripeMetadata.TopUp,
+        };
+        return CreateSessionAsync(userId, customer => new StripeForm()
+            .Add("mode", "payment").Add("customer", customer).Add("client_reference_id", userId)
+            .Add("success_url", ReturnTo(returnUrl, "paid")).Add("cancel_url", ReturnTo(returnUrl, "cancelled"))
+            .Add("line_items[0][quantity]", 1)
+            .Add("line_items[0][price_data][currency]", options.CurrentValue.Currency)
+            .Add("line_items[0][price_data][unit_amount]", cents)
+            .Add("line_items[0][price_data][product_data][name]", description)
+            .AddMap("metadata", metadata).AddMap("payment_intent_data[metadata]", metadata), cancellationToken);
+    }
+
+    /// <summary>A Checkout Session for the user's Stripe customer, with the form <paramref name="build"/> makes for it.</summary>
+    private async Task<CheckoutStart> CreateSessionAsync(string userId, Func<string, StripeForm> build, CancellationToken cancellationToken)
+    {
+        if (!IsEnabled)
+            return CheckoutStart.Refused("Card payments are not enabled on this server.");
+        try
+        {
+            var customer = await EnsureCustomerAsync(userId, cancellationToken);
+            // Each click is a new purchase; the key still makes a retried request create one session, not two.
+            var session = await stripe.CreateCheckoutSessionAsync(build(customer), $"checkout-{Guid.NewGuid():N}", cancellationToken);
+            return session.Url is { } url ? new CheckoutStart(url, null) : CheckoutStart.Refused("Stripe did not return a Checkout page.");
+        }
+        catch (Exception ex) when (ex is StripeException or HttpRequestException or TaskCanceledException)
+        {
+            return CheckoutStart.Refused("Stripe could not be reached just now; nothing was charged. Please try again.");
+        }
+    }
+
+    /// <summary>The user's Stripe customer, created once (the idempotency key is the user's id).</summary>
+    private async Task<string> EnsureCustomerAsync(string userId, CancellationToken cancellationToken)
+    {
+        string? email;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (await db.BillingProfiles.AsNoTracking().Where(p => p.UserId == userId).Select(p => p.StripeCustomerId).FirstOrDefaultAsync(cancellationToken) is { } existing)
+                return existing;
+            email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        }
+        var customer = await stripe.CreateCustomerAsync(
+            new StripeForm().Add("email", email).AddMap("metadata", new Dictionary<string, string> { [StripeMetadata.UserId] = userId }),
+            $"customer-{userId}", cancellationToken);
+        using (await writeGate.EnterAsync(cancellationToken))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var profile = await StripeWebhookHandler.ProfileAsync(db, userId, cancellationToken);
+            profile.StripeCustomerId ??= customer.Id;
+            await db.SaveChangesAsync(cancellationToken);
+            return profile.StripeCustomerId;
+        }
+    }
+
+    private static string ReturnTo(Uri returnUrl, string outcome) =>
+        $"{returnUrl.GetLeftPart(UriPartial.Path)}?checkout={outcome}&session_id={{CHECKOUT_SESSION_ID}}";
+}

@@ -1,0 +1,3 @@
+namespace TokenPortal.Core.Billing.Stripe;
+
+public sealed record StripeErrorEnvelope(StripeError? Error);
