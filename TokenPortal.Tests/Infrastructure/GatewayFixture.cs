@@ -36,6 +36,9 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>Runs before the gateway starts, e.g. to start other fakes whose addresses <see cref="Configure"/> needs.</summary>
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
+    /// <summary>Runs once the gateway listens, e.g. to tell other fakes its address.</summary>
+    protected virtual Task AfterStartAsync() => Task.CompletedTask;
+
     /// <summary>Appended to the SQLite connection string, e.g. a short busy timeout.</summary>
     protected virtual string ConnectionStringSuffix => "";
 
@@ -50,6 +53,7 @@ public class GatewayFixture : IAsyncLifetime
         Factory = new GatewayFactory(settings);
         Factory.StartServer();
         BaseAddress = Factory.ClientOptions.BaseAddress;
+        await AfterStartAsync();
     }
 
     public virtual async Task DisposeAsync()

@@ -38,10 +38,6 @@ public static class StripeWebhookSignature
         return Math.Abs(age) > tolerance.TotalSeconds ? StripeSignatureCheck.Stale : StripeSignatureCheck.Valid;
     }
 
-    /// <summary>The <c>Stripe-Signature</c> header Stripe would send (for fakes and tests).</summary>
-    public static string Header(ReadOnlySpan<byte> payload, string secret, long timestamp) =>
-        $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(Compute(payload, timestamp, secret))}";
-
     private static byte[] Compute(ReadOnlySpan<byte> payload, long timestamp, string secret)
     {
         var prefix = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".");

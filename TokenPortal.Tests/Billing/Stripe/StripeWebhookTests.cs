@@ -1,0 +1,240 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TokenPortal.Core.Billing.Stripe;
+using TokenPortal.Core.Data.Entities;
+using TokenPortal.Tests.Infrastructure;
+
+namespace TokenPortal.Tests.Billing.Stripe;
+
+/// <summary>
+/// Money in through Stripe, end to end over HTTP: Checkout, signed webhooks from the fake, and the ledger. Credits come
+/// only from verified webhooks, once per payment however often or concurrently the events arrive.
+/// </summary>
+public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<StripeFixture>
+{
+    private static readonly Uri ReturnUrl = new("http://localhost/billing");
+
+    private FakeStripe Stripe => gateway.Stripe;
+
+    private IStripeBilling Billing => gateway.Factory.Services.GetRequiredService<IStripeBilling>();
+
+    [Fact]
+    public async Task TopUp_CheckoutPaid_CreditsOnceAlthoughTwoEventsReportIt()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+
+        var sessionId = await StartTopUpAsync(account, 25_000_000);
+        Assert.Equal(0, await gateway.BalanceAsync(account)); // the browser's return credits nothing; only the webhook does
+        var (_, status) = await Stripe.CompleteCheckoutAsync(sessionId); // checkout.session.completed, then payment_intent.succeeded
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(25_000_000, await gateway.BalanceAsync(account));
+        var credits = (await gateway.LedgerEntriesAsync(account)).Where(e => e.Kind == LedgerEntryKind.Credit).ToList();
+        Assert.Equal(25_000_000, Assert.Single(credits).AmountMicros);
+        var session = Stripe.Get(sessionId);
+        Assert.Equal(2500, (long)session["amount_total"]!);
+        Assert.Equal(account.UserId, (string?)session["metadata"]!["user_id"]);
+        Assert.Empty(Stripe.WritesWithoutIdempotencyKey);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task Replay_SameEventAHundredTimes_SomeConcurrently_CreditsOnce()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        Stripe.SendPaymentIntentEvents = false;
+        var sessionId = await StartTopUpAsync(account, 10_000_000);
+        var (payload, first) = await Stripe.CompleteCheckoutAsync(sessionId);
+        Stripe.SendPaymentIntentEvents = true;
+        Assert.Equal(HttpStatusCode.OK, first);
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Stripe.DeliverAsync(payload, FakeStripe.Sign(payload, now - i % 5))));
+        var sequential = new List<HttpStatusCode>();
+        for (var i = 0; i < 49; i++)
+            sequential.Add(await Stripe.DeliverAsync(payload, FakeStripe.Sign(payload, now)));
+
+        Assert.All(concurrent.Concat(sequential), s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(10_000_000, await gateway.BalanceAsync(account));
+        Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Kind == LedgerEntryKind.Credit);
+        await using var db = await gateway.DbAsync();
+        var eventId = (string)JsonNode.Parse(payload)!["id"]!;
+        Assert.Equal(1, await db.StripeEvents.CountAsync(e => e.Id == eventId));
+    }
+
+    [Fact]
+    public async Task ConcurrentFirstDeliveries_OfOneEvent_CreditOnce()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 5_000_000);
+        Stripe.SendPaymentIntentEvents = false;
+        var payload = await PaidEventWithoutDeliveringAsync(sessionId);
+        Stripe.SendPaymentIntentEvents = true;
+
+        var header = FakeStripe.Sign(payload, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => Stripe.DeliverAsync(payload, header))));
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(5_000_000, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task ForgedStaleOrMissingSignature_Returns400AndCreditsNothing()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 5_000_000);
+        var payload = await PaidEventWithoutDeliveringAsync(sessionId);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        Assert.Equal(HttpStatusCode.BadRequest, await Stripe.DeliverAsync(payload, FakeStripe.Sign(payload, now, secret: "whsec_forged")));
+        Assert.Equal(HttpStatusCode.BadRequest, await Stripe.DeliverAsync(payload, FakeStripe.Sign(payload, now - 600)));
+        Assert.Equal(HttpStatusCode.BadRequest, await Stripe.DeliverAsync(payload, null));
+        Assert.Equal(HttpStatusCode.BadRequest, await Stripe.DeliverAsync(payload.Replace("5000000", "9000000"), FakeStripe.Sign(payload, now)));
+        Assert.Equal(0, await gateway.BalanceAsync(account));
+
+        // The same event, genuinely signed, is what credits.
+        Assert.Equal(HttpStatusCode.OK, await Stripe.DeliverAsync(payload, FakeStripe.Sign(payload, now)));
+        Assert.Equal(5_000_000, await gateway.BalanceAsync(account));
+    }
+
+    [Fact]
+    public async Task EventClaimingPaid_ForASessionStripeSaysIsUnpaid_CreditsNothing()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 5_000_000);
+        var claimed = (JsonObject)Stripe.Get(sessionId).DeepClone();
+        claimed["payment_status"] = "paid";
+        claimed["status"] = "complete";
+        claimed["payment_intent"] = "pi_made_up";
+
+        var (_, status) = await Stripe.SendEventAsync("checkout.session.completed", claimed);
+
+        Assert.Equal(HttpStatusCode.OK, status); // acknowledged, so Stripe stops, but re-fetched and found unpaid
+        Assert.Equal(0, await gateway.BalanceAsync(account));
+    }
+
+    [Theory]
+    [InlineData("customer.created")]
+    [InlineData("invoice.paid")]
+    public async Task EventTypeWeIgnore_Returns200AndChangesNothing(string type)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1);
+        var (_, status) = await Stripe.SendEventAsync(type, new JsonObject { ["id"] = "obj_1", ["object"] = "thing" });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+    }
+
+    [Fact]
+    public async Task NotAnEvent_ButSigned_Returns400()
+    {
+        const string payload = """{"hello":"world"}""";
+        Assert.Equal(HttpStatusCode.BadRequest, await Stripe.DeliverAsync(payload, FakeStripe.Sign(payload, DateTimeOffset.UtcNow.ToUnixTimeSeconds())));
+    }
+
+    [Fact]
+    public async Task Pack_CreditsItsConfiguredCredit_AndAFullRefundTakesAllOfItBack()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var start = await Billing.StartPackAsync(account.UserId, "Builder pack", ReturnUrl, CancellationToken.None);
+        var sessionId = SessionId(start);
+        Assert.Equal(5000, (long)Stripe.Get(sessionId)["amount_total"]!);
+
+        await Stripe.CompleteCheckoutAsync(sessionId);
+        Assert.Equal(55_000_000, await gateway.BalanceAsync(account));
+
+        var charge = Stripe.ChargeOf((string)Stripe.Get(sessionId)["payment_intent"]!);
+        Assert.Equal(HttpStatusCode.OK, (await Stripe.RefundAsync(charge, 5000)).Status);
+        Assert.Equal(0, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task Refunds_PartialThenRest_DebitEachPart_AndBeyondTheBalanceRecordTheWholeDebit()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 20_000_000);
+        await Stripe.CompleteCheckoutAsync(sessionId);
+        var charge = Stripe.ChargeOf((string)Stripe.Get(sessionId)["payment_intent"]!);
+
+        var (partial, _) = await Stripe.RefundAsync(charge, 500); // $5 of $20
+        Assert.Equal(15_000_000, await gateway.BalanceAsync(account));
+        await Stripe.DeliverAsync(partial, FakeStripe.Sign(partial, DateTimeOffset.UtcNow.ToUnixTimeSeconds())); // a replay
+        Assert.Equal(15_000_000, await gateway.BalanceAsync(account));
+
+        // The user spends $12 of what is left, then the rest ($15) is refunded: the balance stops at zero, no debt.
+        await gateway.Ledger.CreditAsync(account.UserId, -12_000_000, LedgerEntryKind.Adjustment, "spent", CancellationToken.None);
+        await Stripe.RefundAsync(charge, 1500);
+
+        Assert.Equal(0, await gateway.BalanceAsync(account));
+        var entries = await gateway.LedgerEntriesAsync(account);
+        Assert.Equal([-5_000_000L, -15_000_000L], entries.Where(e => e.Note?.StartsWith("Stripe refund", StringComparison.Ordinal) == true).Select(e => e.AmountMicros));
+        Assert.Equal(12_000_000, Assert.Single(entries, e => e.Kind == LedgerEntryKind.WriteOff).AmountMicros);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task Dispute_DebitsTheDisputedAmountOnce()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 10_000_000);
+        await Stripe.CompleteCheckoutAsync(sessionId);
+        var charge = Stripe.ChargeOf((string)Stripe.Get(sessionId)["payment_intent"]!);
+
+        var (payload, status) = await Stripe.DisputeAsync(charge, 1000);
+        var dispute = (JsonObject)JsonNode.Parse(payload)!["data"]!["object"]!;
+        await Stripe.SendEventAsync("charge.dispute.created", Stripe.Get((string)dispute["id"]!)); // the same dispute, a new event id
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, await gateway.BalanceAsync(account));
+        Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Note?.StartsWith("Stripe dispute", StringComparison.Ordinal) == true);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Theory]
+    [InlineData(4_990_000L)]        // under the $5 minimum
+    [InlineData(1_000_010_000L)]    // over the $1,000 maximum
+    [InlineData(10_005_000L)]       // not whole cents
+    public async Task TopUp_AmountOutOfBounds_IsRefusedBeforeStripeIsAsked(long micros)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionsBefore = Stripe.All("checkout.session").Count();
+
+        var start = await Billing.StartTopUpAsync(account.UserId, micros, ReturnUrl, CancellationToken.None);
+
+        Assert.Null(start.Url);
+        Assert.NotNull(start.Error);
+        Assert.Equal(sessionsBefore, Stripe.All("checkout.session").Count());
+    }
+
+    private async Task<string> StartTopUpAsync(TestAccount account, long micros) =>
+        SessionId(await Billing.StartTopUpAsync(account.UserId, micros, ReturnUrl, CancellationToken.None));
+
+    private static string SessionId(CheckoutStart start) =>
+        new Uri(start.Url ?? throw new InvalidOperationException(start.Error)).Segments[^1];
+
+    /// <summary>Pays the session at the fake but takes the event instead of delivering it.</summary>
+    private async Task<string> PaidEventWithoutDeliveringAsync(string sessionId)
+    {
+        var target = Stripe.WebhookUrl;
+        Stripe.WebhookUrl = new Uri("http://127.0.0.1:9/"); // nothing listens: the delivery fails, the event is ours to send
+        try
+        {
+            await Stripe.CompleteCheckoutAsync(sessionId);
+        }
+        catch (HttpRequestException)
+        {
+        }
+        finally
+        {
+            Stripe.WebhookUrl = target;
+        }
+        var session = Stripe.Get(sessionId);
+        return BuildEvent("checkout.session.completed", session);
+    }
+
+    private static string BuildEvent(string type, JsonObject obj) =>
+        $$"""{"id":"evt_{{Guid.NewGuid():N}}","object":"event","type":"{{type}}","data":{"object":""" + obj.ToJsonString() + "}}";
+}
