@@ -107,7 +107,7 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await page.GotoAsync("/billing");
         await WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=credits-grid]")).ToContainTextAsync("Signup credit");
-        await Expect(page.GetByText("Card top-ups are not enabled")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=top-up]")).ToBeVisibleAsync();
         await PortalFixture.ScreenshotAsync(page, "11-billing");
 
         // Users only ever see their own data: the admin pages refuse a plain user.
@@ -196,6 +196,50 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
             Assert.True(overflow <= 0, $"{path} is {overflow} px wider than a 390 px phone screen");
             await PortalFixture.ScreenshotAsync(page, $"18-phone-{name}");
         }
+    }
+
+    [Fact]
+    public async Task Billing_TopUpThroughStripeCheckout_BalanceRisesOnTheWebhook_ThenSaveCardAndAutoReload()
+    {
+        await using var context = await portal.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var email = await SignUpAsync(page);
+
+        await page.GotoAsync("/billing");
+        await WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-stat=billing-balance]")).ToHaveTextAsync("$1.00");
+        await Expect(page.Locator("[data-testid=packs]")).ToContainTextAsync("Builder pack · $50.00 for $55.00 of credit");
+        await PortalFixture.ScreenshotAsync(page, "19-billing-top-up");
+
+        await page.ClickAsync("[data-testid=top-up-10]");
+        await page.WaitForURLAsync(url => url.StartsWith(portal.Stripe.BaseUrl.ToString(), StringComparison.Ordinal));
+        await Expect(page.GetByText("Pay $10.00")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "20-fake-stripe-checkout");
+        await page.ClickAsync("#pay");
+
+        await page.WaitForURLAsync("**/billing?checkout=paid**");
+        await WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=checkout-result]")).ToContainTextAsync("Thank you!");
+        await Expect(page.Locator("[data-stat=billing-balance]")).ToHaveTextAsync("$11.00");
+        await Expect(page.Locator("[data-testid=credits-grid]")).ToContainTextAsync("Stripe top-up");
+        await using (var db = await portal.DbAsync())
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == email);
+            Assert.Equal(10_000_000, (await db.Ledger.SingleAsync(e => e.UserId == user.Id && e.Note!.StartsWith("Stripe top-up"))).AmountMicros);
+        }
+
+        await page.ClickAsync("[data-testid=save-card]");
+        await page.WaitForURLAsync(url => url.StartsWith(portal.Stripe.BaseUrl.ToString(), StringComparison.Ordinal));
+        await page.ClickAsync("#pay");
+        await page.WaitForURLAsync("**/billing?checkout=card-saved**");
+        await WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=saved-card]")).ToHaveTextAsync("Visa •••• 4242");
+        await page.ClickAsync("[data-testid=auto-reload] .rz-switch");
+        await page.Locator("input[name=Threshold]").FillAsync("3");
+        await page.Locator("input[name=ReloadAmount]").FillAsync("20");
+        await page.ClickAsync("[data-testid=save-auto-reload]");
+        await Expect(page.GetByText("Saved: $20.00 is added whenever the balance falls under $3.00.")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "21-billing-auto-reload");
     }
 
     [Fact]

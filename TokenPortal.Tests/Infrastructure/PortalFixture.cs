@@ -4,7 +4,7 @@ namespace TokenPortal.Tests.Infrastructure;
 
 /// <summary>
 /// The whole product in a real browser: the gateway on loopback, the fake upstream, a fake GitHub
-/// and Discord OAuth server, and Debian's Chromium driven by Playwright (it cannot download its own browser here).
+/// and Discord OAuth server, a fake Stripe, and Debian's Chromium driven by Playwright (it cannot download its own browser here).
 /// </summary>
 public sealed class PortalFixture : GatewayFixture
 {
@@ -14,6 +14,8 @@ public sealed class PortalFixture : GatewayFixture
 
     public FakeOAuthServer OAuth { get; private set; } = null!;
 
+    public FakeStripe Stripe { get; private set; } = null!;
+
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where each test saves its screenshots, beside the test binaries.</summary>
@@ -22,6 +24,7 @@ public sealed class PortalFixture : GatewayFixture
     protected override async Task BeforeStartAsync()
     {
         OAuth = await FakeOAuthServer.StartAsync();
+        Stripe = await FakeStripe.StartAsync();
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}: apt-get install chromium (.ci/run does).");
         _playwright = await Playwright.CreateAsync();
@@ -39,7 +42,14 @@ public sealed class PortalFixture : GatewayFixture
     protected override void Configure(Dictionary<string, string?> settings)
     {
         OAuth.AddSettings(settings);
+        Stripe.AddSettings(settings);
         settings["TokenPortal:SignupCreditUsd"] = "1"; // the shipped default: new accounts start with $1.00
+    }
+
+    protected override Task AfterStartAsync()
+    {
+        Stripe.WebhookUrl = new Uri(BaseAddress, "stripe/webhook");
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -71,5 +81,7 @@ public sealed class PortalFixture : GatewayFixture
         await base.DisposeAsync();
         if (OAuth is not null)
             await OAuth.DisposeAsync();
+        if (Stripe is not null)
+            await Stripe.DisposeAsync();
     }
 }
