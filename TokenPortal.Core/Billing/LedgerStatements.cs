@@ -1,0 +1,87 @@
+using System.Data.Common;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Billing;
+
+/// <summary>
+/// The hot path's ledger statements, each prepared once on the writer's connection and reused for every reserve and
+/// settle: SQLite compiles them once instead of per request. Identifiers quoted and parameters positional, which SQLite
+/// and PostgreSQL read the same way.
+/// </summary>
+internal sealed class LedgerStatements : IAsyncDisposable
+{
+    private PreparedCommand[] _all = [];
+
+    private LedgerStatements()
+    {
+    }
+
+    /// <summary>One row always: the user's balance (null when none) and the key's budget, spent and reserved (null without a key).</summary>
+    public PreparedCommand ReadRoom { get; private set; } = null!;
+
+    public PreparedCommand TakeFromBalance { get; private set; } = null!;
+
+    public PreparedCommand HoldOnKey { get; private set; } = null!;
+
+    public PreparedCommand Append { get; private set; } = null!;
+
+    public PreparedCommand OpenHold { get; private set; } = null!;
+
+    public PreparedCommand CloseHold { get; private set; } = null!;
+
+    public PreparedCommand GiveBack { get; private set; } = null!;
+
+    public PreparedCommand SettleKey { get; private set; } = null!;
+
+    public DbTransaction? Transaction
+    {
+        set
+        {
+            foreach (var command in _all)
+                command.Transaction = value;
+        }
+    }
+
+    public static async Task<LedgerStatements> PrepareAsync(DbConnection connection)
+    {
+        var s = new LedgerStatements
+        {
+            ReadRoom = await PreparedCommand.CreateAsync(connection, null, """
+                SELECT b."BalanceMicros", k."BudgetMicros", k."SpentMicros", k."ReservedMicros"
+                FROM (SELECT 1 AS "One") AS one
+                LEFT JOIN "Balances" AS b ON b."UserId" = @p0
+                LEFT JOIN "ApiKeys" AS k ON k."Id" = @p1
+                """, parameterCount: 2),
+            TakeFromBalance = await PreparedCommand.CreateAsync(connection, null,
+                """UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0 WHERE "UserId" = @p1 AND "BalanceMicros" >= @p0""", parameterCount: 2),
+            HoldOnKey = await PreparedCommand.CreateAsync(connection, null, """
+                UPDATE "ApiKeys" SET "ReservedMicros" = "ReservedMicros" + @p0
+                WHERE "Id" = @p1 AND ("BudgetMicros" IS NULL OR "BudgetMicros" - "SpentMicros" - "ReservedMicros" >= @p0)
+                """, parameterCount: 2),
+            Append = await PreparedCommand.CreateAsync(connection, null,
+                """INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
+            OpenHold = await PreparedCommand.CreateAsync(connection, null,
+                """INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
+            CloseHold = await PreparedCommand.CreateAsync(connection, null,
+                """DELETE FROM "OpenReservations" WHERE "RequestId" = @p0""", parameterCount: 1),
+            GiveBack = await PreparedCommand.CreateAsync(connection, null,
+                """UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" + @p0 WHERE "UserId" = @p1""", parameterCount: 2),
+            SettleKey = await PreparedCommand.CreateAsync(connection, null, """
+                UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @p0, "ReservedMicros" = "ReservedMicros" - @p1, "LastUsedAt" = @p2
+                WHERE "Id" = @p3
+                """, parameterCount: 4),
+        };
+        s._all = [s.ReadRoom, s.TakeFromBalance, s.HoldOnKey, s.Append, s.OpenHold, s.CloseHold, s.GiveBack, s.SettleKey];
+        return s;
+    }
+
+    public Task AppendAsync(string userId, LedgerEntryKind kind, long amount, string requestId, long now) =>
+        Append.ExecuteAsync(userId, (int)kind, amount, requestId, now);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _all)
+            await command.DisposeAsync();
+    }
+}
