@@ -20,7 +20,9 @@ internal static class LedgerCredits
         if (kind == LedgerEntryKind.Credit && amountMicros <= 0)
             throw new ArgumentOutOfRangeException(nameof(amountMicros), amountMicros, "A credit must be positive.");
 
-        var balance = await db.Balances.FirstOrDefaultAsync(b => b.UserId == userId, cancellationToken);
+        // Local first: an earlier change in the same unit of work (a credit before its refund) may have added the row.
+        var balance = db.Balances.Local.FirstOrDefault(b => b.UserId == userId)
+            ?? await db.Balances.FirstOrDefaultAsync(b => b.UserId == userId, cancellationToken);
         if (balance is null)
         {
             balance = new UserBalance { UserId = userId };

@@ -40,6 +40,12 @@ public sealed class FakeStripe : IAsyncDisposable
     /// <summary>How long creating a PaymentIntent takes (widens the window for concurrent auto-reload checks).</summary>
     public TimeSpan PaymentIntentDelay { get; set; }
 
+    /// <summary>
+    /// Statuses the next PaymentIntent creations answer with (an outage, a rotated key) before doing anything: nothing is
+    /// created and nothing is remembered under the idempotency key, as when a request never reached Stripe.
+    /// </summary>
+    public ConcurrentQueue<int> PaymentIntentFailures { get; } = new();
+
     /// <summary>Send <c>payment_intent.succeeded</c> / <c>payment_failed</c> after creating an off-session PaymentIntent.</summary>
     public bool SendPaymentIntentEvents { get; set; } = true;
 
@@ -127,12 +133,13 @@ public sealed class FakeStripe : IAsyncDisposable
         return SendEventAsync("charge.refunded", charge);
     }
 
-    public Task<(string Payload, HttpStatusCode Status)> DisputeAsync(string chargeId, long cents)
+    /// <summary>Opens a dispute (or, with a <c>warning_*</c> status, an inquiry) on a charge and delivers <c>charge.dispute.created</c>.</summary>
+    public Task<(string Payload, HttpStatusCode Status)> DisputeAsync(string chargeId, long cents, string status = "needs_response")
     {
         var charge = _objects[chargeId];
         var dispute = Store("dp", new JsonObject
         {
-            ["object"] = "dispute", ["amount"] = cents, ["status"] = "needs_response", ["charge"] = chargeId, ["payment_intent"] = (string?)charge["payment_intent"],
+            ["object"] = "dispute", ["amount"] = cents, ["status"] = status, ["charge"] = chargeId, ["payment_intent"] = (string?)charge["payment_intent"],
         });
         return SendEventAsync("charge.dispute.created", dispute);
     }
@@ -207,6 +214,11 @@ public sealed class FakeStripe : IAsyncDisposable
         var key = context.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length == 0)
             WritesWithoutIdempotencyKey.Add(path);
+        if (path == "payment_intents" && PaymentIntentFailures.TryDequeue(out var failure))
+        {
+            await Error(context, failure, failure == 401 ? "invalid_request_error" : "api_error", null, $"Fake outage ({failure}).");
+            return;
+        }
         var work = new Lazy<Task<(int, string)>>(() => CreateAsync(path, form));
         var (status, body) = await (key.Length == 0 ? work.Value : _idempotent.GetOrAdd($"{path}:{key}", work).Value);
         context.Response.StatusCode = status;

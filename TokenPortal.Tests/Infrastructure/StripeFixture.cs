@@ -1,13 +1,20 @@
 namespace TokenPortal.Tests.Infrastructure;
 
 /// <summary>The gateway with Stripe configured against <see cref="FakeStripe"/>, whose webhooks reach the gateway.</summary>
-public sealed class StripeFixture : GatewayFixture
+public class StripeFixture : GatewayFixture
 {
+    /// <summary>How long an unanswered auto-reload waits before it is asked about again.</summary>
+    protected virtual int ReloadRetryAfterSeconds => 600;
+
     public FakeStripe Stripe { get; private set; } = null!;
 
     protected override async Task BeforeStartAsync() => Stripe = await FakeStripe.StartAsync();
 
-    protected override void Configure(Dictionary<string, string?> settings) => Stripe.AddSettings(settings);
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        Stripe.AddSettings(settings);
+        settings["TokenPortal:Stripe:ReloadRetryAfterSeconds"] = ReloadRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     protected override Task AfterStartAsync()
     {

@@ -79,7 +79,10 @@ internal sealed partial class AutoReloader(
         }
     }
 
-    /// <summary>Starts a reload when the user has auto-reload, a saved card, no reload in flight and a balance under the threshold.</summary>
+    /// <summary>
+    /// Starts a reload when the user has auto-reload, a saved card, no reload in flight and a balance under the threshold;
+    /// or asks again about a reload in flight whose answer is overdue.
+    /// </summary>
     internal async Task CheckAsync(string userId, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -93,14 +96,29 @@ internal sealed partial class AutoReloader(
             Watch(userId, false);
             return;
         }
-        if (profile.ReloadInFlight is not null
-            || await ledger.GetBalanceAsync(userId, cancellationToken) >= profile.AutoReloadThresholdMicros
-            || !StripeAmounts.TryToCents(profile.AutoReloadAmountMicros, out var cents) || cents <= 0)
-            return;
 
-        var reloadKey = ReloadKey(userId, profile.ReloadCount + 1);
-        if (!await ClaimAsync(userId, profile.ReloadCount, reloadKey, cancellationToken))
-            return;
+        string reloadKey;
+        long amountMicros;
+        var now = clock.GetUtcNow();
+        var retry = profile.ReloadInFlight is not null;
+        if (profile.ReloadInFlight is { } inFlight)
+        {
+            // No answer yet. After a while, ask again under the same key: Stripe returns the PaymentIntent it made, if any.
+            if (profile.ReloadStartedAt is { } started && now - started < TimeSpan.FromSeconds(settings.ReloadRetryAfterSeconds)
+                || !await ClaimRetryAsync(userId, inFlight, profile.ReloadStartedAt, now, cancellationToken))
+                return;
+            (reloadKey, amountMicros) = (inFlight, profile.ReloadAmountMicros);
+        }
+        else
+        {
+            if (await ledger.GetBalanceAsync(userId, cancellationToken) >= profile.AutoReloadThresholdMicros)
+                return;
+            (reloadKey, amountMicros) = (ReloadKey(userId, profile.ReloadCount + 1), profile.AutoReloadAmountMicros);
+            if (!StripeAmounts.TryToCents(amountMicros, out var wholeCents) || wholeCents <= 0
+                || !await ClaimAsync(userId, profile.ReloadCount, reloadKey, amountMicros, now, cancellationToken))
+                return;
+        }
+        StripeAmounts.TryToCents(amountMicros, out var cents);
         LogStarting(logger, userId, cents);
         var form = new StripeForm()
             .Add("amount", cents).Add("currency", settings.Currency).Add("customer", customer).Add("payment_method", paymentMethod)
@@ -108,37 +126,28 @@ internal sealed partial class AutoReloader(
             .AddMap("metadata", new Dictionary<string, string>
             {
                 [StripeMetadata.UserId] = userId,
-                [StripeMetadata.CreditMicros] = profile.AutoReloadAmountMicros.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [StripeMetadata.CreditMicros] = amountMicros.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [StripeMetadata.Purpose] = StripeMetadata.AutoReload,
                 [StripeMetadata.ReloadKey] = reloadKey,
             });
         try
         {
             var intent = await stripe.CreatePaymentIntentAsync(form, reloadKey, cancellationToken);
-            if (intent.Status is not ("succeeded" or "processing"))
+            if (intent.Status == "succeeded" && retry)
+                await CreditRecoveredAsync(userId, intent, amountMicros, reloadKey); // its webhook may never have come
+            else if (intent.Status is not ("succeeded" or "processing"))
                 await TurnOffNowAsync(userId, reloadKey, $"The bank asked the card holder to confirm the payment ({intent.Status}); top up by hand or save another card.");
         }
-        catch (StripeException ex) when (ex.StatusCode is >= 400 and < 500 and not 429)
+        catch (StripeException ex) when (ex.IsCardError || ex.StatusCode == 402 || ex.StatusCode == 400 && ex.Error.Code != "idempotency_error")
         {
             // Declined, or a card Stripe no longer has: the same call will not succeed later.
             await TurnOffNowAsync(userId, reloadKey, ex.Error.Message ?? "The card was declined.");
         }
         catch (Exception ex) when (ex is StripeException or HttpRequestException or OperationCanceledException)
         {
-            // Stripe may or may not have the PaymentIntent: the next try reuses this idempotency key, so it cannot charge twice.
+            // Stripe may or may not have made the PaymentIntent: the claim stays, and after ReloadRetryAfterSeconds the next
+            // settlement asks again under the same key, which cannot charge twice.
             LogTransient(logger, ex, userId);
-            await UnclaimAsync(userId, reloadKey);
-        }
-    }
-
-    /// <summary>Within a webhook's transaction: the reload's credit arrived, so the next may start.</summary>
-    public async Task FinishAsync(TokenPortalDbContext db, string userId, string reloadKey, CancellationToken cancellationToken)
-    {
-        var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
-        if (profile?.ReloadInFlight == reloadKey)
-        {
-            profile.ReloadInFlight = null;
-            profile.ReloadStartedAt = null;
         }
     }
 
@@ -172,31 +181,39 @@ internal sealed partial class AutoReloader(
         await db.SaveChangesAsync(timeout.Token);
     }
 
-    private async Task<bool> ClaimAsync(string userId, long seenCount, string reloadKey, CancellationToken cancellationToken)
+    private async Task<bool> ClaimAsync(string userId, long seenCount, string reloadKey, long amountMicros, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = clock.GetUtcNow();
         return await db.BillingProfiles
             .Where(p => p.UserId == userId && p.AutoReloadEnabled && p.ReloadInFlight == null && p.ReloadCount == seenCount)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.ReloadInFlight, reloadKey)
                 .SetProperty(p => p.ReloadStartedAt, now)
+                .SetProperty(p => p.ReloadAmountMicros, amountMicros)
                 .SetProperty(p => p.ReloadCount, p => p.ReloadCount + 1), cancellationToken) == 1;
     }
 
-    /// <summary>Gives the claim back and its number with it, so the retry sends the same idempotency key.</summary>
-    private async Task UnclaimAsync(string userId, string reloadKey)
+    /// <summary>Only one check asks again about an overdue reload: the one that moves its start time.</summary>
+    private async Task<bool> ClaimRetryAsync(string userId, string reloadKey, DateTimeOffset? seenStart, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.BillingProfiles
+            .Where(p => p.UserId == userId && p.ReloadInFlight == reloadKey && p.ReloadStartedAt == seenStart)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.ReloadStartedAt, now), cancellationToken) == 1;
+    }
+
+    /// <summary>Credits a reload found succeeded on asking again (deduplicated with its webhook by the PaymentIntent).</summary>
+    private async Task CreditRecoveredAsync(string userId, StripePaymentIntent intent, long amountMicros, string reloadKey)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         using var _ = await writeGate.EnterAsync(timeout.Token);
         await using var db = await dbFactory.CreateDbContextAsync(timeout.Token);
-        await db.BillingProfiles
-            .Where(p => p.UserId == userId && p.ReloadInFlight == reloadKey)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.ReloadInFlight, (string?)null)
-                .SetProperty(p => p.ReloadStartedAt, (DateTimeOffset?)null)
-                .SetProperty(p => p.ReloadCount, p => p.ReloadCount - 1), timeout.Token);
+        await using var tx = await db.Database.BeginTransactionAsync(timeout.Token);
+        await StripeCredits.CreditPaymentAsync(db, userId, intent.Id, StripePaymentPurpose.AutoReload, intent.Amount, amountMicros, reloadKey, clock.GetUtcNow(), timeout.Token);
+        await db.SaveChangesAsync(timeout.Token);
+        await tx.CommitAsync(timeout.Token);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Auto-reload for user {UserId}: charging {Cents} cents to the saved card.")]
@@ -205,7 +222,7 @@ internal sealed partial class AutoReloader(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Auto-reload for user {UserId} turned off: {Reason}")]
     private static partial void LogTurnedOff(ILogger logger, string userId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Auto-reload for user {UserId} could not reach Stripe; the next settlement retries with the same idempotency key.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auto-reload for user {UserId} could not reach Stripe; it asks again later under the same idempotency key.")]
     private static partial void LogTransient(ILogger logger, Exception exception, string userId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Auto-reload check for user {UserId} failed.")]

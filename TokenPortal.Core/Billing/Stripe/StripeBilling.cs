@@ -1,17 +1,19 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenPortal.Core.Data;
 
 namespace TokenPortal.Core.Billing.Stripe;
 
 /// <inheritdoc />
-internal sealed class StripeBilling(
+internal sealed partial class StripeBilling(
     IStripeClient stripe,
     IOptionsMonitor<StripeOptions> options,
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
-    AutoReloader autoReloader) : IStripeBilling
+    AutoReloader autoReloader,
+    ILogger<StripeBilling> logger) : IStripeBilling
 {
     public bool IsEnabled => options.CurrentValue.IsConfigured;
 
@@ -61,23 +63,31 @@ internal sealed class StripeBilling(
         {
             if (amountMicros < offer.MinMicros || amountMicros > offer.MaxMicros || !StripeAmounts.TryToCents(amountMicros, out _))
                 return $"The reload amount must be whole cents between ${MicroUsd.ToUsd(offer.MinMicros):0.00} and ${MicroUsd.ToUsd(offer.MaxMicros):0.00}.";
-            if (thresholdMicros <= 0)
-                return "The threshold must be more than $0.00.";
+            if (thresholdMicros <= 0 || thresholdMicros > offer.MaxMicros)
+                return $"The threshold must be more than $0.00 and at most ${MicroUsd.ToUsd(offer.MaxMicros):0.00}.";
         }
-        using (await writeGate.EnterAsync(cancellationToken))
+        try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var profile = await StripeWebhookHandler.ProfileAsync(db, userId, cancellationToken);
-            if (enabled && profile.PaymentMethodId is null)
-                return "Save a card first: auto-reload charges the saved card.";
-            profile.AutoReloadEnabled = enabled;
-            if (enabled)
+            using (await writeGate.EnterAsync(cancellationToken))
             {
-                profile.AutoReloadThresholdMicros = thresholdMicros;
-                profile.AutoReloadAmountMicros = amountMicros;
-                profile.AutoReloadFailure = null;
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                var profile = await StripeCredits.ProfileAsync(db, userId, cancellationToken);
+                if (enabled && profile.PaymentMethodId is null)
+                    return "Save a card first: auto-reload charges the saved card.";
+                profile.AutoReloadEnabled = enabled;
+                if (enabled)
+                {
+                    profile.AutoReloadThresholdMicros = thresholdMicros;
+                    profile.AutoReloadAmountMicros = amountMicros;
+                    profile.AutoReloadFailure = null;
+                }
+                await db.SaveChangesAsync(cancellationToken);
             }
-            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (Gateway.RequestBilling.IsDatabaseFailure(ex))
+        {
+            LogSaveFailed(logger, ex, userId);
+            return "The settings could not be saved just now; please try again.";
         }
         autoReloader.Watch(userId, enabled);
         // The balance may already be under the new threshold.
@@ -117,8 +127,10 @@ internal sealed class StripeBilling(
             var session = await stripe.CreateCheckoutSessionAsync(build(customer), $"checkout-{Guid.NewGuid():N}", cancellationToken);
             return session.Url is { } url ? new CheckoutStart(url, null) : CheckoutStart.Refused("Stripe did not return a Checkout page.");
         }
-        catch (Exception ex) when (ex is StripeException or HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Stripe unreachable or odd, or our database busy: the page says so; nothing was charged.
+            LogCheckoutFailed(logger, ex, userId);
             return CheckoutStart.Refused("Stripe could not be reached just now; nothing was charged. Please try again.");
         }
     }
@@ -139,7 +151,7 @@ internal sealed class StripeBilling(
         using (await writeGate.EnterAsync(cancellationToken))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var profile = await StripeWebhookHandler.ProfileAsync(db, userId, cancellationToken);
+            var profile = await StripeCredits.ProfileAsync(db, userId, cancellationToken);
             profile.StripeCustomerId ??= customer.Id;
             await db.SaveChangesAsync(cancellationToken);
             return profile.StripeCustomerId;
@@ -148,4 +160,10 @@ internal sealed class StripeBilling(
 
     private static string ReturnTo(Uri returnUrl, string outcome) =>
         $"{returnUrl.GetLeftPart(UriPartial.Path)}?checkout={outcome}&session_id={{CHECKOUT_SESSION_ID}}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save auto-reload for user {UserId}.")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not start a Stripe Checkout for user {UserId}.")]
+    private static partial void LogCheckoutFailed(ILogger logger, Exception exception, string userId);
 }

@@ -31,6 +31,12 @@ public sealed class StripeOptions
     /// <summary>How far an event's signature time may be from ours (Stripe's documented default is 5 minutes).</summary>
     public int SignatureToleranceSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How long an auto-reload may wait for its answer (a timeout, a lost webhook) before the next settlement asks
+    /// Stripe again with the same idempotency key: the same PaymentIntent comes back, so it cannot charge twice.
+    /// </summary>
+    public int ReloadRetryAfterSeconds { get; set; } = 600;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(SecretKey) && !string.IsNullOrWhiteSpace(WebhookSecret);
 
     public Uri ApiRoot => ApiBase ?? new Uri("https://api.stripe.com/");

@@ -25,6 +25,11 @@ internal sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
         }
         if (options.Packs.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
             errors.Add("TokenPortal:Stripe:Packs names must be unique.");
+        // Every conversion is USD cents to micro-USD; another currency would credit the wrong amount.
+        if (!string.Equals(options.Currency, "usd", StringComparison.OrdinalIgnoreCase))
+            errors.Add("TokenPortal:Stripe:Currency must be usd: balances are kept in micro-USD.");
+        if (options.ReloadRetryAfterSeconds <= 0)
+            errors.Add("TokenPortal:Stripe:ReloadRetryAfterSeconds must be positive.");
         if (options.SignatureToleranceSeconds <= 0)
             errors.Add("TokenPortal:Stripe:SignatureToleranceSeconds must be positive.");
         if (!string.IsNullOrWhiteSpace(options.SecretKey) && string.IsNullOrWhiteSpace(options.WebhookSecret))

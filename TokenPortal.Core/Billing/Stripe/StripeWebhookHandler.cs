@@ -111,9 +111,10 @@ internal sealed partial class StripeWebhookHandler(
         if (session.Mode == "payment")
         {
             // An asynchronous payment method completes the session unpaid; its async_payment_succeeded event credits it.
-            if (session.PaymentStatus != "paid" || session.PaymentIntent is not { } paymentIntent || !TryCredit(session.Metadata, out var credit))
+            if (session.PaymentStatus != "paid" || session.PaymentIntent is not { } paymentIntent || !TryCredit(session.Metadata, out var credit)
+                || !IsOurCurrency(session.Currency))
                 return null;
-            return (db, now, ct) => CreditPaymentAsync(db, userId, paymentIntent, StripePaymentPurpose.TopUp, session.AmountTotal ?? 0, credit, null, now, ct);
+            return (db, now, ct) => CreditAsync(db, userId, paymentIntent, StripePaymentPurpose.TopUp, session.AmountTotal ?? 0, credit, null, now, ct);
         }
         if (session.Mode == "setup" && session.Status == "complete" && session.SetupIntent is { } setupIntentId)
         {
@@ -123,7 +124,7 @@ internal sealed partial class StripeWebhookHandler(
             var card = (await stripe.GetPaymentMethodAsync(paymentMethodId, cancellationToken)).Card;
             return async (db, now, ct) =>
             {
-                var profile = await ProfileAsync(db, userId, ct);
+                var profile = await StripeCredits.ProfileAsync(db, userId, ct);
                 profile.StripeCustomerId ??= session.Customer ?? setupIntent.Customer;
                 profile.PaymentMethodId = paymentMethodId;
                 profile.CardBrand = card?.Brand;
@@ -134,15 +135,18 @@ internal sealed partial class StripeWebhookHandler(
         return null;
     }
 
-    private async Task<Effect?> PaymentSucceededAsync(string paymentIntentId, CancellationToken cancellationToken)
+    private async Task<Effect?> PaymentSucceededAsync(string paymentIntentId, CancellationToken cancellationToken) =>
+        CreditOf(await stripe.GetPaymentIntentAsync(paymentIntentId, cancellationToken));
+
+    /// <summary>The credit a succeeded PaymentIntent of ours stands for, or null when it is not one.</summary>
+    private Effect? CreditOf(StripePaymentIntent intent)
     {
-        var intent = await stripe.GetPaymentIntentAsync(paymentIntentId, cancellationToken);
         if (intent.Status != "succeeded" || intent.Metadata?.GetValueOrDefault(StripeMetadata.UserId) is not { } userId
-            || !TryCredit(intent.Metadata, out var credit))
+            || !TryCredit(intent.Metadata, out var credit) || !IsOurCurrency(intent.Currency))
             return null;
         var reloadKey = intent.Metadata.GetValueOrDefault(StripeMetadata.ReloadKey);
         var purpose = reloadKey is null ? StripePaymentPurpose.TopUp : StripePaymentPurpose.AutoReload;
-        return (db, now, ct) => CreditPaymentAsync(db, userId, intent.Id, purpose, intent.Amount, credit, reloadKey, now, ct);
+        return (db, now, ct) => CreditAsync(db, userId, intent.Id, purpose, intent.Amount, credit, reloadKey, now, ct);
     }
 
     private async Task<Effect?> PaymentFailedAsync(string paymentIntentId, CancellationToken cancellationToken)
@@ -160,67 +164,58 @@ internal sealed partial class StripeWebhookHandler(
         var charge = await stripe.GetChargeAsync(chargeId, cancellationToken);
         if (charge.PaymentIntent is not { } paymentIntentId)
             return null;
+        var creditFirst = await UncreditedAsync(paymentIntentId, cancellationToken);
         return async (db, now, ct) =>
         {
-            if (await db.StripePayments.FindAsync([paymentIntentId], ct) is not { } payment || charge.AmountRefunded <= payment.RefundedCents)
-                return;
-            // Stripe reports the running total: debit only what this refund adds.
-            var debit = StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, charge.AmountRefunded)
-                - StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, payment.RefundedCents);
-            payment.RefundedCents = charge.AmountRefunded;
-            if (debit > 0)
-                await LedgerCredits.AddAsync(db, payment.UserId, -debit, LedgerEntryKind.Adjustment, $"Stripe refund {charge.Id}", now, ct);
+            if (creditFirst is not null)
+                await creditFirst(db, now, ct);
+            if (await db.StripePayments.FindAsync([paymentIntentId], ct) is { } payment)
+                await StripeCredits.TakeBackAsync(db, payment, charge.AmountRefunded, null, $"Stripe refund {charge.Id}", now, ct);
         };
     }
 
     private async Task<Effect?> DisputedAsync(string disputeId, CancellationToken cancellationToken)
     {
         var dispute = await stripe.GetDisputeAsync(disputeId, cancellationToken);
+        // An inquiry (warning_*) takes no money; only a real dispute withdraws it.
+        if (dispute.Status?.StartsWith("warning_", StringComparison.Ordinal) == true)
+            return null;
         var paymentIntentId = dispute.PaymentIntent
             ?? (dispute.Charge is { } chargeId ? (await stripe.GetChargeAsync(chargeId, cancellationToken)).PaymentIntent : null);
         if (paymentIntentId is null)
             return null;
+        var creditFirst = await UncreditedAsync(paymentIntentId, cancellationToken);
         return async (db, now, ct) =>
         {
-            if (await db.StripePayments.FindAsync([paymentIntentId], ct) is not { DisputeId: null } payment)
-                return;
-            payment.DisputeId = dispute.Id;
-            var debit = StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, Math.Min(dispute.Amount, payment.AmountCents - payment.RefundedCents));
-            if (debit > 0)
-                await LedgerCredits.AddAsync(db, payment.UserId, -debit, LedgerEntryKind.Adjustment, $"Stripe dispute {dispute.Id}", now, ct);
+            if (creditFirst is not null)
+                await creditFirst(db, now, ct);
+            if (await db.StripePayments.FindAsync([paymentIntentId], ct) is { } payment)
+                await StripeCredits.TakeBackAsync(db, payment, payment.RefundedCents, (dispute.Id, dispute.Amount), $"Stripe dispute {dispute.Id}", now, ct);
         };
     }
 
-    private async Task CreditPaymentAsync(TokenPortalDbContext db, string userId, string paymentIntentId, StripePaymentPurpose purpose,
-        long amountCents, long creditMicros, string? reloadKey, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// A refund or dispute can overtake the event that credits its payment (that one failed and waits for Stripe's
+    /// retry): then the payment is credited first, in the same transaction, so the debit is never lost.
+    /// </summary>
+    private async Task<Effect?> UncreditedAsync(string paymentIntentId, CancellationToken cancellationToken)
     {
-        if (await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken))
-            return; // credited by another event about the same payment
-        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            LogUnknownUser(logger, paymentIntentId);
-            return;
+            if (await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken))
+                return null;
         }
-        db.StripePayments.Add(new StripePayment
-        {
-            PaymentIntentId = paymentIntentId, UserId = userId, Purpose = purpose, AmountCents = amountCents, CreditMicros = creditMicros, CreatedAt = now,
-        });
-        var note = purpose == StripePaymentPurpose.AutoReload ? $"Auto-reload {paymentIntentId}" : $"Stripe top-up {paymentIntentId}";
-        await LedgerCredits.AddAsync(db, userId, creditMicros, LedgerEntryKind.Credit, note, now, cancellationToken);
-        if (reloadKey is not null)
-            await autoReloader.FinishAsync(db, userId, reloadKey, cancellationToken);
+        return CreditOf(await stripe.GetPaymentIntentAsync(paymentIntentId, cancellationToken));
     }
 
-    internal static async Task<BillingProfile> ProfileAsync(TokenPortalDbContext db, string userId, CancellationToken cancellationToken)
+    private async Task CreditAsync(TokenPortalDbContext db, string userId, string paymentIntentId, StripePaymentPurpose purpose,
+        long amountCents, long creditMicros, string? reloadKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
-        if (profile is null)
-        {
-            profile = new BillingProfile { UserId = userId };
-            db.BillingProfiles.Add(profile);
-        }
-        return profile;
+        if (!await StripeCredits.CreditPaymentAsync(db, userId, paymentIntentId, purpose, amountCents, creditMicros, reloadKey, now, cancellationToken))
+            LogUnknownUser(logger, paymentIntentId);
     }
+
+    private bool IsOurCurrency(string? currency) => string.Equals(currency, options.CurrentValue.Currency, StringComparison.OrdinalIgnoreCase);
 
     private static bool TryCredit(Dictionary<string, string>? metadata, out long creditMicros) =>
         long.TryParse(metadata?.GetValueOrDefault(StripeMetadata.CreditMicros), out creditMicros) && creditMicros > 0;

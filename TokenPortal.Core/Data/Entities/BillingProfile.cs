@@ -29,6 +29,9 @@ public sealed class BillingProfile
 
     public DateTimeOffset? ReloadStartedAt { get; set; }
 
+    /// <summary>What the reload in flight charges: a retry must send Stripe the same request under the same key.</summary>
+    public long ReloadAmountMicros { get; set; }
+
     /// <summary>Reloads started so far; numbers each reload's idempotency key.</summary>
     public long ReloadCount { get; set; }
 

@@ -24,5 +24,8 @@ public sealed class StripePayment
     /// <summary>The dispute already debited, if any.</summary>
     public string? DisputeId { get; set; }
 
+    /// <summary>Cents the dispute took back (never more than was left unrefunded).</summary>
+    public long DisputedCents { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

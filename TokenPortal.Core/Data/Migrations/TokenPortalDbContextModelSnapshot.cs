@@ -268,6 +268,9 @@ namespace TokenPortal.Core.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ReloadAmountMicros")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ReloadCount")
                         .HasColumnType("INTEGER");
 
@@ -663,6 +666,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<string>("DisputeId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("DisputedCents")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Purpose")
                         .HasColumnType("INTEGER");

@@ -193,6 +193,54 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
         await gateway.AssertBooksBalanceAsync(account);
     }
 
+    [Fact]
+    public async Task RefundOvertakesTheCreditEvent_PaymentIsCreditedThenDebited_AndTheLateEventChangesNothing()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 20_000_000);
+        var late = await PaidEventWithoutDeliveringAsync(sessionId); // its delivery failed; Stripe will retry it later
+        var charge = Stripe.ChargeOf((string)Stripe.Get(sessionId)["payment_intent"]!);
+
+        Assert.Equal(HttpStatusCode.OK, (await Stripe.RefundAsync(charge, 500)).Status);
+        Assert.Equal(15_000_000, await gateway.BalanceAsync(account));
+
+        Assert.Equal(HttpStatusCode.OK, await Stripe.DeliverAsync(late, FakeStripe.Sign(late, DateTimeOffset.UtcNow.ToUnixTimeSeconds())));
+        Assert.Equal(15_000_000, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task RefundsAndADispute_TogetherNeverTakeBackMoreThanThePaymentCredited()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 10_000_000);
+        await Stripe.CompleteCheckoutAsync(sessionId);
+        var charge = Stripe.ChargeOf((string)Stripe.Get(sessionId)["payment_intent"]!);
+
+        await Stripe.RefundAsync(charge, 400);   // $4 back
+        await Stripe.DisputeAsync(charge, 1000); // disputes the whole $10: only the $6 not refunded can go
+        await Stripe.RefundAsync(charge, 600);   // then refunded in full as well
+
+        var entries = await gateway.LedgerEntriesAsync(account);
+        Assert.Equal(-10_000_000, entries.Where(e => e.Note?.StartsWith("Stripe ", StringComparison.Ordinal) == true && e.AmountMicros < 0).Sum(e => e.AmountMicros));
+        Assert.Equal(0, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task DisputeInquiry_TakesNoMoney()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 10_000_000);
+        await Stripe.CompleteCheckoutAsync(sessionId);
+        var charge = Stripe.ChargeOf((string)Stripe.Get(sessionId)["payment_intent"]!);
+
+        var (_, status) = await Stripe.DisputeAsync(charge, 1000, status: "warning_needs_response");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(10_000_000, await gateway.BalanceAsync(account));
+    }
+
     [Theory]
     [InlineData(4_990_000L)]        // under the $5 minimum
     [InlineData(1_000_010_000L)]    // over the $1,000 maximum

@@ -24,6 +24,7 @@ namespace TokenPortal.Core.Data.Migrations
                     AutoReloadAmountMicros = table.Column<long>(type: "INTEGER", nullable: false),
                     ReloadInFlight = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     ReloadStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReloadAmountMicros = table.Column<long>(type: "INTEGER", nullable: false),
                     ReloadCount = table.Column<long>(type: "INTEGER", nullable: false),
                     AutoReloadFailure = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
                 },
@@ -62,6 +63,7 @@ namespace TokenPortal.Core.Data.Migrations
                     CreditMicros = table.Column<long>(type: "INTEGER", nullable: false),
                     RefundedCents = table.Column<long>(type: "INTEGER", nullable: false),
                     DisputeId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    DisputedCents = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

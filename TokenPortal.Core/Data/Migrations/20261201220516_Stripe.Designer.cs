@@ -10,7 +10,7 @@ using TokenPortal.Core.Data;
 namespace TokenPortal.Core.Data.Migrations
 {
     [DbContext(typeof(TokenPortalDbContext))]
-    [Migration("20261201214326_Stripe")]
+    [Migration("20261201220516_Stripe")]
     partial class Stripe
     {
         /// <inheritdoc />
@@ -270,6 +270,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<string>("PaymentMethodId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("ReloadAmountMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("ReloadCount")
                         .HasColumnType("INTEGER");
@@ -666,6 +669,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<string>("DisputeId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("DisputedCents")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Purpose")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Billing.Stripe;
+
+/// <summary>
+/// Changes a Stripe payment makes, added to the caller's context so they commit with whatever else the caller records
+/// (a webhook's event id). A payment credits once, keyed by its PaymentIntent, whichever path reports it first.
+/// </summary>
+internal static class StripeCredits
+{
+    /// <summary>Credits the payment unless it already was; false when its user does not exist (nothing done).</summary>
+    public static async Task<bool> CreditPaymentAsync(TokenPortalDbContext db, string userId, string paymentIntentId, StripePaymentPurpose purpose,
+        long amountCents, long creditMicros, string? reloadKey, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken)
+            || db.StripePayments.Local.Any(p => p.PaymentIntentId == paymentIntentId))
+            return true;
+        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
+            return false;
+        db.StripePayments.Add(new StripePayment
+        {
+            PaymentIntentId = paymentIntentId, UserId = userId, Purpose = purpose, AmountCents = amountCents, CreditMicros = creditMicros, CreatedAt = now,
+        });
+        var note = purpose == StripePaymentPurpose.AutoReload ? $"Auto-reload {paymentIntentId}" : $"Stripe top-up {paymentIntentId}";
+        await LedgerCredits.AddAsync(db, userId, creditMicros, LedgerEntryKind.Credit, note, now, cancellationToken);
+        if (reloadKey is not null)
+            await FinishReloadAsync(db, userId, reloadKey, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The reload's credit arrived, so the next may start.</summary>
+    public static async Task FinishReloadAsync(TokenPortalDbContext db, string userId, string reloadKey, CancellationToken cancellationToken)
+    {
+        var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+        if (profile?.ReloadInFlight == reloadKey)
+        {
+            profile.ReloadInFlight = null;
+            profile.ReloadStartedAt = null;
+        }
+    }
+
+    public static async Task<BillingProfile> ProfileAsync(TokenPortalDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+        if (profile is null)
+        {
+            profile = new BillingProfile { UserId = userId };
+            db.BillingProfiles.Add(profile);
+        }
+        return profile;
+    }
+
+    /// <summary>
+    /// Debits what the payment's refunds and dispute newly take back. Refunds are Stripe's running total; a dispute is
+    /// debited once. Together they never take back more than the payment credited.
+    /// </summary>
+    public static async Task TakeBackAsync(TokenPortalDbContext db, StripePayment payment, long refundedCents, (string Id, long Cents)? dispute, string note,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = payment.RefundedCents + payment.DisputedCents;
+        payment.RefundedCents = Math.Max(payment.RefundedCents, refundedCents);
+        if (dispute is { } d && payment.DisputeId is null)
+        {
+            payment.DisputeId = d.Id;
+            payment.DisputedCents = Math.Clamp(d.Cents, 0, Math.Max(0, payment.AmountCents - payment.RefundedCents));
+        }
+        var after = payment.RefundedCents + payment.DisputedCents;
+        var debit = StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, after)
+            - StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, before);
+        if (debit > 0)
+            await LedgerCredits.AddAsync(db, payment.UserId, -debit, LedgerEntryKind.Adjustment, note, now, cancellationToken);
+    }
+}
