@@ -12,7 +12,7 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
 {
     public async Task<GatewayError?> RelayAsync(RelayContext relay)
     {
-        ReadOnlyMemory<byte> body;
+        PooledBuffer body;
         try
         {
             body = await UpstreamBody.ReadAsync(relay.Response, relay.Activity);
@@ -26,7 +26,9 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
                 : GatewayError.Upstream("The provider's reply was cut off.");
         }
 
-        var translated = TranslateOrNull(relay, body);
+        // The translation may be the reply itself: the buffer goes back to the pool only once the answer is written.
+        using var reply = body;
+        var translated = TranslateOrNull(relay, body.Memory);
         var generated = new StringBuilder();
         var scan = translated is { } openAI ? OpenAIPayloadScanner.Scan(openAI.Span, generated) : PayloadScan.Invalid;
         if (!scan.IsValid || scan.Error is not null || scan.Choices < 0)

@@ -9,7 +9,7 @@ public sealed class EmbeddingsRelay(RequestBilling billing)
 {
     public async Task<GatewayError?> RelayAsync(RelayContext relay)
     {
-        ReadOnlyMemory<byte> body;
+        PooledBuffer body;
         try
         {
             body = await UpstreamBody.ReadAsync(relay.Response, relay.Activity);
@@ -20,7 +20,9 @@ public sealed class EmbeddingsRelay(RequestBilling billing)
             return GatewayError.Upstream("The provider's reply was cut off or too slow.");
         }
 
-        var translated = relay.Adapter.TranslateEmbeddingsResponse(body, relay.Upstream);
+        // The translation may be the reply itself: the buffer goes back to the pool only once the answer is written.
+        using var reply = body;
+        var translated = relay.Adapter.TranslateEmbeddingsResponse(body.Memory, relay.Upstream);
         var scan = translated is { } json ? OpenAIPayloadScanner.Scan(json.Span, null) : PayloadScan.Invalid;
         if (!scan.IsValid || scan.Error is not null)
         {

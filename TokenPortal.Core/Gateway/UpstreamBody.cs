@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace TokenPortal.Core.Gateway;
 
 /// <summary>Reads a provider's whole reply with the idle timeout renewed on every read.</summary>
@@ -10,19 +8,29 @@ public static class UpstreamBody
     /// <summary>A complete answer may be large (many choices, long outputs), but not unbounded.</summary>
     internal const int MaxResponseBytes = 64 * 1024 * 1024;
 
-    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpResponseMessage response, ActivityTimeout activity, int limit = MaxResponseBytes)
+    /// <summary>The whole reply in a pooled buffer (sized from Content-Length when given); the caller disposes it.</summary>
+    public static async Task<PooledBuffer> ReadAsync(HttpResponseMessage response, ActivityTimeout activity, int limit = MaxResponseBytes)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(activity.Token);
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        while (true)
+        var expected = response.Content.Headers.ContentLength is { } length and >= 0 and < MaxResponseBytes ? (int)length + 1 : 4096;
+        var buffer = new PooledBuffer(expected);
+        try
         {
-            var read = await stream.ReadAsync(buffer.GetMemory(16 * 1024), activity.Token);
-            activity.Reset();
-            if (read == 0)
-                return buffer.WrittenMemory;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-                throw new InvalidDataException($"The provider's reply is larger than {limit} bytes.");
+            while (true)
+            {
+                var read = await stream.ReadAsync(buffer.GetMemory(1024), activity.Token);
+                activity.Reset();
+                if (read == 0)
+                    return buffer;
+                buffer.Advance(read);
+                if (buffer.Length > limit)
+                    throw new InvalidDataException($"The provider's reply is larger than {limit} bytes.");
+            }
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
         }
     }
 
