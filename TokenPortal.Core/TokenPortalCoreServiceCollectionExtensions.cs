@@ -78,6 +78,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
     public static IServiceCollection AddTokenPortalGateway(this IServiceCollection services)
     {
         services.AddHostedService<DatabaseInitializationService>();
+        services.AddHostedService<WalCheckpointService>();
         services.AddSingleton<RequestLogWriter>();
         services.AddSingleton<IRequestLogSink>(sp => sp.GetRequiredService<RequestLogWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace TokenPortal.Core.Data;
+
+/// <summary>
+/// Copies SQLite's write-ahead log into the database file once a second, off the request path. It runs between our
+/// writers' transactions (inside the write gate), so it completes and the next writer starts the log afresh: the WAL
+/// stays small, and its copy and fsyncs cost the write lane one pause a second instead of one in every commit that
+/// crossed SQLite's auto-checkpoint size. (Connections have auto-checkpoint off: see <see cref="SqliteConnectionOpenedInterceptor"/>.)
+/// </summary>
+internal sealed partial class WalCheckpointService(
+    IDbContextFactory<TokenPortalDbContext> dbFactory,
+    DatabaseWriteGate writeGate,
+    TimeProvider clock,
+    ILogger<WalCheckpointService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+                await CheckpointAsync("PRAGMA wal_checkpoint(PASSIVE);", stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // On the way out, fold the whole log into the file.
+        await CheckpointAsync("PRAGMA wal_checkpoint(TRUNCATE);", CancellationToken.None);
+    }
+
+    private async Task CheckpointAsync(string pragma, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            using var _ = await writeGate.EnterAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(pragma, cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            LogCheckpointFailed(logger, ex, pragma);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Pragma} failed; the next checkpoint tries again.")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception exception, string pragma);
+}
