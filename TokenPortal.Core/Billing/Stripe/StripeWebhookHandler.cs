@@ -164,14 +164,7 @@ internal sealed partial class StripeWebhookHandler(
         var charge = await stripe.GetChargeAsync(chargeId, cancellationToken);
         if (charge.PaymentIntent is not { } paymentIntentId)
             return null;
-        var creditFirst = await UncreditedAsync(paymentIntentId, cancellationToken);
-        return async (db, now, ct) =>
-        {
-            if (creditFirst is not null)
-                await creditFirst(db, now, ct);
-            if (await db.StripePayments.FindAsync([paymentIntentId], ct) is { } payment)
-                await StripeCredits.TakeBackAsync(db, payment, charge.AmountRefunded, null, $"Stripe refund {charge.Id}", now, ct);
-        };
+        return await TakeBackAsync(paymentIntentId, charge.AmountRefunded, null, $"Stripe refund {charge.Id}", cancellationToken);
     }
 
     private async Task<Effect?> DisputedAsync(string disputeId, CancellationToken cancellationToken)
@@ -184,28 +177,30 @@ internal sealed partial class StripeWebhookHandler(
             ?? (dispute.Charge is { } chargeId ? (await stripe.GetChargeAsync(chargeId, cancellationToken)).PaymentIntent : null);
         if (paymentIntentId is null)
             return null;
-        var creditFirst = await UncreditedAsync(paymentIntentId, cancellationToken);
+        return await TakeBackAsync(paymentIntentId, null, (dispute.Id, dispute.Amount), $"Stripe dispute {dispute.Id}", cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes back what a refund (<paramref name="refundedCents"/>, Stripe's running total) or a dispute newly claims of a
+    /// payment. Either can overtake the event that credits the payment (that one failed and waits for Stripe's retry):
+    /// then the payment is credited first, in the same transaction, so the debit is never lost.
+    /// </summary>
+    private async Task<Effect> TakeBackAsync(string paymentIntentId, long? refundedCents, (string Id, long Cents)? dispute, string note,
+        CancellationToken cancellationToken)
+    {
+        Effect? creditFirst = null;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken))
+                creditFirst = CreditOf(await stripe.GetPaymentIntentAsync(paymentIntentId, cancellationToken));
+        }
         return async (db, now, ct) =>
         {
             if (creditFirst is not null)
                 await creditFirst(db, now, ct);
             if (await db.StripePayments.FindAsync([paymentIntentId], ct) is { } payment)
-                await StripeCredits.TakeBackAsync(db, payment, payment.RefundedCents, (dispute.Id, dispute.Amount), $"Stripe dispute {dispute.Id}", now, ct);
+                await StripeCredits.TakeBackAsync(db, payment, refundedCents ?? payment.RefundedCents, dispute, note, now, ct);
         };
-    }
-
-    /// <summary>
-    /// A refund or dispute can overtake the event that credits its payment (that one failed and waits for Stripe's
-    /// retry): then the payment is credited first, in the same transaction, so the debit is never lost.
-    /// </summary>
-    private async Task<Effect?> UncreditedAsync(string paymentIntentId, CancellationToken cancellationToken)
-    {
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            if (await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken))
-                return null;
-        }
-        return CreditOf(await stripe.GetPaymentIntentAsync(paymentIntentId, cancellationToken));
     }
 
     private async Task CreditAsync(TokenPortalDbContext db, string userId, string paymentIntentId, StripePaymentPurpose purpose,
