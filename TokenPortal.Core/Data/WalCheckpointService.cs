@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace TokenPortal.Core.Data;
 
 /// <summary>
-/// Copies SQLite's write-ahead log into the database file once a second, off the request path. It runs between our
-/// writers' transactions (inside the write gate), so it completes and the next writer starts the log afresh: the WAL
-/// stays small, and its copy and fsyncs cost the write lane one pause a second instead of one in every commit that
-/// crossed SQLite's auto-checkpoint size. (Connections have auto-checkpoint off: see <see cref="SqliteConnectionOpenedInterceptor"/>.)
+/// Copies SQLite's write-ahead log into the database file once a second, off the request path, in two passes. The
+/// first runs beside the writers (PASSIVE never waits for them) and copies the bulk. The second runs between our
+/// writers' transactions (inside the write gate), copies only what was committed meanwhile, and so completes: the next
+/// writer starts the log afresh and the WAL stays small. Writers pause only for that short second pass, instead of for
+/// a whole checkpoint in every commit that crossed SQLite's auto-checkpoint size. (Connections have auto-checkpoint
+/// off: see <see cref="SqliteConnectionOpenedInterceptor"/>.)
 /// </summary>
 internal sealed partial class WalCheckpointService(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
@@ -24,22 +26,25 @@ internal sealed partial class WalCheckpointService(
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
-                await CheckpointAsync("PRAGMA wal_checkpoint(PASSIVE);", stoppingToken);
+            {
+                await CheckpointAsync("PRAGMA wal_checkpoint(PASSIVE);", betweenWriters: false, stoppingToken);
+                await CheckpointAsync("PRAGMA wal_checkpoint(PASSIVE);", betweenWriters: true, stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         // On the way out, fold the whole log into the file.
-        await CheckpointAsync("PRAGMA wal_checkpoint(TRUNCATE);", CancellationToken.None);
+        await CheckpointAsync("PRAGMA wal_checkpoint(TRUNCATE);", betweenWriters: true, CancellationToken.None);
     }
 
-    private async Task CheckpointAsync(string pragma, CancellationToken cancellationToken)
+    private async Task CheckpointAsync(string pragma, bool betweenWriters, CancellationToken cancellationToken)
     {
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await db.Database.OpenConnectionAsync(cancellationToken);
-            using var _ = await writeGate.EnterAsync(cancellationToken);
+            using var _ = betweenWriters ? await writeGate.EnterAsync(cancellationToken) : default;
             await db.Database.ExecuteSqlRawAsync(pragma, cancellationToken);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
