@@ -3,6 +3,7 @@ using TokenPortal.Bench;
 // bench/run [--quick]: every scenario direct to the fake upstream and through the gateway, in one run.
 // bench/run --serve: only start the fake upstream and the gateway, and wait (to profile by hand).
 // bench/run --portal: the portal's queries over a million request-log rows.
+// bench/run --latency: only the fixed-rate latency scenario, direct and through the gateway (a quick check while tuning).
 if (args.Contains("--portal"))
     return await PortalQueries.RunAsync(Directory.CreateTempSubdirectory("tokenportal-portal-bench").FullName, args.Contains("--quick") ? 100_000 : 1_000_000);
 
@@ -24,6 +25,16 @@ if (args.Contains("--serve"))
 }
 var seconds = TimeSpan.FromSeconds(quick ? 3 : 10);
 const int rate = 1000;
+if (args.Contains("--latency"))
+{
+    await OpenLoopLoad.RunAsync(through, rate, TimeSpan.FromSeconds(2));
+    foreach (var target in new[] { direct, through })
+    {
+        var (latency, errors) = await OpenLoopLoad.RunAsync(target, rate, seconds);
+        Console.WriteLine($"{target.Name}: p50 {latency.P50:0.000} / p90 {latency.P90:0.000} / p99 {latency.P99:0.000} / max {latency.Max:0.0} ms, {errors} errors");
+    }
+    return 0;
+}
 
 Console.WriteLine("warming up...");
 await OpenLoopLoad.RunAsync(direct, rate, TimeSpan.FromSeconds(2));
