@@ -1,3 +1,9 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TokenPortal.Core.Billing.Stripe;
+using TokenPortal.Core.Data.Entities;
+
 namespace TokenPortal.Tests.Infrastructure;
 
 /// <summary>The gateway with Stripe configured against <see cref="FakeStripe"/>, whose webhooks reach the gateway.</summary>
@@ -20,6 +26,27 @@ public class StripeFixture : GatewayFixture
     {
         Stripe.WebhookUrl = new Uri(BaseAddress, "stripe/webhook");
         return Task.CompletedTask;
+    }
+
+    public static readonly Uri ReturnUrl = new("http://localhost/billing");
+
+    public IStripeBilling Billing => Factory.Services.GetRequiredService<IStripeBilling>();
+
+    /// <summary>The Checkout Session a start sent the browser to.</summary>
+    public static string SessionId(CheckoutStart start) =>
+        new Uri(start.Url ?? throw new InvalidOperationException(start.Error)).Segments[^1];
+
+    /// <summary>Saves a card the way a person does: Checkout in setup mode, completed at the fake, webhook delivered.</summary>
+    public async Task SaveCardAsync(TestAccount account)
+    {
+        var (_, status) = await Stripe.CompleteCheckoutAsync(SessionId(await Billing.StartCardSetupAsync(account.UserId, ReturnUrl, CancellationToken.None)));
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    public async Task<BillingProfile> ProfileAsync(TestAccount account)
+    {
+        await using var db = await DbAsync();
+        return await db.BillingProfiles.AsNoTracking().SingleAsync(p => p.UserId == account.UserId);
     }
 
     public override async Task DisposeAsync()

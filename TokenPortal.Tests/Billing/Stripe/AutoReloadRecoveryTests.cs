@@ -16,14 +16,14 @@ public sealed class AutoReloadRecoveryTests(QuickRetryStripeFixture gateway) : I
     public async Task StripeFailsTheCreate_ReloadStaysClaimed_ThenTheRetryChargesOnceAndCredits(int failure)
     {
         var account = await gateway.CreateAccountAsync(usd: 1);
-        await SaveCardAsync(account);
-        var billing = gateway.Factory.Services.GetRequiredService<IStripeBilling>();
+        await gateway.SaveCardAsync(account);
+        var billing = gateway.Billing;
         var reloader = gateway.Factory.Services.GetRequiredService<AutoReloader>();
         Stripe.SendPaymentIntentEvents = false; // the webhook is lost: only asking again can credit
         Stripe.PaymentIntentFailures.Enqueue(failure);
 
         Assert.Null(await billing.SaveAutoReloadAsync(account.UserId, true, 2_000_000, 5_000_000, CancellationToken.None));
-        await WaitForAsync(async () => (await ProfileAsync(account)).ReloadInFlight is not null && Stripe.PaymentIntentFailures.IsEmpty);
+        await WaitForAsync(async () => (await gateway.ProfileAsync(account)).ReloadInFlight is not null && Stripe.PaymentIntentFailures.IsEmpty);
         await reloader.CheckAsync(account.UserId, CancellationToken.None); // too soon: nothing is sent again
         Assert.Empty(Stripe.PaymentIntentsFor(account.UserId));
         Assert.True((await billing.GetAutoReloadAsync(account.UserId, CancellationToken.None)).Enabled);
@@ -33,25 +33,12 @@ public sealed class AutoReloadRecoveryTests(QuickRetryStripeFixture gateway) : I
 
         var intent = Assert.Single(Stripe.PaymentIntentsFor(account.UserId));
         Assert.Equal(6_000_000, await gateway.BalanceAsync(account));
-        Assert.Null((await ProfileAsync(account)).ReloadInFlight);
+        Assert.Null((await gateway.ProfileAsync(account)).ReloadInFlight);
         // The late webhook, should it come after all, changes nothing.
         await Stripe.SendEventAsync("payment_intent.succeeded", intent);
         Assert.Equal(6_000_000, await gateway.BalanceAsync(account));
         Stripe.SendPaymentIntentEvents = true;
         await gateway.AssertBooksBalanceAsync(account);
-    }
-
-    private async Task SaveCardAsync(TestAccount account)
-    {
-        var start = await gateway.Factory.Services.GetRequiredService<IStripeBilling>()
-            .StartCardSetupAsync(account.UserId, new Uri("http://localhost/billing"), CancellationToken.None);
-        await Stripe.CompleteCheckoutAsync(new Uri(start.Url!).Segments[^1]);
-    }
-
-    private async Task<Core.Data.Entities.BillingProfile> ProfileAsync(TestAccount account)
-    {
-        await using var db = await gateway.DbAsync();
-        return await db.BillingProfiles.AsNoTracking().SingleAsync(p => p.UserId == account.UserId);
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> done)

@@ -11,11 +11,9 @@ namespace TokenPortal.Tests.Billing.Stripe;
 /// <summary>Auto-reload with real concurrency: a saved card, one PaymentIntent in flight at most, credit on its webhook, off on a decline.</summary>
 public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<StripeFixture>
 {
-    private static readonly Uri ReturnUrl = new("http://localhost/billing");
-
     private FakeStripe Stripe => gateway.Stripe;
 
-    private IStripeBilling Billing => gateway.Factory.Services.GetRequiredService<IStripeBilling>();
+    private IStripeBilling Billing => gateway.Billing;
 
     [Fact]
     public async Task SaveCard_ThroughCheckoutSetupMode_ShowsTheCard_AndAutoReloadNeedsOne()
@@ -24,7 +22,7 @@ public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<Strip
         Assert.Equal("Save a card first: auto-reload charges the saved card.",
             await Billing.SaveAutoReloadAsync(account.UserId, true, 1_000_000, 5_000_000, CancellationToken.None));
 
-        await SaveCardAsync(account);
+        await gateway.SaveCardAsync(account);
 
         var settings = await Billing.GetAutoReloadAsync(account.UserId, CancellationToken.None);
         Assert.Equal(("visa", "4242"), (settings.CardBrand, settings.CardLast4));
@@ -40,7 +38,7 @@ public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<Strip
         Stripe.SendPaymentIntentEvents = false; // hold the webhook: the reload stays in flight while requests go on
         Stripe.PaymentIntentDelay = TimeSpan.FromMilliseconds(300);
         var account = await gateway.CreateAccountAsync(usd: 1);
-        await SaveCardAsync(account);
+        await gateway.SaveCardAsync(account);
         Assert.Null(await Billing.SaveAutoReloadAsync(account.UserId, true, 1_000_000, 5_000_000, CancellationToken.None));
 
         using var client = gateway.CreateClient(account.Key);
@@ -54,7 +52,7 @@ public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<Strip
         var intents = await WaitForAsync(() => Task.FromResult(Stripe.PaymentIntentsFor(account.UserId)), p => p.Count > 0);
         // A second wave of checks while the first reload is still in flight starts nothing either.
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => reloader.CheckAsync(account.UserId, CancellationToken.None))));
-        Assert.NotNull((await ProfileAsync(account)).ReloadInFlight);
+        Assert.NotNull((await gateway.ProfileAsync(account)).ReloadInFlight);
         var intent = Assert.Single(Stripe.PaymentIntentsFor(account.UserId));
         Assert.Same(intents[0], intent);
         Assert.Equal(500, (long)intent["amount"]!);
@@ -67,7 +65,7 @@ public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<Strip
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(6_000_000 - spent, await gateway.BalanceAsync(account));
-        Assert.Null((await ProfileAsync(account)).ReloadInFlight);
+        Assert.Null((await gateway.ProfileAsync(account)).ReloadInFlight);
         Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Note?.StartsWith("Auto-reload", StringComparison.Ordinal) == true);
         // Above the threshold again: a settlement starts nothing.
         (await client.PostAsJsonAsync("v1/chat/completions", Chat())).EnsureSuccessStatusCode();
@@ -83,7 +81,7 @@ public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<Strip
         Stripe.SendPaymentIntentEvents = true;
         Stripe.PaymentIntentDelay = TimeSpan.Zero;
         var account = await gateway.CreateAccountAsync(usd: 0.0002m);
-        await SaveCardAsync(account);
+        await gateway.SaveCardAsync(account);
         Assert.Null(await Billing.SaveAutoReloadAsync(account.UserId, true, 1_000_000, 5_000_000, CancellationToken.None));
         using var client = gateway.CreateClient(account.Key);
 
@@ -99,20 +97,6 @@ public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<Strip
         Assert.DoesNotContain(await gateway.LedgerEntriesAsync(account), e => e.Note?.StartsWith("Auto-reload", StringComparison.Ordinal) == true);
         Assert.True(await gateway.BalanceAsync(account) >= 0);
         Stripe.DeclineOffSession = false;
-    }
-
-    private async Task SaveCardAsync(TestAccount account)
-    {
-        var start = await Billing.StartCardSetupAsync(account.UserId, ReturnUrl, CancellationToken.None);
-        var sessionId = new Uri(start.Url ?? throw new InvalidOperationException(start.Error)).Segments[^1];
-        var (_, status) = await Stripe.CompleteCheckoutAsync(sessionId);
-        Assert.Equal(HttpStatusCode.OK, status);
-    }
-
-    private async Task<BillingProfile> ProfileAsync(TestAccount account)
-    {
-        await using var db = await gateway.DbAsync();
-        return await db.BillingProfiles.AsNoTracking().SingleAsync(p => p.UserId == account.UserId);
     }
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done)

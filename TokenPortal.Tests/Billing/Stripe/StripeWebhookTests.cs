@@ -14,11 +14,9 @@ namespace TokenPortal.Tests.Billing.Stripe;
 /// </summary>
 public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<StripeFixture>
 {
-    private static readonly Uri ReturnUrl = new("http://localhost/billing");
-
     private FakeStripe Stripe => gateway.Stripe;
 
-    private IStripeBilling Billing => gateway.Factory.Services.GetRequiredService<IStripeBilling>();
+    private IStripeBilling Billing => gateway.Billing;
 
     [Fact]
     public async Task TopUp_CheckoutPaid_CreditsOnceAlthoughTwoEventsReportIt()
@@ -138,8 +136,8 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
     public async Task Pack_CreditsItsConfiguredCredit_AndAFullRefundTakesAllOfItBack()
     {
         var account = await gateway.CreateAccountAsync(usd: 0);
-        var start = await Billing.StartPackAsync(account.UserId, "Builder pack", ReturnUrl, CancellationToken.None);
-        var sessionId = SessionId(start);
+        var start = await Billing.StartPackAsync(account.UserId, "Builder pack", StripeFixture.ReturnUrl, CancellationToken.None);
+        var sessionId = StripeFixture.SessionId(start);
         Assert.Equal(5000, (long)Stripe.Get(sessionId)["amount_total"]!);
 
         await Stripe.CompleteCheckoutAsync(sessionId);
@@ -250,7 +248,7 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
         var account = await gateway.CreateAccountAsync(usd: 0);
         var sessionsBefore = Stripe.All("checkout.session").Count();
 
-        var start = await Billing.StartTopUpAsync(account.UserId, micros, ReturnUrl, CancellationToken.None);
+        var start = await Billing.StartTopUpAsync(account.UserId, micros, StripeFixture.ReturnUrl, CancellationToken.None);
 
         Assert.Null(start.Url);
         Assert.NotNull(start.Error);
@@ -258,10 +256,7 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
     }
 
     private async Task<string> StartTopUpAsync(TestAccount account, long micros) =>
-        SessionId(await Billing.StartTopUpAsync(account.UserId, micros, ReturnUrl, CancellationToken.None));
-
-    private static string SessionId(CheckoutStart start) =>
-        new Uri(start.Url ?? throw new InvalidOperationException(start.Error)).Segments[^1];
+        StripeFixture.SessionId(await Billing.StartTopUpAsync(account.UserId, micros, StripeFixture.ReturnUrl, CancellationToken.None));
 
     /// <summary>Pays the session at the fake but takes the event instead of delivering it.</summary>
     private async Task<string> PaidEventWithoutDeliveringAsync(string sessionId)
