@@ -38,7 +38,9 @@ internal sealed partial class Ledger(
         var charged = Math.Min(costMicros, reservation.AmountMicros);
         if (charged < costMicros)
             LogChargeCapped(logger, reservation.RequestId, costMicros, charged);
-        if (await writer.RunAsync(new SettleOperation(reservation, charged, cancellationToken)) is { } settled)
+        // Once queued, a settle always runs: cancelling it would leave the hold open until the next restart.
+        cancellationToken.ThrowIfCancellationRequested();
+        if (await writer.RunAsync(new SettleOperation(reservation, charged, CancellationToken.None)) is { } settled)
             return settled;
         LogAlreadyClosed(logger, reservation.RequestId);
         return 0;

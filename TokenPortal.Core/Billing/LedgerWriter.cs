@@ -33,7 +33,7 @@ internal sealed partial class LedgerWriter(
         operation.CancellationToken.ThrowIfCancellationRequested();
         EnsureStarted();
         if (!_queue.Writer.TryWrite(operation))
-            throw new ObjectDisposedException(nameof(LedgerWriter));
+            throw new LedgerWriteException(new ObjectDisposedException(nameof(LedgerWriter)));
         return operation.Task;
     }
 
@@ -42,7 +42,11 @@ internal sealed partial class LedgerWriter(
         if (_loop is not null)
             return;
         lock (_startLock)
-            _loop ??= Task.Run(WriteLoopAsync);
+        {
+            // Not the first caller's context: its request's activity and log scopes must not follow every later write.
+            using (ExecutionContext.SuppressFlow())
+                _loop ??= Task.Run(WriteLoopAsync);
+        }
     }
 
     private async Task WriteLoopAsync()
@@ -83,7 +87,7 @@ internal sealed partial class LedgerWriter(
         {
             // The database itself failed (busy, locked, gone): every caller hears it now, rather than once per retry.
             foreach (var operation in batch)
-                operation.Fail(ex);
+                operation.Fail(LedgerWriteException.Wrap(ex));
             return;
         }
         foreach (var operation in batch)
@@ -95,7 +99,7 @@ internal sealed partial class LedgerWriter(
             }
             catch (Exception ex)
             {
-                operation.Fail(ex);
+                operation.Fail(LedgerWriteException.Wrap(ex));
             }
         }
     }
@@ -115,7 +119,7 @@ internal sealed partial class LedgerWriter(
                 await operation.ExecuteAsync(sql, now);
             await tx.CommitAsync();
         }
-        catch
+        catch (Exception ex) when (!IsOneOperationsFault(ex))
         {
             // A fresh connection next time: a failed one may hold a broken transaction or statements.
             await CloseAsync();
@@ -134,11 +138,20 @@ internal sealed partial class LedgerWriter(
 
     private async Task CloseAsync()
     {
-        if (_statements is not null)
-            await _statements.DisposeAsync();
-        if (_db is not null)
-            await _db.DisposeAsync();
+        var (statements, db) = (_statements, _db);
         (_statements, _db) = (null, null);
+        try
+        {
+            if (statements is not null)
+                await statements.DisposeAsync();
+            if (db is not null)
+                await db.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            // Closing a connection that already failed may fail too; the next batch opens a new one regardless.
+            LogCloseFailed(logger, ex);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -147,6 +160,9 @@ internal sealed partial class LedgerWriter(
         if (_loop is not null)
             await _loop;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Closing the ledger writer's failed connection failed as well.")]
+    private static partial void LogCloseFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} ledger writes failed; retrying each on its own.")]
     private static partial void LogBatchRetried(ILogger logger, Exception exception, int count);

@@ -9,8 +9,8 @@ namespace TokenPortal.Core.Data;
 /// first runs beside the writers (PASSIVE never waits for them) and copies the bulk. The second runs between our
 /// writers' transactions (inside the write gate), copies only what was committed meanwhile, and so completes: the next
 /// writer starts the log afresh and the WAL stays small. Writers pause only for that short second pass, instead of for
-/// a whole checkpoint in every commit that crossed SQLite's auto-checkpoint size. (Connections have auto-checkpoint
-/// off: see <see cref="SqliteConnectionOpenedInterceptor"/>.)
+/// a whole checkpoint in every commit that crossed SQLite's auto-checkpoint size. (Connections leave auto-checkpoint
+/// to a far larger backstop: see <see cref="SqliteConnectionOpenedInterceptor"/>.)
 /// </summary>
 internal sealed partial class WalCheckpointService(
     IDbContextFactory<TokenPortalDbContext> dbFactory,

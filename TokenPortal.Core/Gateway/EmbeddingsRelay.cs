@@ -22,7 +22,15 @@ public sealed class EmbeddingsRelay(RequestBilling billing)
 
         // The translation may be the reply itself: the buffer goes back to the pool only once the answer is written.
         using var reply = body;
-        var translated = relay.Adapter.TranslateEmbeddingsResponse(body.Memory, relay.Upstream);
+        ReadOnlyMemory<byte>? translated;
+        try
+        {
+            translated = relay.Adapter.TranslateEmbeddingsResponse(body.Memory, relay.Upstream);
+        }
+        catch (Exception ex) when (Providers.OpenAIRequestParts.IsSchemaFault(ex))
+        {
+            translated = null; // a reply in a shape the adapter cannot read is the provider's fault: 502, not 500
+        }
         var scan = translated is { } json ? OpenAIPayloadScanner.Scan(json.Span, null) : PayloadScan.Invalid;
         if (!scan.IsValid || scan.Error is not null)
         {

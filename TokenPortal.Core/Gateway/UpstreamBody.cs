@@ -12,13 +12,14 @@ public static class UpstreamBody
     public static async Task<PooledBuffer> ReadAsync(HttpResponseMessage response, ActivityTimeout activity, int limit = MaxResponseBytes)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(activity.Token);
-        var expected = response.Content.Headers.ContentLength is { } length and >= 0 and < MaxResponseBytes ? (int)length + 1 : 4096;
+        // Sized from Content-Length (plus the byte that sees the end), but a header alone never rents more than 1 MB.
+        var expected = response.Content.Headers.ContentLength is { } length and >= 0 ? (int)Math.Min(length + 1, 1024 * 1024) : 4096;
         var buffer = new PooledBuffer(expected);
         try
         {
             while (true)
             {
-                var read = await stream.ReadAsync(buffer.GetMemory(1024), activity.Token);
+                var read = await stream.ReadAsync(buffer.GetMemory(1), activity.Token);
                 activity.Reset();
                 if (read == 0)
                     return buffer;

@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using OpenAI;
@@ -175,5 +176,18 @@ public sealed class ChatCompletionsGeminiTests(GatewayFixture gateway) : IClassF
         Assert.True(row.UsageEstimated);
         Assert.Equal(4, row.PromptTokens);
         Assert.Equal(4, row.CostMicros);
+    }
+
+    [Fact]
+    public async Task Embeddings_ProviderSendsVectorsThatAreNotLists_Returns502AndChargesNothing()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsJsonAsync("v1/embeddings", new { model = "gemini-embed", input = "malformed" });
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_error", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
     }
 }

@@ -222,7 +222,7 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     /// <summary>
     /// Gemini's API, replaying TestData/Gemini: <c>gemini-echo</c> answers, <c>gemini-tools</c> calls tools until
-    /// given their results, <c>gemini-safety</c> is blocked, <c>gemini-error</c> fails, <c>gemini-embed</c> embeds.
+    /// given their results, <c>gemini-safety</c> is blocked, <c>gemini-error</c> fails, <c>gemini-embed</c> embeds (an input of just "malformed" gets vectors that are not lists).
     /// </summary>
     private async Task GeminiAsync(HttpContext context, string target)
     {
@@ -232,6 +232,11 @@ public sealed class FakeUpstream : IAsyncDisposable
         if (model == "gemini-error")
         {
             await WriteJsonAsync(context, 500, "{\"error\":{\"code\":500,\"message\":\"Internal error encountered.\",\"status\":\"INTERNAL\"}}");
+            return;
+        }
+        if (method == "batchEmbedContents" && body.ToJsonString().Contains("\"malformed\"", StringComparison.Ordinal))
+        {
+            await WriteJsonAsync(context, 200, "{\"embeddings\":[{\"values\":\"not a list\"}]}");
             return;
         }
         if (method == "batchEmbedContents")
