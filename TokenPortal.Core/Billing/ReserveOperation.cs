@@ -39,7 +39,7 @@ internal sealed class ReserveOperation(ReserveRequest request, CancellationToken
     /// <summary>A conflict that persisted on its own retry is a refusal, as if the money were not there; other faults go to the caller.</summary>
     public override void Fail(Exception exception)
     {
-        if (exception is LedgerConflictException)
+        if (exception is LedgerConflictException || exception.InnerException is LedgerConflictException)
         {
             Result = new ReserveOutcome(null, ReserveRefusal.Balance, 0);
             Publish();
