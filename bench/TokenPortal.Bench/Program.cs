@@ -31,7 +31,7 @@ if (args.Contains("--latency"))
     foreach (var target in new[] { direct, through })
     {
         var (latency, errors) = await OpenLoopLoad.RunAsync(target, rate, seconds);
-        Console.WriteLine($"{target.Name}: p50 {latency.P50:0.000} / p90 {latency.P90:0.000} / p99 {latency.P99:0.000} / max {latency.Max:0.0} ms, {errors} errors");
+        Console.WriteLine($"{target.Name}: p50 {latency.P50 / 1000:0.000} / p90 {latency.P90 / 1000:0.000} / p99 {latency.P99 / 1000:0.000} / max {latency.Max / 1000:0.0} ms, {errors} errors");
     }
     return 0;
 }
