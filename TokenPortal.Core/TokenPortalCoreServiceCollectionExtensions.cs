@@ -47,6 +47,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
             .AddEntityFrameworkStores<TokenPortalDbContext>();
         services.AddScoped<IAccountService, AccountService>();
 
+        services.AddSingleton<HoldBook>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<ILedger, Ledger>();
         services.AddSingleton<IModelCatalog, ModelCatalog>();

@@ -23,6 +23,12 @@ public interface ILedger
     /// <summary>Charges the actual cost (never more than the hold) and gives the rest back.</summary>
     Task<long> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="SettleAsync"/> for a caller that has already answered and does not wait on the result: the write
+    /// may gather with others for a few milliseconds before its commit.
+    /// </summary>
+    Task<long> SettleBehindAsync(Reservation reservation, long costMicros);
+
     /// <summary>Gives the whole hold back: the request failed and costs nothing.</summary>
     Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken);
 

@@ -10,9 +10,13 @@ internal sealed partial class Ledger(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
     LedgerWriter writer,
+    HoldBook book,
     TimeProvider clock,
     ILogger<Ledger> logger) : ILedger
 {
+    /// <summary>How often a reserve reads afresh when the book keeps changing under it (another writer busy with the user).</summary>
+    private const int MaxRefreshes = 3;
+
     public async Task<long> CreditAsync(string userId, long amountMicros, LedgerEntryKind kind, string? note, CancellationToken cancellationToken)
     {
         using var _ = await writeGate.EnterAsync(cancellationToken);
@@ -21,17 +25,35 @@ internal sealed partial class Ledger(
         var balance = await LedgerCredits.AddAsync(db, userId, amountMicros, kind, note, clock.GetUtcNow(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        book.Forget(userId);
         return balance;
     }
 
-    public Task<ReserveOutcome> TryReserveAsync(ReserveRequest request, CancellationToken cancellationToken)
+    public async Task<ReserveOutcome> TryReserveAsync(ReserveRequest request, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(request.FloorMicros);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.WorstCaseMicros, request.FloorMicros);
-        return writer.RunAsync(new ReserveOperation(request, cancellationToken));
+        // Most reserves fit whole in what the book knows and wait for nothing; the rest wait for one fresh read.
+        var outcome = book.TryGrant(request, exact: false);
+        for (var refresh = 0; outcome is null && refresh < MaxRefreshes; refresh++)
+        {
+            await writer.RunAsync(new RoomRefreshOperation(request.UserId, request.ApiKeyId, book, cancellationToken));
+            outcome = book.TryGrant(request, exact: true);
+        }
+        if (outcome is null)
+            throw new LedgerWriteException(new TimeoutException($"The balance of user {request.UserId} kept changing while reserving."));
+        if (outcome.Reservation is { } hold)
+            writer.Enqueue(new HoldOperation(hold, book, logger));
+        return outcome;
     }
 
-    public async Task<long> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken)
+    public Task<long> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken) =>
+        SettleAsync(reservation, costMicros, urgent: true, cancellationToken);
+
+    public Task<long> SettleBehindAsync(Reservation reservation, long costMicros) =>
+        SettleAsync(reservation, costMicros, urgent: false, CancellationToken.None);
+
+    private async Task<long> SettleAsync(Reservation reservation, long costMicros, bool urgent, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(costMicros);
         // The user never owes more than was held; an upstream that overran its bound is the operator's loss.
@@ -40,7 +62,7 @@ internal sealed partial class Ledger(
             LogChargeCapped(logger, reservation.RequestId, costMicros, charged);
         // Once queued, a settle always runs: cancelling it would leave the hold open until the next restart.
         cancellationToken.ThrowIfCancellationRequested();
-        if (await writer.RunAsync(new SettleOperation(reservation, charged, CancellationToken.None)) is { } settled)
+        if (await writer.RunAsync(new SettleOperation(reservation, charged, book, CancellationToken.None), urgent) is { } settled)
             return settled;
         LogAlreadyClosed(logger, reservation.RequestId);
         return 0;
@@ -51,6 +73,7 @@ internal sealed partial class Ledger(
 
     public async Task<int> ReleaseAbandonedAsync(CancellationToken cancellationToken)
     {
+        await writer.FlushAsync().WaitAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var abandoned = await db.OpenReservations.AsNoTracking().ToListAsync(cancellationToken);
         foreach (var open in abandoned)
@@ -62,6 +85,8 @@ internal sealed partial class Ledger(
 
     public async Task<long> GetBalanceAsync(string userId, CancellationToken cancellationToken)
     {
+        // Holds and settles are written behind their requests: a read after an answer sees that answer's charge.
+        await writer.FlushAsync().WaitAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Balances.Where(b => b.UserId == userId).Select(b => b.BalanceMicros).FirstOrDefaultAsync(cancellationToken);
     }

@@ -20,8 +20,10 @@ internal sealed class LedgerStatements : IAsyncDisposable
     /// <summary>One row always: the user's balance (null when none) and the key's budget, spent and reserved (null without a key).</summary>
     public PreparedCommand ReadRoom { get; private set; } = null!;
 
+    /// <summary>Takes the amount when the balance covers it, returning the new balance; no row when it does not.</summary>
     public PreparedCommand TakeFromBalance { get; private set; } = null!;
 
+    /// <summary>Adds to the key's reserved sum, returning its budget and its spent plus reserved.</summary>
     public PreparedCommand HoldOnKey { get; private set; } = null!;
 
     public PreparedCommand Append { get; private set; } = null!;
@@ -30,8 +32,10 @@ internal sealed class LedgerStatements : IAsyncDisposable
 
     public PreparedCommand CloseHold { get; private set; } = null!;
 
+    /// <summary>Returns the new balance.</summary>
     public PreparedCommand GiveBack { get; private set; } = null!;
 
+    /// <summary>Returns the key's budget and its spent plus reserved.</summary>
     public PreparedCommand SettleKey { get; private set; } = null!;
 
     public DbTransaction? Transaction
@@ -53,11 +57,13 @@ internal sealed class LedgerStatements : IAsyncDisposable
                 LEFT JOIN "Balances" AS b ON b."UserId" = @p0
                 LEFT JOIN "ApiKeys" AS k ON k."Id" = @p1
                 """, parameterCount: 2),
-            TakeFromBalance = await PreparedCommand.CreateAsync(connection, null,
-                """UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0 WHERE "UserId" = @p1 AND "BalanceMicros" >= @p0""", parameterCount: 2),
+            TakeFromBalance = await PreparedCommand.CreateAsync(connection, null, """
+                UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0 WHERE "UserId" = @p1 AND "BalanceMicros" >= @p0
+                RETURNING "BalanceMicros"
+                """, parameterCount: 2),
             HoldOnKey = await PreparedCommand.CreateAsync(connection, null, """
-                UPDATE "ApiKeys" SET "ReservedMicros" = "ReservedMicros" + @p0
-                WHERE "Id" = @p1 AND ("BudgetMicros" IS NULL OR "BudgetMicros" - "SpentMicros" - "ReservedMicros" >= @p0)
+                UPDATE "ApiKeys" SET "ReservedMicros" = "ReservedMicros" + @p0 WHERE "Id" = @p1
+                RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
                 """, parameterCount: 2),
             Append = await PreparedCommand.CreateAsync(connection, null,
                 """INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
@@ -65,11 +71,14 @@ internal sealed class LedgerStatements : IAsyncDisposable
                 """INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
             CloseHold = await PreparedCommand.CreateAsync(connection, null,
                 """DELETE FROM "OpenReservations" WHERE "RequestId" = @p0""", parameterCount: 1),
-            GiveBack = await PreparedCommand.CreateAsync(connection, null,
-                """UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" + @p0 WHERE "UserId" = @p1""", parameterCount: 2),
+            GiveBack = await PreparedCommand.CreateAsync(connection, null, """
+                UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" + @p0 WHERE "UserId" = @p1
+                RETURNING "BalanceMicros"
+                """, parameterCount: 2),
             SettleKey = await PreparedCommand.CreateAsync(connection, null, """
                 UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @p0, "ReservedMicros" = "ReservedMicros" - @p1, "LastUsedAt" = @p2
                 WHERE "Id" = @p3
+                RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
                 """, parameterCount: 4),
         };
         s._all = [s.ReadRoom, s.TakeFromBalance, s.HoldOnKey, s.Append, s.OpenHold, s.CloseHold, s.GiveBack, s.SettleKey];

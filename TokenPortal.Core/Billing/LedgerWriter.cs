@@ -7,11 +7,11 @@ using TokenPortal.Core.Data;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// Group commit for the request path's ledger writes. Reserves and settles queue here; one writer takes everything
-/// queued (up to <see cref="MaxBatch"/>), runs each in order inside one transaction on its own connection with
-/// prepared statements, commits, and only then tells each caller. Every reserve still reads the balance as the
-/// previous one left it, so nothing is overspent; nothing is reported before it is durable, so a crash loses no
-/// answered request. Under light load a batch is one operation and adds no wait.
+/// Group commit for the request path's ledger writes. Holds, settles and balance reads queue here; one writer takes
+/// everything queued (up to <see cref="MaxBatch"/>), runs each in order inside one transaction on its own connection
+/// with prepared statements, commits, and only then tells each operation (which tells the <see cref="HoldBook"/> and
+/// any caller waiting). Requests do not wait for their hold or settle: a crash before the commit loses those
+/// requests' charges, exactly as a crash during the request would (holds left open are released at the next start).
 /// </summary>
 internal sealed partial class LedgerWriter(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
@@ -21,21 +21,47 @@ internal sealed partial class LedgerWriter(
 {
     private const int MaxBatch = 256;
 
+    /// <summary>
+    /// How long writes nobody waits for (holds, settles behind answers) may gather before they are committed together.
+    /// A crash loses at most this much of them, which costs only the operator: holds left open are released at start.
+    /// </summary>
+    internal static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
+
     private readonly Channel<LedgerOperation> _queue = Channel.CreateUnbounded<LedgerOperation>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly Lock _startLock = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private int _urgent;
+    private int _queued;
+    private volatile bool _closing;
     private Task? _loop;
     private TokenPortalDbContext? _db;
     private LedgerStatements? _statements;
 
-    public Task<T> RunAsync<T>(LedgerOperation<T> operation)
+    /// <summary>Runs <paramref name="operation"/> in the next commit; <paramref name="urgent"/> false lets it wait up to <see cref="Linger"/> for company.</summary>
+    public Task<T> RunAsync<T>(LedgerOperation<T> operation, bool urgent = true)
     {
         operation.CancellationToken.ThrowIfCancellationRequested();
-        EnsureStarted();
-        if (!_queue.Writer.TryWrite(operation))
-            throw new LedgerWriteException(new ObjectDisposedException(nameof(LedgerWriter)));
+        Enqueue(operation, urgent);
         return operation.Task;
     }
+
+    /// <summary>Queues an operation; one nobody awaits reports through its own Publish and Fail.</summary>
+    public void Enqueue(LedgerOperation operation, bool urgent = false)
+    {
+        EnsureStarted();
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new LedgerWriteException(new ObjectDisposedException(nameof(LedgerWriter)));
+        }
+        if (urgent && Interlocked.Exchange(ref _urgent, 1) == 0)
+            _wake.Release();
+    }
+
+    /// <summary>Done once everything queued before it is committed.</summary>
+    public Task FlushAsync() => RunAsync(new FlushOperation());
 
     private void EnsureStarted()
     {
@@ -54,15 +80,32 @@ internal sealed partial class LedgerWriter(
         var batch = new List<LedgerOperation>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
+            // (A single-reader channel cannot count its items, hence our own count.)
+            if (Volatile.Read(ref _urgent) == 0 && !_closing && Volatile.Read(ref _queued) < MaxBatch)
+                await _wake.WaitAsync(Linger);
+            // An urgent write arriving from here on is in this batch or wakes the next one.
+            if (Interlocked.Exchange(ref _urgent, 0) == 1)
+                _wake.Wait(0);
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
             {
+                Interlocked.Decrement(ref _queued);
                 if (operation.CancellationToken.IsCancellationRequested)
                     operation.Cancel();
                 else
                     batch.Add(operation);
             }
-            if (batch.Count > 0)
-                await WriteBatchAsync(batch);
+            try
+            {
+                if (batch.Count > 0)
+                    await WriteBatchAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // A fault of ours must not stop every later write with it: this batch fails, the next is written.
+                LogLoopFault(logger, ex);
+                foreach (var operation in batch)
+                    operation.Fail(LedgerWriteException.Wrap(ex));
+            }
             batch.Clear();
         }
         await CloseAsync();
@@ -104,8 +147,8 @@ internal sealed partial class LedgerWriter(
         }
     }
 
-    /// <summary>A conflict with another process's write, or a constraint one operation broke.</summary>
-    private static bool IsOneOperationsFault(Exception ex) => ex is LedgerConflictException or SqliteException { SqliteErrorCode: 19 };
+    /// <summary>A constraint one operation broke.</summary>
+    private static bool IsOneOperationsFault(Exception ex) => ex is SqliteException { SqliteErrorCode: 19 };
 
     private async Task RunInTransactionAsync(IReadOnlyList<LedgerOperation> operations)
     {
@@ -156,10 +199,15 @@ internal sealed partial class LedgerWriter(
 
     public async ValueTask DisposeAsync()
     {
+        _closing = true;
         _queue.Writer.TryComplete();
+        _wake.Release();
         if (_loop is not null)
             await _loop;
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The ledger writer failed outside a transaction; the batch is failed and writing goes on.")]
+    private static partial void LogLoopFault(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Closing the ledger writer's failed connection failed as well.")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception);

@@ -1,4 +1,11 @@
 namespace TokenPortal.Core.Billing;
 
-/// <summary>Money put on hold for one request; closed exactly once by settle or release.</summary>
-public sealed record Reservation(string RequestId, string UserId, long AmountMicros, long ApiKeyId = 0);
+/// <summary>Money held for one request until it is settled or released.</summary>
+public sealed record Reservation(string RequestId, string UserId, long AmountMicros, long ApiKeyId = 0)
+{
+    /// <summary>
+    /// What the writer actually held in the database: the amount, unless another process took the money between the
+    /// grant and the write (then less, down to 0 when nothing could be held). Set and read only by the writer.
+    /// </summary>
+    internal long WrittenMicros { get; set; } = AmountMicros;
+}

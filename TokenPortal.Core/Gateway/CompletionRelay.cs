@@ -40,12 +40,10 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
         }
 
         var usage = scan.Usage ?? new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, tokens.Count(generated.ToString()), 0);
-        var charged = await billing.ChargeAsync(relay, usage, estimated: scan.Usage is null);
-        if (charged is null)
-            return GatewayError.Unavailable();
+        var charged = billing.Charge(relay, usage, estimated: scan.Usage is null);
 
         var json = translated!.Value;
-        var usageJson = UsageJsonWriter.Write(usage, charged.Value, scan.UsageValue is { } range ? json.Span[range] : default);
+        var usageJson = UsageJsonWriter.Write(usage, charged, scan.UsageValue is { } range ? json.Span[range] : default);
         var response = relay.Http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";

@@ -39,11 +39,9 @@ public sealed class EmbeddingsRelay(RequestBilling billing)
         }
 
         var usage = scan.Usage is { } reported ? reported with { CompletionTokens = 0 } : new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, 0, 0);
-        var charged = await billing.ChargeAsync(relay, usage, estimated: scan.Usage is null);
-        if (charged is null)
-            return GatewayError.Unavailable();
+        var charged = billing.Charge(relay, usage, estimated: scan.Usage is null);
 
-        var usageJson = UsageJsonWriter.Write(usage, charged.Value, scan.UsageValue is { } range ? translated!.Value.Span[range] : default);
+        var usageJson = UsageJsonWriter.Write(usage, charged, scan.UsageValue is { } range ? translated!.Value.Span[range] : default);
         var response = relay.Http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";

@@ -49,7 +49,7 @@ public sealed partial class GatewayHandler(
         finally
         {
             if (call.Model.Length > 0)
-                requestLog.Write(call.ToRecord(clock));
+                requestLog.Write(call.ToRecord(clock), call.Settlement);
         }
     }
 

@@ -12,7 +12,8 @@ namespace TokenPortal.Core.Gateway;
 /// The money side of one gateway request: reserve the worst case before calling upstream
 /// (lowering the output bound until it fits the balance and the key's cap), then settle the
 /// actual usage or release everything. Ledger writes after the call never use the request's
-/// token: a client that hung up is still billed, with a short timeout of their own.
+/// token: a client that hung up is still billed, with a short timeout of their own, and the
+/// answer does not wait for its settle.
 /// </summary>
 public sealed partial class RequestBilling(ILedger ledger, IAutoReloadTrigger autoReload, ILogger<RequestBilling> logger)
 {
@@ -74,34 +75,37 @@ public sealed partial class RequestBilling(ILedger ledger, IAutoReloadTrigger au
     internal static int WithHeadroom(int estimatedInputTokens) =>
         (int)Math.Min(int.MaxValue, estimatedInputTokens + (long)estimatedInputTokens / 8 + 8);
 
-    /// <summary>Charges <paramref name="usage"/> (capped at the hold); null when the ledger could not be written.</summary>
-    public async Task<long?> SettleAsync(Reservation reservation, ModelPrice price, TokenUsage usage)
+    /// <summary>
+    /// Settles a relayed request behind its answer: returns at once what it charges (the cost, capped at the hold)
+    /// and records it on <paramref name="relay"/>'s call; the write follows in order, and the call's log row waits for it.
+    /// </summary>
+    public long Charge(RelayContext relay, TokenUsage usage, bool estimated)
     {
-        using var timeout = new CancellationTokenSource(SettleTimeout);
+        var call = relay.Call;
+        var price = relay.Upstream.Model.Price;
+        call.Usage = usage;
+        call.UsageEstimated = estimated;
+        var cost = price.Cost(usage);
+        call.ChargedMicros = Math.Min(cost, relay.Reservation.AmountMicros);
+        call.Settlement = SettleBehindAsync(relay.Reservation, cost);
+        return call.ChargedMicros;
+    }
+
+    /// <summary>What the ledger charged; null when it could not be written (the hold stays open until the next start).</summary>
+    private async Task<long?> SettleBehindAsync(Reservation reservation, long costMicros)
+    {
         try
         {
-            var charged = await ledger.SettleAsync(reservation, price.Cost(usage), timeout.Token);
+            var charged = await ledger.SettleBehindAsync(reservation, costMicros);
             if (charged > 0)
                 autoReload.BalanceLowered(reservation.UserId);
             return charged;
         }
-        catch (Exception ex) when (IsDatabaseFailure(ex) || ex is OperationCanceledException)
+        catch (Exception ex) when (IsDatabaseFailure(ex))
         {
-            // The hold stays open and is released at the next start: the user is never overcharged.
             LogSettleFailed(logger, ex, reservation.RequestId);
             return null;
         }
-    }
-
-    /// <summary>Settles a relayed request and records what it cost on <paramref name="relay"/>'s call.</summary>
-    public async Task<long?> ChargeAsync(RelayContext relay, TokenUsage usage, bool estimated)
-    {
-        var call = relay.Call;
-        call.Usage = usage;
-        call.UsageEstimated = estimated;
-        var charged = await SettleAsync(relay.Reservation, relay.Upstream.Model.Price, usage);
-        call.ChargedMicros = charged ?? 0;
-        return charged;
     }
 
     public async Task ReleaseAsync(Reservation reservation)

@@ -159,25 +159,22 @@ public sealed partial class StreamRelay(
             relay.Call.Status = GatewayCall.ClientClosedRequest;
             LogClientLeft(logger, relay.Call.RequestId, state.Usage is not null);
         }
-        var charged = await billing.ChargeAsync(relay, usage, estimated: state.Usage is null);
+        var charged = billing.Charge(relay, usage, estimated: state.Usage is null);
         if (state.ClientGone)
             return null;
-        if (charged is null)
-            return await FailAsync(relay, state, GatewayError.Unavailable(), released: true);
 
         StartIfNeeded(http, state);
         if (relay.Upstream.Request.IncludeUsage)
-            WriteUsageChunk(relay, state, usage, charged.Value);
+            WriteUsageChunk(relay, state, usage, charged);
         state.Encoder.WriteEnd(http.Response.BodyWriter);
         await FlushAsync(http);
         return null;
     }
 
     /// <summary>The provider failed: nothing is charged. Before the first byte the client gets a JSON error, after it an SSE error event.</summary>
-    private async Task<GatewayError?> FailAsync(RelayContext relay, StreamState state, GatewayError error, bool released = false)
+    private async Task<GatewayError?> FailAsync(RelayContext relay, StreamState state, GatewayError error)
     {
-        if (!released)
-            await billing.ReleaseAsync(relay.Reservation);
+        await billing.ReleaseAsync(relay.Reservation);
         if (!state.Started)
             return error;
 

@@ -6,4 +6,10 @@ namespace TokenPortal.Core.Metering;
 public interface IRequestLogSink
 {
     void Write(RequestLogRecord record);
+
+    /// <summary>
+    /// Writes <paramref name="record"/> once <paramref name="settlement"/> is done, with the cost the ledger actually
+    /// charged, so the log and the ledger agree to the micro-dollar; at once when there is no settlement.
+    /// </summary>
+    void Write(RequestLogRecord record, Task<long?>? settlement);
 }

@@ -95,6 +95,29 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnotherProcessSpendsBetweenGrantAndWrite_TheHoldTakesOnlyWhatIsLeft_AndTheChargeNoMore()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
+        await Ledger.SettleAsync((await ReserveAsync(user, "r0", 100, 10))!, 0, default);
+        // Another process takes 800 on its own connection; this process's book still believes 1,000 is there.
+        await using (var db = await DbAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE Balances SET BalanceMicros = BalanceMicros - 800 WHERE UserId = {user}");
+            db.Ledger.Add(new LedgerEntry { UserId = user, Kind = LedgerEntryKind.Adjustment, AmountMicros = -800, CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var hold = await ReserveAsync(user, "r1", 600, 10);
+        var charged = await Ledger.SettleAsync(hold!, 500, default);
+
+        Assert.Equal(600, hold!.AmountMicros);
+        Assert.Equal(200, charged);
+        Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
+    [Fact]
     public async Task NegativeAdjustment_RecordsTheWholeDebitAndStopsAtZero()
     {
         var user = await _core.CreateUserAsync();
@@ -159,5 +182,10 @@ public sealed class LedgerTests : IAsyncLifetime
         Assert.Equal(sum, await Ledger.GetBalanceAsync(user, default));
     }
 
-    private Task<TokenPortalDbContext> DbAsync() => _core.Get<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync();
+    /// <summary>A context that sees every hold and settle queued so far (the writer commits them behind the caller).</summary>
+    private async Task<TokenPortalDbContext> DbAsync()
+    {
+        await _core.Get<LedgerWriter>().FlushAsync();
+        return await _core.Get<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync();
+    }
 }

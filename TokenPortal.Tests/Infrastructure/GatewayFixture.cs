@@ -117,6 +117,10 @@ public class GatewayFixture : IAsyncLifetime
         Assert.True(balance >= 0);
     }
 
-    public Task<TokenPortalDbContext> DbAsync() =>
-        Factory.Services.GetRequiredService<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync();
+    /// <summary>A context that sees every hold and settle queued so far (the writer commits them behind the answers).</summary>
+    public async Task<TokenPortalDbContext> DbAsync()
+    {
+        await Factory.Services.GetRequiredService<LedgerWriter>().FlushAsync();
+        return await Factory.Services.GetRequiredService<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync();
+    }
 }

@@ -31,7 +31,8 @@ public sealed class RequestLogQueriesTests(GatewayFixture gateway) : IClassFixtu
         var all = await Queries.PageAsync(mine.UserId, week, 0, 50, CancellationToken.None);
         Assert.Equal(rows.Count, all.TotalCount);
         Assert.All(all.Rows, r => Assert.Equal(mine.UserId, r.UserId));
-        Assert.Equal(rows.OrderByDescending(r => r.Id).Select(r => r.Id), all.Rows.Select(r => r.Id));
+        // Newest first; rows are written once their settles commit, so ids need not follow time.
+        Assert.Equal(rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Select(r => r.Id), all.Rows.Select(r => r.Id));
 
         var byCost = await Queries.PageAsync(mine.UserId, week with { SortBy = LogSortColumn.Cost }, 0, 1, CancellationToken.None);
         Assert.Equal(rows.Max(r => r.CostMicros), Assert.Single(byCost.Rows).CostMicros);

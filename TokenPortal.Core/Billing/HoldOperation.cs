@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Core.Billing;
+
+/// <summary>
+/// Writes a hold the <see cref="HoldBook"/> granted, behind the request that uses it. Nobody waits for it; its settle
+/// comes after it in the same queue. When another process took money since the book last looked, it holds only what
+/// the balance still has (the request's upstream cost beyond that is the operator's, as with any overrun).
+/// </summary>
+internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILogger logger) : LedgerOperation(CancellationToken.None)
+{
+    private long _balance;
+    private long? _budget;
+    private long _keyUsed;
+
+    public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
+    {
+        var amount = hold.AmountMicros;
+        var balance = (await sql.TakeFromBalance.RowAsync(amount, hold.UserId))?[0];
+        if (balance is null)
+        {
+            var left = Math.Max(0, (await sql.ReadRoom.RowAsync(hold.UserId, 0L))?[0] ?? 0);
+            LogShortHold(logger, hold.RequestId, amount, left);
+            amount = Math.Min(amount, left);
+            balance = amount > 0 ? (await sql.TakeFromBalance.RowAsync(amount, hold.UserId))![0] : left;
+        }
+        hold.WrittenMicros = amount;
+        _balance = balance ?? 0;
+        if (amount == 0)
+            return;
+        if (hold.ApiKeyId != 0 && await sql.HoldOnKey.RowAsync(amount, hold.ApiKeyId) is { } key)
+            (_budget, _keyUsed) = (key[0], key[1] ?? 0);
+        await sql.AppendAsync(hold.UserId, LedgerEntryKind.Reserve, -amount, hold.RequestId, nowMs);
+        await sql.OpenHold.ExecuteAsync(hold.RequestId, hold.UserId, amount, hold.ApiKeyId, nowMs);
+    }
+
+    public override void Publish() => book.HoldWritten(hold, _balance, _budget, _keyUsed);
+
+    public override void Fail(Exception exception)
+    {
+        // The request already went upstream; with no hold written its settle finds nothing to close and charges nothing.
+        hold.WrittenMicros = 0;
+        book.HoldLost(hold);
+        LogHoldLost(logger, exception, hold.RequestId);
+    }
+
+    public override void Cancel() => Fail(new OperationCanceledException());
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} was granted {Granted} micro-USD but only {Left} was left when its hold was written; another process spent the rest.")]
+    private static partial void LogShortHold(ILogger logger, string requestId, long granted, long left);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The hold of request {RequestId} could not be written; the request will not be charged.")]
+    private static partial void LogHoldLost(ILogger logger, Exception exception, string requestId);
+}
