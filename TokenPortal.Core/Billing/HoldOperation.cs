@@ -13,9 +13,23 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
     private long _balance;
     private long? _budget;
     private long _keyUsed;
+    private SettleOperation? _settle;
+
+    public Reservation Hold => hold;
+
+    /// <summary>
+    /// The hold's settle is in the same transaction (a quick request, written in one commit): the two are written as
+    /// their net effect, with no open reservation to insert and delete, when the balance still covers the hold.
+    /// </summary>
+    public SettleOperation? Settle
+    {
+        set => _settle = value;
+    }
 
     public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
     {
+        if (_settle is { } settle && await TryWriteWithSettleAsync(sql, settle, nowMs))
+            return;
         var amount = hold.AmountMicros;
         var balance = (await sql.TakeFromBalance.RowAsync(amount, hold.UserId))?[0];
         if (balance is null)
@@ -33,6 +47,24 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
             (_budget, _keyUsed) = (key[0], key[1] ?? 0);
         await sql.AppendAsync(hold.UserId, LedgerEntryKind.Reserve, -amount, hold.RequestId, nowMs);
         await sql.OpenHold.ExecuteAsync(hold.RequestId, hold.UserId, amount, hold.ApiKeyId, nowMs);
+    }
+
+    private async Task<bool> TryWriteWithSettleAsync(LedgerStatements sql, SettleOperation settle, long nowMs)
+    {
+        var amount = hold.AmountMicros;
+        var charged = Math.Min(settle.Charge, amount);
+        if (await sql.ChargeHeld.RowAsync(charged, hold.UserId, amount) is not { } row)
+            return false;
+        hold.WrittenMicros = amount;
+        _balance = row[0] ?? 0;
+        if (hold.ApiKeyId != 0 && await sql.SpendOnKey.RowAsync(charged, nowMs, hold.ApiKeyId) is { } key)
+            (_budget, _keyUsed) = (key[0], key[1] ?? 0);
+        if (charged > 0)
+            await sql.AppendHeldAndSettled.ExecuteAsync(hold.UserId, amount, hold.RequestId, nowMs, charged);
+        else
+            await sql.AppendHeldAndReleased.ExecuteAsync(hold.UserId, amount, hold.RequestId, nowMs);
+        settle.WrittenWithHold(charged);
+        return true;
     }
 
     public override void Publish() => book.HoldWritten(hold, _balance, _budget, _keyUsed);

@@ -38,6 +38,21 @@ internal sealed class LedgerStatements : IAsyncDisposable
     /// <summary>Returns the key's budget and its spent plus reserved.</summary>
     public PreparedCommand SettleKey { get; private set; } = null!;
 
+    /// <summary>
+    /// A hold and its settle in one transaction, net: charges the amount when the balance still covers the whole hold,
+    /// returning the new balance; no row when it does not.
+    /// </summary>
+    public PreparedCommand ChargeHeld { get; private set; } = null!;
+
+    /// <summary>The key's side of a hold settled in the same transaction: spent goes up, reserved is unchanged.</summary>
+    public PreparedCommand SpendOnKey { get; private set; } = null!;
+
+    /// <summary>The Reserve, Release and Settle rows of a hold settled in the same transaction, in one statement.</summary>
+    public PreparedCommand AppendHeldAndSettled { get; private set; } = null!;
+
+    /// <summary>The Reserve and Release rows of a hold released in the same transaction.</summary>
+    public PreparedCommand AppendHeldAndReleased { get; private set; } = null!;
+
     public DbTransaction? Transaction
     {
         set
@@ -80,8 +95,25 @@ internal sealed class LedgerStatements : IAsyncDisposable
                 WHERE "Id" = @p3
                 RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
                 """, parameterCount: 4),
+            ChargeHeld = await PreparedCommand.CreateAsync(connection, null, """
+                UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0 WHERE "UserId" = @p1 AND "BalanceMicros" >= @p2
+                RETURNING "BalanceMicros"
+                """, parameterCount: 3),
+            SpendOnKey = await PreparedCommand.CreateAsync(connection, null, """
+                UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @p0, "LastUsedAt" = @p1 WHERE "Id" = @p2
+                RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
+                """, parameterCount: 3),
+            AppendHeldAndSettled = await PreparedCommand.CreateAsync(connection, null, $"""
+                INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt")
+                VALUES (@p0, {(int)LedgerEntryKind.Reserve}, -@p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Release}, @p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Settle}, -@p4, @p2, @p3)
+                """, parameterCount: 5),
+            AppendHeldAndReleased = await PreparedCommand.CreateAsync(connection, null, $"""
+                INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt")
+                VALUES (@p0, {(int)LedgerEntryKind.Reserve}, -@p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Release}, @p1, @p2, @p3)
+                """, parameterCount: 4),
         };
-        s._all = [s.ReadRoom, s.TakeFromBalance, s.HoldOnKey, s.Append, s.OpenHold, s.CloseHold, s.GiveBack, s.SettleKey];
+        s._all = [s.ReadRoom, s.TakeFromBalance, s.HoldOnKey, s.Append, s.OpenHold, s.CloseHold, s.GiveBack, s.SettleKey,
+            s.ChargeHeld, s.SpendOnKey, s.AppendHeldAndSettled, s.AppendHeldAndReleased];
         return s;
     }
 

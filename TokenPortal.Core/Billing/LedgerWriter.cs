@@ -152,6 +152,7 @@ internal sealed partial class LedgerWriter(
 
     private async Task RunInTransactionAsync(IReadOnlyList<LedgerOperation> operations)
     {
+        var pairs = PairHoldsWithSettles(operations);
         try
         {
             var sql = await StatementsAsync();
@@ -168,6 +169,34 @@ internal sealed partial class LedgerWriter(
             await CloseAsync();
             throw;
         }
+        finally
+        {
+            foreach (var (hold, settle) in pairs)
+            {
+                hold.Settle = null;
+                settle.Unpair();
+            }
+        }
+    }
+
+    /// <summary>Each settle whose hold is earlier in the same transaction, given to that hold to write both as one.</summary>
+    private static List<(HoldOperation, SettleOperation)> PairHoldsWithSettles(IReadOnlyList<LedgerOperation> operations)
+    {
+        List<(HoldOperation, SettleOperation)> pairs = [];
+        if (operations.Count < 2)
+            return pairs;
+        Dictionary<Reservation, HoldOperation>? holds = null;
+        foreach (var operation in operations)
+        {
+            if (operation is HoldOperation hold)
+                (holds ??= new(ReferenceEqualityComparer.Instance))[hold.Hold] = hold;
+            else if (operation is SettleOperation settle && holds is not null && holds.Remove(settle.Reservation, out var itsHold))
+            {
+                itsHold.Settle = settle;
+                pairs.Add((itsHold, settle));
+            }
+        }
+        return pairs;
     }
 
     private async Task<LedgerStatements> StatementsAsync()

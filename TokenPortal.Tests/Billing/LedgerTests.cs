@@ -118,6 +118,26 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HoldsAndSettlesWrittenInOneCommit_LeaveTheBookAgreeingWithTheDatabase()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
+        var first = await ReserveAsync(user, "a", 300, 300);
+        var second = await ReserveAsync(user, "b", 300, 300);
+        // Not awaited: the two holds and this settle go to the writer together and are committed as one batch.
+        var settled = Ledger.SettleBehindAsync(first!, 100);
+        await _core.Get<LedgerWriter>().FlushAsync();
+
+        // 1,000 - 100 charged - 300 still held by the second request: 600 is free, not a cent more.
+        Assert.Null(await ReserveAsync(user, "c", 700, 700));
+        Assert.Equal(600, (await ReserveAsync(user, "d", 600, 600))!.AmountMicros);
+        Assert.Equal(100, await settled);
+        Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
+        Assert.NotNull(second);
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
+    [Fact]
     public async Task NegativeAdjustment_RecordsTheWholeDebitAndStopsAtZero()
     {
         var user = await _core.CreateUserAsync();
