@@ -35,8 +35,7 @@ internal sealed partial class LedgerWriter(
     private int _queued;
     private volatile bool _closing;
     private Task? _loop;
-    private TokenPortalDbContext? _db;
-    private LedgerStatements? _statements;
+    private readonly WriterConnection<LedgerStatements> _connection = new(dbFactory, LedgerStatements.PrepareAsync, logger);
 
     /// <summary>Runs <paramref name="operation"/> in the next commit; <paramref name="urgent"/> false lets it wait up to <see cref="Linger"/> for company.</summary>
     public Task<T> RunAsync<T>(LedgerOperation<T> operation, bool urgent = true)
@@ -108,7 +107,7 @@ internal sealed partial class LedgerWriter(
             }
             batch.Clear();
         }
-        await CloseAsync();
+        await _connection.CloseAsync();
     }
 
     private async Task WriteBatchAsync(List<LedgerOperation> batch)
@@ -155,8 +154,8 @@ internal sealed partial class LedgerWriter(
         var pairs = PairHoldsWithSettles(operations);
         try
         {
-            var sql = await StatementsAsync();
-            await using var tx = await _db!.Database.GetDbConnection().BeginTransactionAsync();
+            var (sql, connection) = await _connection.OpenAsync();
+            await using var tx = await connection.BeginTransactionAsync();
             sql.Transaction = tx;
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var operation in operations)
@@ -166,7 +165,7 @@ internal sealed partial class LedgerWriter(
         catch (Exception ex) when (!IsOneOperationsFault(ex))
         {
             // A fresh connection next time: a failed one may hold a broken transaction or statements.
-            await CloseAsync();
+            await _connection.CloseAsync();
             throw;
         }
         finally
@@ -199,33 +198,6 @@ internal sealed partial class LedgerWriter(
         return pairs;
     }
 
-    private async Task<LedgerStatements> StatementsAsync()
-    {
-        if (_statements is not null)
-            return _statements;
-        _db = await dbFactory.CreateDbContextAsync();
-        await _db.Database.OpenConnectionAsync();
-        return _statements = await LedgerStatements.PrepareAsync(_db.Database.GetDbConnection());
-    }
-
-    private async Task CloseAsync()
-    {
-        var (statements, db) = (_statements, _db);
-        (_statements, _db) = (null, null);
-        try
-        {
-            if (statements is not null)
-                await statements.DisposeAsync();
-            if (db is not null)
-                await db.DisposeAsync();
-        }
-        catch (Exception ex)
-        {
-            // Closing a connection that already failed may fail too; the next batch opens a new one regardless.
-            LogCloseFailed(logger, ex);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         _closing = true;
@@ -237,9 +209,6 @@ internal sealed partial class LedgerWriter(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The ledger writer failed outside a transaction; the batch is failed and writing goes on.")]
     private static partial void LogLoopFault(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Closing the ledger writer's failed connection failed as well.")]
-    private static partial void LogCloseFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} ledger writes failed; retrying each on its own.")]
     private static partial void LogBatchRetried(ILogger logger, Exception exception, int count);

@@ -16,7 +16,20 @@ internal static class UsageRollupWriter
         (RollupPeriod.Day, (long)TimeSpan.FromDays(1).TotalMilliseconds),
     ];
 
-    public static async Task AddAsync(DbConnection connection, DbTransaction transaction, IEnumerable<RequestLogRecord> rows)
+    /// <summary>The upsert <see cref="AddAsync"/> runs, prepared once on a writer's connection.</summary>
+    public static Task<PreparedCommand> PrepareAsync(DbConnection connection) => PreparedCommand.CreateAsync(connection, null, """
+        INSERT INTO "UsageRollups" ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket", "Requests", "Errors", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros")
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
+        ON CONFLICT ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket") DO UPDATE SET
+            "Requests" = "Requests" + excluded."Requests",
+            "Errors" = "Errors" + excluded."Errors",
+            "PromptTokens" = "PromptTokens" + excluded."PromptTokens",
+            "CompletionTokens" = "CompletionTokens" + excluded."CompletionTokens",
+            "CachedTokens" = "CachedTokens" + excluded."CachedTokens",
+            "CostMicros" = "CostMicros" + excluded."CostMicros"
+        """, parameterCount: 12);
+
+    public static async Task AddAsync(PreparedCommand upsert, IEnumerable<RequestLogRecord> rows)
     {
         var groups = new Dictionary<(string UserId, RollupPeriod Period, long Start, long KeyId, string Model, int Bucket), Totals>();
         foreach (var row in rows)
@@ -39,17 +52,6 @@ internal static class UsageRollupWriter
             }
         }
 
-        await using var upsert = await PreparedCommand.CreateAsync(connection, transaction, """
-            INSERT INTO "UsageRollups" ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket", "Requests", "Errors", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
-            ON CONFLICT ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket") DO UPDATE SET
-                "Requests" = "Requests" + excluded."Requests",
-                "Errors" = "Errors" + excluded."Errors",
-                "PromptTokens" = "PromptTokens" + excluded."PromptTokens",
-                "CompletionTokens" = "CompletionTokens" + excluded."CompletionTokens",
-                "CachedTokens" = "CachedTokens" + excluded."CachedTokens",
-                "CostMicros" = "CostMicros" + excluded."CostMicros"
-            """, parameterCount: 12);
         foreach (var ((userId, period, start, keyId, model, bucket), t) in groups)
             await upsert.ExecuteAsync(userId, (int)period, start, keyId, model, bucket, t.Requests, t.Errors, t.PromptTokens, t.CompletionTokens, t.CachedTokens, t.CostMicros);
     }
