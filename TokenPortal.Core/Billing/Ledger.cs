@@ -43,7 +43,12 @@ internal sealed partial class Ledger(
         if (outcome is null)
             throw new LedgerWriteException(new TimeoutException($"The balance of user {request.UserId} kept changing while reserving."));
         if (outcome.Reservation is { } hold)
+        {
             writer.Enqueue(new HoldOperation(hold, book, logger));
+            // Backpressure: when writes fall behind, requests go at the database's pace instead of queueing without end.
+            if (writer.Backlogged)
+                await writer.FlushAsync();
+        }
         return outcome;
     }
 

@@ -59,6 +59,12 @@ internal sealed partial class LedgerWriter(
             _wake.Release();
     }
 
+    /// <summary>
+    /// More is queued than a few batches hold: the database is not keeping up, and callers should wait for it
+    /// (<see cref="FlushAsync"/>) rather than let the queue, and what a crash would lose, grow without end.
+    /// </summary>
+    public bool Backlogged => Volatile.Read(ref _queued) > 4 * MaxBatch;
+
     /// <summary>Done once everything queued before it is committed.</summary>
     public Task FlushAsync() => RunAsync(new FlushOperation());
 
