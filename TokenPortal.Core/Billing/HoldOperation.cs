@@ -34,7 +34,10 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
         var balance = (await sql.TakeFromBalance.RowAsync(amount, hold.UserId))?[0];
         if (balance is null)
         {
-            var left = Math.Max(0, (await sql.ReadRoom.RowAsync(hold.UserId, 0L))?[0] ?? 0);
+            var room = await sql.ReadRoom.RowAsync(hold.UserId, hold.ApiKeyId);
+            var left = Math.Max(0, room?[0] ?? 0);
+            // Until the key's figures come back from its update below, the book gets them as they are now.
+            (_budget, _keyUsed) = (room?[1], (room?[2] ?? 0) + (room?[3] ?? 0));
             LogShortHold(logger, hold.RequestId, amount, left);
             amount = Math.Min(amount, left);
             balance = amount > 0 ? (await sql.TakeFromBalance.RowAsync(amount, hold.UserId))![0] : left;
