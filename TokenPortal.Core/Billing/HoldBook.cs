@@ -80,6 +80,13 @@ internal sealed class HoldBook
             Forget(RoomOf(_users, userId), 0);
     }
 
+    /// <summary><see cref="Forget(string)"/> for every balance a just-committed context loaded or changed.</summary>
+    public void Forget(IEnumerable<Data.Entities.UserBalance> balances)
+    {
+        foreach (var balance in balances)
+            Forget(balance.UserId);
+    }
+
     private void Committed(string userId, long apiKeyId, long pendingDone, long balance, long? budget, long keyUsed)
     {
         lock (_lock)

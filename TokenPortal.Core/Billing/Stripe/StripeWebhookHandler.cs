@@ -20,6 +20,7 @@ internal sealed partial class StripeWebhookHandler(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
     AutoReloader autoReloader,
+    HoldBook book,
     TimeProvider clock,
     ILogger<StripeWebhookHandler> logger)
 {
@@ -98,6 +99,8 @@ internal sealed partial class StripeWebhookHandler(
             return StripeWebhookResult.Duplicate;
         }
         await tx.CommitAsync(cancellationToken);
+        // A refund or dispute took money on this connection: reserves must not grant from the balance the book last saw.
+        book.Forget(db.Balances.Local);
         LogApplied(logger, stripeEvent.Type, stripeEvent.Id);
         return StripeWebhookResult.Applied;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -170,6 +171,27 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
         var entries = await gateway.LedgerEntriesAsync(account);
         Assert.Equal([-5_000_000L, -15_000_000L], entries.Where(e => e.Note?.StartsWith("Stripe refund", StringComparison.Ordinal) == true).Select(e => e.AmountMicros));
         Assert.Equal(12_000_000, Assert.Single(entries, e => e.Kind == LedgerEntryKind.WriteOff).AmountMicros);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task FullRefund_WhileTheKeyIsInUse_TheNextRequestIsRefused_NotServedFromTheOldBalance()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await StartTopUpAsync(account, 20_000_000);
+        await Stripe.CompleteCheckoutAsync(sessionId);
+        var charge = Stripe.ChargeOf((string)Stripe.Get(sessionId)["payment_intent"]!);
+        using var client = gateway.CreateClient(account.Key);
+        var chat = new { model = "gpt-test", messages = new[] { new { role = "user", content = "hi" } } };
+        // A request first, so the gateway's in-memory view of the balance holds the $20.
+        (await client.PostAsJsonAsync("v1/chat/completions", chat)).EnsureSuccessStatusCode();
+        var left = await gateway.BalanceAsync(account);
+
+        await Stripe.RefundAsync(charge, 2000);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await client.PostAsJsonAsync("v1/chat/completions", chat)).StatusCode);
+        Assert.Equal(0, await gateway.BalanceAsync(account));
+        Assert.Equal(20_000_000 - left, Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Kind == LedgerEntryKind.WriteOff).AmountMicros);
         await gateway.AssertBooksBalanceAsync(account);
     }
 
