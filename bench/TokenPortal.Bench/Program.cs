@@ -51,8 +51,8 @@ var wrkGateway = await Wrk.RunAsync(through, seconds, 64, work);
 var cpuPerRequest = (gateway.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, wrkGateway.RequestsPerSecond * seconds.TotalSeconds);
 
 Console.WriteLine("streaming...");
-var streamsDirect = await StreamProbe.RunAsync(direct, quick ? 5 : 15);
-var streamsGateway = await StreamProbe.RunAsync(through, quick ? 5 : 15);
+var streamsDirect = await StreamProbe.RunAsync(direct, quick ? 5 : 40);
+var streamsGateway = await StreamProbe.RunAsync(through, quick ? 5 : 40);
 
 var concurrent = quick ? 200 : 1000;
 PeerResult? peerResult = null;
