@@ -190,11 +190,18 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
 
         foreach (var (path, name) in new[] { ("/", "dashboard"), ("/keys", "keys"), ("/models", "models"), ("/logs", "logs"), ("/billing", "billing") })
         {
+            // Both as first painted and once live: the page must not jump wider while the circuit starts.
             await page.GotoAsync(path);
+            await AssertFitsAsync(page, path, "as first painted");
             await WaitInteractiveAsync(page);
-            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
-            Assert.True(overflow <= 0, $"{path} is {overflow} px wider than a 390 px phone screen");
+            await AssertFitsAsync(page, path, "once interactive");
             await PortalFixture.ScreenshotAsync(page, $"18-phone-{name}");
+        }
+
+        static async Task AssertFitsAsync(IPage page, string path, string when)
+        {
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"{path} {when} is {overflow} px wider than a 390 px phone screen");
         }
     }
 
@@ -258,6 +265,13 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await WaitInteractiveAsync(page);
         await page.ClickAsync("button[aria-label='Dark mode']");
         await Expect(page.Locator("link#radzen-theme-link[href*='dark']")).ToHaveCountAsync(1);
+
+        // The choice outlives the page: a fresh load is dark from its first paint, with the one theme link it started with.
+        await page.ReloadAsync();
+        Assert.Equal(1, await page.Locator("link#radzen-theme-link[href*='material-dark-base.css']").CountAsync());
+        await WaitInteractiveAsync(page);
+        Assert.Equal(1, await page.Locator("link[rel=stylesheet][href*='Radzen.Blazor/css']").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('radzen-theme-link').sheet !== null"));
         var search = page.GetByPlaceholder("Search by email…");
         await search.FillAsync(customer.Email);
         await search.PressAsync("Enter");
@@ -276,6 +290,12 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await page.GotoAsync("/admin/settings");
         await WaitInteractiveAsync(page);
         await PortalFixture.ScreenshotAsync(page, "17-admin-settings-dark");
+
+        // And back: the toggle, in a circuit that started dark, switches to light and that sticks too.
+        await page.ClickAsync("button[aria-label='Dark mode']");
+        await Expect(page.Locator("link#radzen-theme-link[href*='/material-base.css']")).ToHaveCountAsync(1);
+        await page.ReloadAsync();
+        Assert.Equal(1, await page.Locator("link#radzen-theme-link[href*='/material-base.css']").CountAsync());
     }
 
     private async Task<string> SignUpAsync(IPage page)

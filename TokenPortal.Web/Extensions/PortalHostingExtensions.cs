@@ -4,6 +4,7 @@ using Radzen;
 using TokenPortal.Core.Data.Entities;
 using TokenPortal.Web.Components;
 using TokenPortal.Web.Components.Account;
+using TokenPortal.Web.Components.Layout;
 using TokenPortal.Web.Gateway;
 using TokenPortal.Web.Portal;
 
@@ -17,11 +18,7 @@ internal static class PortalHostingExtensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
-        services.AddRadzenCookieThemeService(theme =>
-        {
-            theme.Name = "TokenPortalTheme";
-            theme.Duration = TimeSpan.FromDays(365);
-        });
+        services.AddRadzenCookieThemeService(PortalTheme.Configure);
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
