@@ -20,7 +20,11 @@ internal sealed record BenchResults(
     double PeakResidentMegabytes,
     BillingResult Billing,
     double GatewayCpuMicrosPerRequest,
+    ForwarderResult Forwarder,
     PeerResult? Peer);
+
+/// <summary>The bare forwarder (Kestrel in, HttpClient out, nothing else) on the same upstream, load and machine.</summary>
+internal sealed record ForwarderResult(Percentiles Latency, int LatencyErrors, double ThroughputRps, double CpuMicrosPerRequest);
 
 /// <summary>A peer gateway on the same upstream, same load, same run.</summary>
 internal sealed record PeerResult(string Name, Percentiles Latency, int LatencyErrors, double ThroughputRps, int ThroughputErrors);

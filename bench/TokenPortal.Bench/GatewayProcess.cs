@@ -33,14 +33,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         return status is null ? 0 : long.Parse(Regex.Match(status, @"\d+").Value) / 1024.0;
     }
 
-    /// <summary>CPU time the gateway has used so far (user + system), from /proc.</summary>
-    public TimeSpan CpuTime()
-    {
-        // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux); the name in field 2 may hold spaces.
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
-    }
+    /// <summary>CPU time the gateway has used so far (user + system).</summary>
+    public TimeSpan CpuTime() => ProcessCpu.Of(_process.Id);
 
     public static async Task<GatewayProcess> StartAsync(Uri upstream, string workDirectory, string appPath)
     {

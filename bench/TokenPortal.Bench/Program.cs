@@ -3,7 +3,9 @@ using TokenPortal.Bench;
 // bench/run [--quick]: every scenario direct to the fake upstream and through the gateway, in one run.
 // bench/run --serve: only start the fake upstream and the gateway, and wait (to profile by hand).
 // bench/run --portal: the portal's queries over a million request-log rows.
-// bench/run --latency: only the fixed-rate latency scenario, direct and through the gateway (a quick check while tuning).
+// bench/run --latency: only the fixed-rate latency scenario, direct, through the bare forwarder and through the gateway.
+if (args is [BareForwarder.Flag, var forwardTo])
+    return await BareForwarder.ServeAsync(new Uri(forwardTo));
 if (args.Contains("--portal"))
     return await PortalQueries.RunAsync(Directory.CreateTempSubdirectory("tokenportal-portal-bench").FullName, args.Contains("--quick") ? 100_000 : 1_000_000);
 
@@ -15,6 +17,7 @@ var app = Path.Combine(root, "TokenPortal.Web", "bin", "Release", "net10.0", "To
 
 await using var upstream = await FastUpstream.StartAsync();
 await using var gateway = await GatewayProcess.StartAsync(upstream.BaseUrl, work, app);
+await using var forwarder = await BareForwarder.StartAsync(upstream.BaseUrl);
 var direct = new BenchTarget("direct", upstream.BaseUrl, null);
 var through = new BenchTarget("gateway", new Uri(gateway.BaseAddress, "v1/"), gateway.Key);
 if (args.Contains("--serve"))
@@ -27,8 +30,9 @@ var seconds = TimeSpan.FromSeconds(quick ? 3 : 10);
 const int rate = 1000;
 if (args.Contains("--latency"))
 {
+    await WarmUpAsync(forwarder.Target);
     await WarmUpAsync(through);
-    foreach (var target in new[] { direct, through })
+    foreach (var target in new[] { direct, forwarder.Target, through })
     {
         var (latency, errors) = await OpenLoopLoad.RunAsync(target, rate, seconds);
         Console.WriteLine($"{target.Name}: p50 {latency.P50 / 1000:0.000} / p90 {latency.P90 / 1000:0.000} / p99 {latency.P99 / 1000:0.000} / max {latency.Max / 1000:0.0} ms, {errors} errors");
@@ -38,17 +42,19 @@ if (args.Contains("--latency"))
 
 Console.WriteLine("warming up...");
 await OpenLoopLoad.RunAsync(direct, rate, TimeSpan.FromSeconds(2));
+await WarmUpAsync(forwarder.Target);
 await WarmUpAsync(through);
 
 Console.WriteLine($"latency at {rate} RPS...");
 var latencyDirect = await OpenLoopLoad.RunAsync(direct, rate, seconds);
+var latencyForwarder = await OpenLoopLoad.RunAsync(forwarder.Target, rate, seconds);
 var latencyGateway = await OpenLoopLoad.RunAsync(through, rate, seconds);
 
 Console.WriteLine("throughput (wrk)...");
 var wrkDirect = await Wrk.RunAsync(direct, seconds, 64, work);
-var cpuBefore = gateway.CpuTime();
-var wrkGateway = await Wrk.RunAsync(through, seconds, 64, work);
-var cpuPerRequest = (gateway.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, wrkGateway.RequestsPerSecond * seconds.TotalSeconds);
+var (wrkForwarder, forwarderCpuPerRequest) = await ThroughputWithCpuAsync(forwarder.Target, forwarder.CpuTime);
+var (wrkGateway, cpuPerRequest) = await ThroughputWithCpuAsync(through, gateway.CpuTime);
+await forwarder.DisposeAsync();
 
 Console.WriteLine("streaming...");
 var streamsDirect = await StreamProbe.RunAsync(direct, quick ? 5 : 40);
@@ -80,7 +86,8 @@ var results = new BenchResults(
     new(latencyDirect.Latency, latencyGateway.Latency), new(latencyDirect.Errors, latencyGateway.Errors),
     new(wrkDirect.RequestsPerSecond, wrkGateway.RequestsPerSecond), new(wrkDirect.Errors, wrkGateway.Errors),
     new(streamsDirect.FirstToken, streamsGateway.FirstToken), new(streamsDirect.Gap, streamsGateway.Gap), new(streamsDirect.Errors, streamsGateway.Errors),
-    concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, billing, cpuPerRequest, peerResult);
+    concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, billing, cpuPerRequest,
+    new(latencyForwarder.Latency, latencyForwarder.Errors, wrkForwarder.RequestsPerSecond, forwarderCpuPerRequest), peerResult);
 await Report.WriteAsync(results, Path.Combine(root, "bench", "results"));
 Console.WriteLine(Report.Markdown(results));
 return 0;
@@ -91,6 +98,14 @@ async Task WarmUpAsync(BenchTarget target)
 {
     await Wrk.RunAsync(target, TimeSpan.FromSeconds(quick ? 2 : 5), 64, work);
     await OpenLoopLoad.RunAsync(target, rate, TimeSpan.FromSeconds(2));
+}
+
+// wrk at full speed, and the CPU the server under test used per request meanwhile.
+async Task<((double RequestsPerSecond, int Errors, string Raw) Result, double CpuMicrosPerRequest)> ThroughputWithCpuAsync(BenchTarget target, Func<TimeSpan> cpuTime)
+{
+    var before = cpuTime();
+    var result = await Wrk.RunAsync(target, seconds, 64, work);
+    return (result, (cpuTime() - before).TotalMicroseconds / Math.Max(1, result.RequestsPerSecond * seconds.TotalSeconds));
 }
 
 static string FindRepositoryRoot()

@@ -48,6 +48,19 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"| time to first token, p50 / p90 / p99 / max (ms) | {Ms(r.FirstToken.Direct)} | {Ms(r.FirstToken.Gateway)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| gap between chunks (sent 50 ms apart), p50 / p90 / p99 / max (ms) | {Ms(r.ChunkGap.Direct)} | {Ms(r.ChunkGap.Gateway)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| {r.ConcurrentStreams} concurrent 10 s streams: completed / errors / peak RSS | | {r.ConcurrentCompleted} / {r.ConcurrentErrors} / {r.PeakResidentMegabytes:0} MB |");
+        var f = r.Forwarder;
+        var forwarderRatio = r.ThroughputRps.Direct > 0 ? f.ThroughputRps / r.ThroughputRps.Direct : 0;
+        var ofForwarder = f.ThroughputRps > 0 ? r.ThroughputRps.Gateway / f.ThroughputRps : 0;
+        md.AppendLine();
+        md.AppendLine("The floor, in the same run: a bare .NET forwarder (Kestrel in, one pooled HttpClient out, bytes copied, no key, limits, billing or log), as its own process with the gateway's GC settings:");
+        md.AppendLine();
+        md.AppendLine("| scenario | direct | bare forwarder | TokenPortal |");
+        md.AppendLine("|---|---|---|---|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| latency at {r.LatencyRps} RPS, p50 / p90 / p99 / max (ms) | {Ms(r.Latency.Direct)} | {Ms(f.Latency)} | {Ms(r.Latency.Gateway)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| added p50 / p99 (ms) | | {(f.Latency.P50 - r.Latency.Direct.P50) / 1000:0.000} / {(f.Latency.P99 - r.Latency.Direct.P99) / 1000:0.000} | {addedP50:0.000} / {addedP99:0.000} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| errors at {r.LatencyRps} RPS | {r.LatencyErrors.Direct} | {f.LatencyErrors} | {r.LatencyErrors.Gateway} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| max throughput (wrk) | {r.ThroughputRps.Direct:0} RPS | {f.ThroughputRps:0} RPS ({forwarderRatio:P0} of direct) | {r.ThroughputRps.Gateway:0} RPS ({ratio:P0} of direct, {ofForwarder:P0} of the forwarder) |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| CPU per request at max throughput | | {f.CpuMicrosPerRequest:0} us | {r.GatewayCpuMicrosPerRequest:0} us |");
         if (r.Peer is { } peer)
         {
             md.AppendLine();
