@@ -20,8 +20,6 @@ internal static class TokenPortalHostingExtensions
 
     public static WebApplication MapTokenPortal(this WebApplication app)
     {
-        app.UseMiddleware<RequestIdMiddleware>();
-        app.UseMiddleware<GatewayExceptionMiddleware>();
         app.MapGatewayApi("/v1");
         app.MapGatewayApi("/api/v1");
         app.MapOperations();

@@ -14,7 +14,8 @@ internal static class GatewayEndpoints
 
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app, string prefix)
     {
-        var api = app.MapGroup(prefix);
+        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayRequestPipeline));
+        var api = app.MapGroup(prefix).WithGatewayPipeline(logger);
         api.MapGet("/models", ListModels);
         api.MapGet("/models/{**id}", GetModel);
         api.MapPost("/chat/completions", ChatCompletions);

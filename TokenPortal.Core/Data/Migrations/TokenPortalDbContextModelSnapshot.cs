@@ -324,8 +324,6 @@ namespace TokenPortal.Core.Data.Migrations
                     b.HasIndex("RequestId", "Kind")
                         .IsUnique();
 
-                    b.HasIndex("UserId", "Id");
-
                     b.HasIndex("UserId", "Kind", "Id");
 
                     b.ToTable("Ledger", (string)null);
