@@ -53,61 +53,52 @@ internal sealed class LedgerStatements : IAsyncDisposable
     /// <summary>The Reserve and Release rows of a hold released in the same transaction.</summary>
     public PreparedCommand AppendHeldAndReleased { get; private set; } = null!;
 
-    public DbTransaction? Transaction
-    {
-        set
-        {
-            foreach (var command in _all)
-                command.Transaction = value;
-        }
-    }
-
     public static async Task<LedgerStatements> PrepareAsync(DbConnection connection)
     {
         var s = new LedgerStatements
         {
-            ReadRoom = await PreparedCommand.CreateAsync(connection, null, """
+            ReadRoom = await PreparedCommand.CreateAsync(connection, """
                 SELECT b."BalanceMicros", k."BudgetMicros", k."SpentMicros", k."ReservedMicros"
                 FROM (SELECT 1 AS "One") AS one
                 LEFT JOIN "Balances" AS b ON b."UserId" = @p0
                 LEFT JOIN "ApiKeys" AS k ON k."Id" = @p1
                 """, parameterCount: 2),
-            TakeFromBalance = await PreparedCommand.CreateAsync(connection, null, """
+            TakeFromBalance = await PreparedCommand.CreateAsync(connection, """
                 UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0 WHERE "UserId" = @p1 AND "BalanceMicros" >= @p0
                 RETURNING "BalanceMicros"
                 """, parameterCount: 2),
-            HoldOnKey = await PreparedCommand.CreateAsync(connection, null, """
+            HoldOnKey = await PreparedCommand.CreateAsync(connection, """
                 UPDATE "ApiKeys" SET "ReservedMicros" = "ReservedMicros" + @p0 WHERE "Id" = @p1
                 RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
                 """, parameterCount: 2),
-            Append = await PreparedCommand.CreateAsync(connection, null,
+            Append = await PreparedCommand.CreateAsync(connection,
                 """INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
-            OpenHold = await PreparedCommand.CreateAsync(connection, null,
+            OpenHold = await PreparedCommand.CreateAsync(connection,
                 """INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
-            CloseHold = await PreparedCommand.CreateAsync(connection, null,
+            CloseHold = await PreparedCommand.CreateAsync(connection,
                 """DELETE FROM "OpenReservations" WHERE "RequestId" = @p0""", parameterCount: 1),
-            GiveBack = await PreparedCommand.CreateAsync(connection, null, """
+            GiveBack = await PreparedCommand.CreateAsync(connection, """
                 UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" + @p0 WHERE "UserId" = @p1
                 RETURNING "BalanceMicros"
                 """, parameterCount: 2),
-            SettleKey = await PreparedCommand.CreateAsync(connection, null, """
+            SettleKey = await PreparedCommand.CreateAsync(connection, """
                 UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @p0, "ReservedMicros" = "ReservedMicros" - @p1, "LastUsedAt" = @p2
                 WHERE "Id" = @p3
                 RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
                 """, parameterCount: 4),
-            ChargeHeld = await PreparedCommand.CreateAsync(connection, null, """
+            ChargeHeld = await PreparedCommand.CreateAsync(connection, """
                 UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0 WHERE "UserId" = @p1 AND "BalanceMicros" >= @p2
                 RETURNING "BalanceMicros"
                 """, parameterCount: 3),
-            SpendOnKey = await PreparedCommand.CreateAsync(connection, null, """
+            SpendOnKey = await PreparedCommand.CreateAsync(connection, """
                 UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @p0, "LastUsedAt" = @p1 WHERE "Id" = @p2
                 RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
                 """, parameterCount: 3),
-            AppendHeldAndSettled = await PreparedCommand.CreateAsync(connection, null, $"""
+            AppendHeldAndSettled = await PreparedCommand.CreateAsync(connection, $"""
                 INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt")
                 VALUES (@p0, {(int)LedgerEntryKind.Reserve}, -@p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Release}, @p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Settle}, -@p4, @p2, @p3)
                 """, parameterCount: 5),
-            AppendHeldAndReleased = await PreparedCommand.CreateAsync(connection, null, $"""
+            AppendHeldAndReleased = await PreparedCommand.CreateAsync(connection, $"""
                 INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt")
                 VALUES (@p0, {(int)LedgerEntryKind.Reserve}, -@p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Release}, @p1, @p2, @p3)
                 """, parameterCount: 4),

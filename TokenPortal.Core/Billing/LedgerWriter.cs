@@ -162,7 +162,6 @@ internal sealed partial class LedgerWriter(
         {
             var (sql, connection) = await _connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            sql.Transaction = tx;
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var operation in operations)
                 await operation.ExecuteAsync(sql, now);

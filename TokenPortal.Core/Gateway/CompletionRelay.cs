@@ -47,12 +47,12 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
         var response = relay.Http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
-        var completion = new System.Buffers.ArrayBufferWriter<byte>(json.Length + usageJson.Length);
+        using var completion = new PooledBuffer(json.Length + usageJson.Length + 64);
         PayloadSplicer.Write(json.Span, scan, relay.Upstream.Model.IdJson, usageJson, completion);
-        var output = new System.Buffers.ArrayBufferWriter<byte>(completion.WrittenCount + 256);
+        using var output = new PooledBuffer(completion.Length + 256);
         try
         {
-            relay.Dialect.WriteCompletion(completion.WrittenSpan, output);
+            relay.Dialect.WriteCompletion(completion.Span, output);
         }
         catch (Exception ex) when (Providers.OpenAIRequestParts.IsSchemaFault(ex))
         {
@@ -60,7 +60,7 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
             LogReadFailed(logger, ex, relay.Call.RequestId);
             return GatewayError.Upstream("The provider's answer could not be put in the client's format.");
         }
-        response.BodyWriter.Write(output.WrittenSpan);
+        response.BodyWriter.Write(output.Span);
         await response.BodyWriter.FlushAsync(CancellationToken.None);
         return null;
     }

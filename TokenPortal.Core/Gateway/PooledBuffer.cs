@@ -3,7 +3,7 @@ using System.Buffers;
 namespace TokenPortal.Core.Gateway;
 
 /// <summary>Bytes in an array rented from the shared pool; dispose to give it back (the memory is invalid after).</summary>
-public sealed class PooledBuffer : IDisposable
+public sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
 {
     private byte[]? _array;
 
@@ -13,10 +13,13 @@ public sealed class PooledBuffer : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, Length);
 
+    public ReadOnlySpan<byte> Span => _array.AsSpan(0, Length);
+
     /// <summary>Room for at least <paramref name="sizeHint"/> more bytes, growing (doubling) only when the array is full.</summary>
-    public Memory<byte> GetMemory(int sizeHint)
+    public Memory<byte> GetMemory(int sizeHint = 0)
     {
         var array = _array ?? throw new ObjectDisposedException(nameof(PooledBuffer));
+        sizeHint = Math.Max(sizeHint, 1); // a writer asking for "any" room must get some
         if (array.Length - Length < sizeHint)
         {
             var larger = ArrayPool<byte>.Shared.Rent(Math.Max(array.Length * 2, Length + sizeHint));
@@ -26,6 +29,8 @@ public sealed class PooledBuffer : IDisposable
         }
         return array.AsMemory(Length);
     }
+
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
     public void Advance(int count) => Length += count;
 

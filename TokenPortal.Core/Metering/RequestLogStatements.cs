@@ -15,14 +15,9 @@ internal sealed class RequestLogStatements : IAsyncDisposable
     {
     }
 
-    public DbTransaction? Transaction
-    {
-        set => (_insert.Transaction, _upsert.Transaction) = (value, value);
-    }
-
     public static async Task<RequestLogStatements> PrepareAsync(DbConnection connection) => new()
     {
-        _insert = await PreparedCommand.CreateAsync(connection, null, """
+        _insert = await PreparedCommand.CreateAsync(connection, """
             INSERT INTO "RequestLogs" ("RequestId", "CreatedAt", "UserId", "ApiKeyId", "KeyPrefix", "Model", "Provider", "Status", "ErrorCode",
                 "Stream", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros", "LatencyMs", "TimeToFirstTokenMs", "UsageEstimated")
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)

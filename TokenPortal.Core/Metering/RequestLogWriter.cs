@@ -151,7 +151,6 @@ internal sealed partial class RequestLogWriter(
         {
             var (sql, connection) = await _connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            sql.Transaction = tx;
             await sql.WriteAsync(batch);
             await tx.CommitAsync();
         }

@@ -17,7 +17,7 @@ internal static class UsageRollupWriter
     ];
 
     /// <summary>The upsert <see cref="AddAsync"/> runs, prepared once on a writer's connection.</summary>
-    public static Task<PreparedCommand> PrepareAsync(DbConnection connection) => PreparedCommand.CreateAsync(connection, null, """
+    public static Task<PreparedCommand> PrepareAsync(DbConnection connection) => PreparedCommand.CreateAsync(connection, """
         INSERT INTO "UsageRollups" ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket", "Requests", "Errors", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros")
         VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
         ON CONFLICT ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket") DO UPDATE SET
