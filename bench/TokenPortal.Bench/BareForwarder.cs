@@ -13,6 +13,7 @@ internal sealed class BareForwarder : IAsyncDisposable
     public const string Flag = "--forwarder";
 
     private readonly Process _process;
+    private bool _disposed;
 
     private BareForwarder(Process process, BenchTarget target)
     {
@@ -65,8 +66,12 @@ internal sealed class BareForwarder : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>Stops the forwarder; safe to call again (the run stops it early, before the streaming scenarios).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
