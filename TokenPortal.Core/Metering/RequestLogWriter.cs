@@ -9,8 +9,8 @@ using TokenPortal.Core.Usage;
 namespace TokenPortal.Core.Metering;
 
 /// <summary>
-/// Writes request log rows off the hot path, many per transaction. On graceful shutdown it stops
-/// taking rows and writes everything queued before returning, so no row is lost.
+/// Writes request log rows off the hot path, many per transaction. On graceful shutdown it waits for the rows whose
+/// settle is still being written, then stops taking rows and writes everything queued before returning, so no row is lost.
 /// </summary>
 internal sealed partial class RequestLogWriter(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
@@ -30,6 +30,7 @@ internal sealed partial class RequestLogWriter(
     private Task? _loop;
     private readonly WriterConnection<RequestLogStatements> _connection = new(dbFactory, RequestLogStatements.PrepareAsync, logger);
     private long _pending;
+    private long _settling;
     private volatile bool _stopping;
     private readonly SemaphoreSlim _wake = new(0);
 
@@ -52,8 +53,10 @@ internal sealed partial class RequestLogWriter(
             Write(record);
             return;
         }
-        // Counted as pending from now, so a flush also waits for rows whose settle is still being written.
+        // Counted as pending from now, so a flush also waits for rows whose settle is still being written, and as
+        // settling, so a shutdown does too.
         Interlocked.Increment(ref _pending);
+        Interlocked.Increment(ref _settling);
         _ = WriteWhenSettledAsync(record, settlement);
     }
 
@@ -71,6 +74,7 @@ internal sealed partial class RequestLogWriter(
         }
         Write(record);
         Interlocked.Decrement(ref _pending);
+        Interlocked.Decrement(ref _settling);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -82,6 +86,10 @@ internal sealed partial class RequestLogWriter(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
+        // A request that has ended may still wait for its settle to be committed (the ledger writer outlives this
+        // service); its row belongs in the log, so the queue stays open for it, up to the host's shutdown timeout.
+        while (Interlocked.Read(ref _settling) > 0 && !cancellationToken.IsCancellationRequested)
+            await Task.Delay(5, CancellationToken.None);
         _queue.Writer.TryComplete();
         if (_wake.CurrentCount == 0)
             _wake.Release();

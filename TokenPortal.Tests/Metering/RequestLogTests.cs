@@ -94,4 +94,30 @@ public sealed class RequestLogShutdownTests : IAsyncLifetime
         Assert.Equal(2_000, await db.RequestLogs.CountAsync(r => r.RequestId.StartsWith("req_shutdown_")));
         SqliteConnection.ClearAllPools();
     }
+
+    [Fact]
+    public async Task GracefulShutdown_WaitsForRowsWhoseSettleIsStillBeingWritten_AndRecordsTheCharge()
+    {
+        // The last answers of a busy moment have gone out; their settles are still on their way to the ledger when the
+        // process is told to stop. Their rows must still land, with what the ledger charged (the log must match it).
+        var account = await _gateway.CreateAccountAsync();
+        var sink = _gateway.Factory.Services.GetRequiredService<IRequestLogSink>();
+        var settle = new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        sink.Write(new RequestLogRecord
+        {
+            RequestId = "req_settling_at_shutdown", UserId = account.UserId, KeyPrefix = "sk-tp-test00", Model = "gpt-test", Provider = "fake",
+            CreatedAt = DateTimeOffset.UnixEpoch, Status = 200,
+        }, settle.Task);
+
+        var stopping = _gateway.Factory.DisposeAsync().AsTask();
+        await Task.Delay(300);
+        settle.SetResult(4_321);
+        await stopping;
+
+        await using var db = new TokenPortalDbContext(new DbContextOptionsBuilder<TokenPortalDbContext>()
+            .UseSqlite($"Data Source={_gateway.DatabasePath};Pooling=False").Options);
+        var row = await db.RequestLogs.SingleAsync(r => r.RequestId == "req_settling_at_shutdown");
+        Assert.Equal(4_321, row.CostMicros);
+        SqliteConnection.ClearAllPools();
+    }
 }
