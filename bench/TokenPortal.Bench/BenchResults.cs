@@ -18,6 +18,7 @@ internal sealed record BenchResults(
     int ConcurrentCompleted,
     int ConcurrentErrors,
     double PeakResidentMegabytes,
+    double ResidentBeforeStreamsMegabytes,
     BillingResult Billing,
     double GatewayCpuMicrosPerRequest,
     ForwarderResult Forwarder,

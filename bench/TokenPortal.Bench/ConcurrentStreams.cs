@@ -3,9 +3,11 @@ namespace TokenPortal.Bench;
 /// <summary>Many streams open at once (200 chunks over ten seconds each), the gateway's memory sampled meanwhile.</summary>
 internal static class ConcurrentStreams
 {
-    public static async Task<(int Completed, int Errors, double PeakResidentMegabytes)> RunAsync(BenchTarget target, int streams, Func<double> residentMegabytes)
+    public static async Task<(int Completed, int Errors, double PeakResidentMegabytes, double ResidentBeforeMegabytes)> RunAsync(
+        BenchTarget target, int streams, Func<double> residentMegabytes)
     {
         using var client = BenchTarget.CreateClient(streams + 16);
+        var before = residentMegabytes();
         var peak = 0.0;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
@@ -34,6 +36,6 @@ internal static class ConcurrentStreams
         await sampling.CancelAsync();
         await sampler;
         var completed = results.Count(ok => ok);
-        return (completed, streams - completed, peak);
+        return (completed, streams - completed, peak, before);
     }
 }

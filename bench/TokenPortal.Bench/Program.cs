@@ -4,6 +4,7 @@ using TokenPortal.Bench;
 // bench/run --serve: only start the fake upstream and the gateway, and wait (to profile by hand).
 // bench/run --portal: the portal's queries over a million request-log rows.
 // bench/run --latency: only the fixed-rate latency scenario, direct, through the bare forwarder and through the gateway.
+// bench/run --streams: only the 1,000 concurrent streams, with the gateway's memory before and at its peak.
 if (args is [BareForwarder.Flag, var forwardTo])
     return await BareForwarder.ServeAsync(new Uri(forwardTo));
 if (args.Contains("--portal"))
@@ -24,6 +25,13 @@ if (args.Contains("--serve"))
 {
     Console.WriteLine($"gateway pid {gateway.ProcessId} at {through.ChatUrl} with key {gateway.Key}; upstream at {direct.ChatUrl}. Ctrl+C stops.");
     await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(TimeSpan.FromHours(1));
+    return 0;
+}
+if (args.Contains("--streams"))
+{
+    await WarmUpAsync(through);
+    var open = await ConcurrentStreams.RunAsync(through, 1000, gateway.ResidentMegabytes);
+    Console.WriteLine($"1000 streams: {open.Completed} completed, {open.Errors} errors, peak RSS {open.PeakResidentMegabytes:0} MB ({open.ResidentBeforeMegabytes:0} MB before)");
     return 0;
 }
 var seconds = TimeSpan.FromSeconds(quick ? 3 : 10);
@@ -86,7 +94,7 @@ var results = new BenchResults(
     new(latencyDirect.Latency, latencyGateway.Latency), new(latencyDirect.Errors, latencyGateway.Errors),
     new(wrkDirect.RequestsPerSecond, wrkGateway.RequestsPerSecond), new(wrkDirect.Errors, wrkGateway.Errors),
     new(streamsDirect.FirstToken, streamsGateway.FirstToken), new(streamsDirect.Gap, streamsGateway.Gap), new(streamsDirect.Errors, streamsGateway.Errors),
-    concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, billing, cpuPerRequest,
+    concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, many.ResidentBeforeMegabytes, billing, cpuPerRequest,
     new(latencyForwarder.Latency, latencyForwarder.Errors, wrkForwarder.RequestsPerSecond, forwarderCpuPerRequest), peerResult);
 await Report.WriteAsync(results, Path.Combine(root, "bench", "results"));
 Console.WriteLine(Report.Markdown(results));

@@ -47,7 +47,7 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"| gateway CPU per request at max throughput | | {r.GatewayCpuMicrosPerRequest:0} us (of 2 cores: {r.GatewayCpuMicrosPerRequest * r.ThroughputRps.Gateway / 1e6 / 2:P0} busy) |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| time to first token, p50 / p90 / p99 / max (ms) | {Ms(r.FirstToken.Direct)} | {Ms(r.FirstToken.Gateway)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| gap between chunks (sent 50 ms apart), p50 / p90 / p99 / max (ms) | {Ms(r.ChunkGap.Direct)} | {Ms(r.ChunkGap.Gateway)} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| {r.ConcurrentStreams} concurrent 10 s streams: completed / errors / peak RSS | | {r.ConcurrentCompleted} / {r.ConcurrentErrors} / {r.PeakResidentMegabytes:0} MB |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {r.ConcurrentStreams} concurrent 10 s streams: completed / errors / peak RSS | | {r.ConcurrentCompleted} / {r.ConcurrentErrors} / {r.PeakResidentMegabytes:0} MB ({r.ResidentBeforeStreamsMegabytes:0} MB before they opened) |");
         var f = r.Forwarder;
         var forwarderRatio = r.ThroughputRps.Direct > 0 ? f.ThroughputRps / r.ThroughputRps.Direct : 0;
         var ofForwarder = f.ThroughputRps > 0 ? r.ThroughputRps.Gateway / f.ThroughputRps : 0;

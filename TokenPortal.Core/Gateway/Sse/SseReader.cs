@@ -14,7 +14,9 @@ public static class SseReader
 {
     public static async IAsyncEnumerable<SseEvent> ReadAsync(Stream stream, ActivityTimeout activity, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        // Zero-byte reads: while a stream waits for its next event (most of its life) it holds no buffer of its own,
+        // so a thousand open streams do not pin a thousand idle buffers.
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true, useZeroByteReads: true));
         var data = new ArrayBufferWriter<byte>(1024);
         string? name = null;
         var hasData = false;
