@@ -26,6 +26,15 @@ public sealed class GatewayRequestPipelineTests
     }
 
     [Fact]
+    public async Task LaterRequests_GetIdsThatSortLater_SoTheRequestIdIndexesGrowAtTheirEnd()
+    {
+        var earlier = GatewayRequestPipeline.NewRequestId();
+        await Task.Delay(5);
+        var later = GatewayRequestPipeline.NewRequestId();
+        Assert.True(string.CompareOrdinal(earlier, later) < 0, $"{earlier} should sort before {later}");
+    }
+
+    [Fact]
     public async Task AFaultOfOurs_IsAnOpenAIShaped500_NotAStackTrace()
     {
         var context = NewContext("/v1/chat/completions");

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using TokenPortal.Core.Gateway;
 
 namespace TokenPortal.Web.Gateway;
@@ -52,13 +51,16 @@ internal static partial class GatewayRequestPipeline
         }
     }
 
-    /// <summary><c>req_</c> and 128 random bits in hex: one call to the system's CSPRNG, one string.</summary>
-    public static string NewRequestId() => string.Create(4 + 32, 0, static (chars, _) =>
+    /// <summary>
+    /// <c>req_</c> and a version 7 UUID in hex: 48 bits of milliseconds, then 74 random bits. Ids issued later sort
+    /// later, so the ledger's and the log's request-id indexes grow at their right edge: a commit of a hundred requests
+    /// touches a page or two of each index, not a hundred scattered ones (random ids made SQLite's file writes and reads
+    /// a fifth of the gateway's CPU).
+    /// </summary>
+    public static string NewRequestId() => string.Create(4 + 32, Guid.CreateVersion7(), static (chars, uuid) =>
     {
         "req_".CopyTo(chars);
-        Span<byte> random = stackalloc byte[16];
-        RandomNumberGenerator.Fill(random);
-        Convert.TryToHexStringLower(random, chars[4..], out _);
+        uuid.TryFormat(chars[4..], out _, "N");
     });
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed with an unexpected exception.")]
