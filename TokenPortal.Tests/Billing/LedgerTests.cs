@@ -192,6 +192,49 @@ public sealed class LedgerTests : IAsyncLifetime
         Assert.Equal(250, (await Ledger.TryReserveAsync(new ReserveRequest(user, "after2", key.Record.Id, 900, 100), default)).Reservation!.AmountMicros);
     }
 
+    [Fact]
+    public async Task Backpressure_WhileTheDatabaseStalls_ReservesWaitForIt_InsteadOfQueueingWritesWithoutEnd()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 100_000_000, LedgerEntryKind.Credit, null, default);
+        await Ledger.SettleAsync((await ReserveAsync(user, "warm", 10, 1))!, 1, default); // the book now knows the balance
+
+        // Another process holds the write lock, so the ledger writer's next commit cannot happen.
+        await using var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_core.DatabasePath};Pooling=False");
+        await other.OpenAsync();
+        await using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        // Reserves are granted in memory and their holds queued, until the queue is a few batches deep; then one waits.
+        Task<Reservation?>? waiting = null;
+        var granted = 0;
+        while (waiting is null && granted < 10_000)
+        {
+            var reserve = ReserveAsync(user, $"bp{granted}", 10, 1);
+            granted++;
+            if (!reserve.IsCompleted)
+                waiting = reserve;
+            else
+                Assert.NotNull(await reserve);
+        }
+        Assert.NotNull(waiting);
+        Assert.InRange(granted, 1_000, 1_400); // four batches of 256, plus the one the writer took before it stalled
+        Assert.NotSame(waiting, await Task.WhenAny(waiting, Task.Delay(500)));
+
+        // The database comes back: the waiting reserve completes and every granted hold is in the ledger.
+        await using (var rollback = other.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+        Assert.NotNull(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(100_000_000 - 1 - 10L * granted, await Ledger.GetBalanceAsync(user, default));
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
     private async Task<Reservation?> ReserveAsync(string user, string requestId, long worst, long floor) =>
         (await Ledger.TryReserveAsync(new ReserveRequest(user, requestId, 0, worst, floor), default)).Reservation;
 

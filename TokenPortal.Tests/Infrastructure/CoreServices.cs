@@ -25,6 +25,8 @@ public sealed class CoreServices : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
 
+    public string DatabasePath => Path.Combine(_directory, "core.db");
+
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public static async Task<CoreServices> StartAsync()
