@@ -34,7 +34,7 @@ internal sealed class PreparedCommand : IAsyncDisposable
             slots[i] = raw.sqlite3_bind_parameter_index(statement, "@p" + i);
             if (slots[i] == 0)
             {
-                raw.sqlite3_finalize(statement);
+                statement.Dispose(); // finalizes it, once
                 throw new ArgumentException($"The statement has no parameter @p{i}: {sql}", nameof(sql));
             }
         }
