@@ -56,6 +56,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<IUsageReports, UsageReports>();
         services.AddSingleton<IRequestLogQueries, RequestLogQueries>();
         services.AddSingleton<ILedgerHistory, LedgerHistory>();
+        services.AddSingleton<LedgerAudit>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddSingleton<ICatalogAdministration, CatalogAdministration>();
         return services;

@@ -46,7 +46,8 @@ internal sealed class HoldBook
             user.Pending += amount;
             if (key is not null)
                 key.Pending += amount;
-            return new ReserveOutcome(new Reservation(request.RequestId, request.UserId, amount, request.ApiKeyId), ReserveRefusal.None, amount);
+            var hold = new Reservation(request.RequestId, request.UserId, amount, request.ApiKeyId) { CapMicros = request.CapMicros };
+            return new ReserveOutcome(hold, ReserveRefusal.None, amount);
         }
     }
 

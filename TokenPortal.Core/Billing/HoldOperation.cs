@@ -6,7 +6,7 @@ namespace TokenPortal.Core.Billing;
 /// <summary>
 /// Writes a hold the <see cref="HoldBook"/> granted, behind the request that uses it. Nobody waits for it; its settle
 /// comes after it in the same queue. When another process took money since the book last looked, it holds only what
-/// the balance still has (the request's upstream cost beyond that is the operator's, as with any overrun).
+/// the balance still has; its settle charges any cost beyond that from whatever the balance has by then.
 /// </summary>
 internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILogger logger) : LedgerOperation(CancellationToken.None)
 {
@@ -44,8 +44,7 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
         }
         hold.WrittenMicros = amount;
         _balance = balance ?? 0;
-        if (amount == 0)
-            return;
+        // Even a hold of nothing is written: its settle then charges what the request cost from whatever came in since.
         if (hold.ApiKeyId != 0 && await sql.HoldOnKey.RowAsync(amount, hold.ApiKeyId) is { } key)
             (_budget, _keyUsed) = (key[0], key[1] ?? 0);
         await sql.AppendAsync(hold.UserId, LedgerEntryKind.Reserve, -amount, hold.RequestId, nowMs);
@@ -55,7 +54,10 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
     private async Task<bool> TryWriteWithSettleAsync(LedgerStatements sql, SettleOperation settle, long nowMs)
     {
         var amount = hold.AmountMicros;
-        var charged = Math.Min(settle.Charge, amount);
+        // An overrun is settled on its own: it reads what else the balance and the key's budget can give.
+        if (settle.Cost > amount)
+            return false;
+        var charged = settle.Cost;
         if (await sql.ChargeHeld.RowAsync(charged, hold.UserId, amount) is not { } row)
             return false;
         hold.WrittenMicros = amount;

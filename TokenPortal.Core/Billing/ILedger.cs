@@ -20,14 +20,17 @@ public interface ILedger
     /// </summary>
     Task<ReserveOutcome> TryReserveAsync(ReserveRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Charges the actual cost (never more than the hold) and gives the rest back.</summary>
-    Task<long> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken);
+    /// <summary>
+    /// Charges the actual cost and gives the rest of the hold back. A cost above the hold is charged from the rest of the
+    /// balance down to zero, within the key's budget and the hold's cap; what they cannot cover is written off.
+    /// </summary>
+    Task<Settlement> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken);
 
     /// <summary>
     /// <see cref="SettleAsync"/> for a caller that has already answered and does not wait on the result: the write
     /// may gather with others for a few milliseconds before its commit.
     /// </summary>
-    Task<long> SettleBehindAsync(Reservation reservation, long costMicros);
+    Task<Settlement> SettleBehindAsync(Reservation reservation, long costMicros);
 
     /// <summary>Gives the whole hold back: the request failed and costs nothing.</summary>
     Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken);

@@ -52,25 +52,25 @@ internal sealed partial class Ledger(
         return outcome;
     }
 
-    public Task<long> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken) =>
+    public Task<Settlement> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken) =>
         SettleAsync(reservation, costMicros, urgent: true, cancellationToken);
 
-    public Task<long> SettleBehindAsync(Reservation reservation, long costMicros) =>
+    public Task<Settlement> SettleBehindAsync(Reservation reservation, long costMicros) =>
         SettleAsync(reservation, costMicros, urgent: false, CancellationToken.None);
 
-    private async Task<long> SettleAsync(Reservation reservation, long costMicros, bool urgent, CancellationToken cancellationToken)
+    private async Task<Settlement> SettleAsync(Reservation reservation, long costMicros, bool urgent, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(costMicros);
-        // The user never owes more than was held; an upstream that overran its bound is the operator's loss.
-        var charged = Math.Min(costMicros, reservation.AmountMicros);
-        if (charged < costMicros)
-            LogChargeCapped(logger, reservation.RequestId, costMicros, charged);
         // Once queued, a settle always runs: cancelling it would leave the hold open until the next restart.
         cancellationToken.ThrowIfCancellationRequested();
-        if (await writer.RunAsync(new SettleOperation(reservation, charged, book, CancellationToken.None), urgent) is { } settled)
-            return settled;
-        LogAlreadyClosed(logger, reservation.RequestId);
-        return 0;
+        if (await writer.RunAsync(new SettleOperation(reservation, costMicros, book, CancellationToken.None), urgent) is not { } settled)
+        {
+            LogAlreadyClosed(logger, reservation.RequestId);
+            return Settlement.None;
+        }
+        if (settled.WrittenOffMicros > 0)
+            LogWrittenOff(logger, reservation.RequestId, costMicros, settled.ChargedMicros, settled.WrittenOffMicros);
+        return settled;
     }
 
     public Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken) =>
@@ -96,8 +96,8 @@ internal sealed partial class Ledger(
         return await db.Balances.Where(b => b.UserId == userId).Select(b => b.BalanceMicros).FirstOrDefaultAsync(cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} cost {CostMicros} micro-USD, more than its reservation; charged {ChargedMicros}.")]
-    private static partial void LogChargeCapped(ILogger logger, string requestId, long costMicros, long chargedMicros);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} cost {CostMicros} micro-USD; the user's money covered {ChargedMicros} and {WrittenOffMicros} was written off.")]
+    private static partial void LogWrittenOff(ILogger logger, string requestId, long costMicros, long chargedMicros, long writtenOffMicros);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reservation {RequestId} was already closed; nothing charged twice.")]
     private static partial void LogAlreadyClosed(ILogger logger, string requestId);

@@ -30,6 +30,7 @@ internal sealed class LedgerStatements : IAsyncDisposable
 
     public PreparedCommand OpenHold { get; private set; } = null!;
 
+    /// <summary>Deletes the open hold, returning what it held and its claw-back; no row when it was already closed.</summary>
     public PreparedCommand CloseHold { get; private set; } = null!;
 
     /// <summary>Returns the new balance.</summary>
@@ -76,7 +77,7 @@ internal sealed class LedgerStatements : IAsyncDisposable
             OpenHold = await PreparedCommand.CreateAsync(connection,
                 """INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
             CloseHold = await PreparedCommand.CreateAsync(connection,
-                """DELETE FROM "OpenReservations" WHERE "RequestId" = @p0""", parameterCount: 1),
+                """DELETE FROM "OpenReservations" WHERE "RequestId" = @p0 RETURNING "AmountMicros", "ClawbackMicros" """, parameterCount: 1),
             GiveBack = await PreparedCommand.CreateAsync(connection, """
                 UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" + @p0 WHERE "UserId" = @p1
                 RETURNING "BalanceMicros"

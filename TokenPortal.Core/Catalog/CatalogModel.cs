@@ -13,6 +13,17 @@ public sealed record CatalogModel(
     int MaxOutputTokens,
     IReadOnlyList<string> Aliases)
 {
+    /// <summary>The most one image can cost in prompt tokens on this model: each image in a request is held at this.</summary>
+    public int MaxImageTokens { get; init; } = ImageTokenBounds.For(Provider.Kind);
+
+    /// <summary>The model thinks before it answers (billed as output it may not show): an answer with no usage is billed its whole output bound.</summary>
+    public bool Reasoning { get; init; }
+
+    /// <summary>Parameters from <see cref="Gateway.PricedParameters"/> that this model takes (the operator priced them in).</summary>
+    public IReadOnlySet<string> AllowedParameters { get; init; } = EmptySet;
+
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
     /// <summary>The id as a JSON string literal, spliced into every response and chunk.</summary>
     internal byte[] IdJson { get; } = [(byte)'"', .. System.Text.Json.JsonEncodedText.Encode(Id).EncodedUtf8Bytes, (byte)'"'];
 }

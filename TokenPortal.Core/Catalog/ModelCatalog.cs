@@ -37,7 +37,13 @@ internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFac
             }
             var price = ModelPrice.FromList(record.InputMicrosPerMillion, record.CachedInputMicrosPerMillion, record.OutputMicrosPerMillion, multiplier);
             var aliases = (record.Aliases ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            models.Add(new CatalogModel(record.PublicId, provider, record.UpstreamModel, record.Kind, price, record.MaxOutputTokens, aliases));
+            models.Add(new CatalogModel(record.PublicId, provider, record.UpstreamModel, record.Kind, price, record.MaxOutputTokens, aliases)
+            {
+                MaxImageTokens = record.MaxImageTokens ?? ImageTokenBounds.For(provider.Kind),
+                Reasoning = record.Reasoning,
+                AllowedParameters = (record.AllowedParameters ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .ToHashSet(StringComparer.Ordinal),
+            });
         }
 
         var byName = new Dictionary<string, CatalogModel>(StringComparer.OrdinalIgnoreCase);

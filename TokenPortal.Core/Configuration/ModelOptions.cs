@@ -23,4 +23,13 @@ public sealed class ModelOptions
     public int MaxOutputTokens { get; set; } = 4096;
 
     public List<string> Aliases { get; set; } = [];
+
+    /// <summary>The most one image can cost in prompt tokens; the provider's own maximum when omitted (see ImageTokenBounds).</summary>
+    public int? MaxImageTokens { get; set; }
+
+    /// <summary>A thinking model: an answer that reports no usage is billed its whole output bound, since its reasoning is not seen.</summary>
+    public bool Reasoning { get; set; }
+
+    /// <summary>Parameters that change the provider's price (service_tier, web_search_options, audio, modalities, prediction...) this model accepts.</summary>
+    public List<string> AllowedParameters { get; set; } = [];
 }

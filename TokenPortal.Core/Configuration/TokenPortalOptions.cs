@@ -24,6 +24,5 @@ public sealed class TokenPortalOptions
 
     public GlobalLimitsOptions GlobalLimits { get; set; } = new();
 
-    /// <summary>How long a stream whose client went away is still read to learn the upstream's own usage.</summary>
-    public int DisconnectDrainSeconds { get; set; } = 10;
+    public BillingOptions Billing { get; set; } = new();
 }

@@ -55,6 +55,9 @@ internal static class CatalogSeeder
             record.OutputMicrosPerMillion = MicroUsd.FromUsd(configured.OutputPerMillionUsd);
             record.MaxOutputTokens = configured.MaxOutputTokens;
             record.Aliases = configured.Aliases.Count > 0 ? string.Join(',', configured.Aliases) : null;
+            record.MaxImageTokens = configured.MaxImageTokens;
+            record.Reasoning = configured.Reasoning;
+            record.AllowedParameters = configured.AllowedParameters.Count > 0 ? string.Join(',', configured.AllowedParameters) : null;
         }
         await db.SaveChangesAsync(cancellationToken);
     }

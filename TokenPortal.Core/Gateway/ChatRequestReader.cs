@@ -5,13 +5,15 @@ using System.Text.Json;
 namespace TokenPortal.Core.Gateway;
 
 /// <summary>
-/// Reads an OpenAI chat request in one forward pass: validates its shape, picks out the fields the
-/// gateway acts on, and estimates the prompt's tokens for the reservation. Nothing is materialised.
+/// Reads an OpenAI chat request in one forward pass: validates its shape, picks out the fields the gateway acts on,
+/// and bounds the prompt's tokens for the reservation. Every string, number and name counts; an image (a
+/// <c>data:image/...;base64</c> value or an https link) counts as the model's most expensive image; content whose cost
+/// the gateway cannot bound (inline files, audio, video) is refused. Nothing is materialised.
 /// </summary>
 public static class ChatRequestReader
 {
-    /// <summary>Reserved per image sent inline; about a high-detail image's worth of tokens.</summary>
-    internal const int InlineImageTokens = 1_500;
+    /// <summary>What providers add to the prompt when tools are offered (Anthropic's tool-use system prompt is about 350).</summary>
+    internal const int ToolsOverheadTokens = 400;
 
     // Role markers and message separators the upstream adds per message, plus the reply's priming.
     private const int TokensPerMessage = 4;
@@ -41,7 +43,9 @@ public static class ChatRequestReader
         string? model = null;
         bool stream = false, includeUsage = false, sawMessages = false;
         int? maxTokens = null;
-        int choices = 1, messages = 0, inputTokens = 0;
+        int choices = 1, messages = 0;
+        var tally = new PromptTally(tokens);
+        List<string>? priced = null;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -110,15 +114,25 @@ public static class ChatRequestReader
                 {
                     if (reader.TokenType != JsonTokenType.StartObject)
                         return Fail(out error, GatewayError.InvalidRequest($"'messages[{messages}]' must be an object.", "messages"));
+                    tally.Add(TokensPerMessage);
+                    tally.CountValue(ref reader, message: messages);
+                    if (tally.Error is not null)
+                        return Fail(out error, tally.Error);
                     messages++;
-                    inputTokens += TokensPerMessage + CountValueTokens(ref reader, tokens);
                 }
             }
             else
             {
                 // tools, functions, response_format schemas...: the upstream counts them as prompt.
+                var parameter = PricedParameters.Match(ref reader);
+                var isTools = reader.ValueTextEquals("tools"u8);
                 reader.Read();
-                inputTokens += CountValueTokens(ref reader, tokens);
+                if (parameter is not null && PricedParameters.IsInUse(parameter, ref reader))
+                    (priced ??= []).Add(parameter);
+                var before = tally.Tokens;
+                tally.CountValue(ref reader, message: -1);
+                if (isTools && tally.Tokens > before)
+                    tally.Add(ToolsOverheadTokens);
             }
         }
 
@@ -130,49 +144,160 @@ public static class ChatRequestReader
             return Fail(out error, GatewayError.InvalidRequest("'messages' must contain at least one message.", "messages"));
 
         error = null;
-        return new RequestInfo(model, stream, stream && includeUsage, maxTokens, choices, inputTokens + TokensPerRequest);
-    }
-
-    /// <summary>Counts the tokens of every string and property name in the value at the reader (which it then leaves at that value's end).</summary>
-    private static int CountValueTokens(ref Utf8JsonReader reader, TokenCounter tokens)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-            return CountStringTokens(ref reader, tokens);
-        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
-            return 0;
-
-        var depth = reader.CurrentDepth;
-        var count = 0;
-        while (reader.Read() && reader.CurrentDepth > depth)
-        {
-            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
-                count += CountStringTokens(ref reader, tokens);
-        }
-        return count;
-    }
-
-    private static int CountStringTokens(ref Utf8JsonReader reader, TokenCounter tokens)
-    {
-        // The reader runs over one contiguous buffer, so values never span segments.
-        var raw = reader.ValueSpan;
-        if (raw.StartsWith("data:"u8))
-            return InlineImageTokens;
-
-        var rented = ArrayPool<char>.Shared.Rent(raw.Length);
-        try
-        {
-            var length = reader.ValueIsEscaped ? reader.CopyString(rented) : Encoding.UTF8.GetChars(raw, rented);
-            return tokens.Count(rented.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(rented);
-        }
+        tally.Add(TokensPerRequest);
+        return new RequestInfo(model, stream, stream && includeUsage, maxTokens, choices, tally.Tokens, tally.Images, priced);
     }
 
     private static RequestInfo? Fail(out GatewayError? error, GatewayError value)
     {
         error = value;
         return null;
+    }
+
+    /// <summary>The prompt's bound as the reader goes: text tokens, images, and the first part it must refuse.</summary>
+    private struct PromptTally(TokenCounter tokens)
+    {
+        public int Tokens { get; private set; }
+
+        public int Images { get; private set; }
+
+        public GatewayError? Error { get; private set; }
+
+        public void Add(int count) => Tokens = (int)Math.Min(int.MaxValue, (long)Tokens + count);
+
+        /// <summary>
+        /// Counts the value at the reader (which it then leaves at that value's end). Inside message
+        /// <paramref name="message"/> (-1 outside messages), images are told from text and parts it cannot bound are refused.
+        /// </summary>
+        public void CountValue(ref Utf8JsonReader reader, int message)
+        {
+            var property = Property.Other;
+            if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+            {
+                CountToken(ref reader, message, ref property);
+                return;
+            }
+            var depth = reader.CurrentDepth;
+            while (Error is null && reader.Read() && reader.CurrentDepth > depth)
+                CountToken(ref reader, message, ref property);
+        }
+
+        /// <summary>One token of a value; <paramref name="property"/> is the name the next value belongs to.</summary>
+        private void CountToken(ref Utf8JsonReader reader, int message, ref Property property)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    property = reader.ValueTextEquals("type"u8) ? Property.Type : reader.ValueTextEquals("url"u8) ? Property.Url : Property.Other;
+                    Add(CountString(ref reader));
+                    return;
+                case JsonTokenType.String when message >= 0:
+                    CountMessageString(ref reader, message, property);
+                    break;
+                case JsonTokenType.String:
+                    Add(CountString(ref reader));
+                    break;
+                case JsonTokenType.Number:
+                    // A digit, sign or point may each be a token of its own.
+                    Add(reader.ValueSpan.Length);
+                    break;
+                case JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                    Add(1);
+                    break;
+            }
+            property = Property.Other;
+        }
+
+        private void CountMessageString(ref Utf8JsonReader reader, int message, Property property)
+        {
+            var raw = reader.ValueSpan;
+            if (property == Property.Type && RefusedPartType(raw) is { } type)
+            {
+                Error = GatewayError.InvalidRequest(
+                    $"messages[{message}]: content parts of type '{type}' are not accepted: the gateway cannot bound what the provider charges for them. Send text or images.",
+                    "messages");
+                return;
+            }
+            if (raw.StartsWith("data:"u8) && DataUrlMediaType(ref reader) is { } mediaType)
+            {
+                if (mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
+                {
+                    Images++;
+                    return;
+                }
+                Error = GatewayError.InvalidRequest(
+                    $"messages[{message}]: inline data of type '{mediaType}' is not accepted: the gateway cannot bound what the provider charges for it. Only images may be sent inline.",
+                    "messages");
+                return;
+            }
+            if (property == Property.Url && (raw.StartsWith("https://"u8) || raw.StartsWith("http://"u8)))
+            {
+                Images++;
+                return;
+            }
+            Add(CountString(ref reader));
+        }
+
+        private readonly int CountString(ref Utf8JsonReader reader)
+        {
+            // The reader runs over one contiguous buffer, so values never span segments.
+            var raw = reader.ValueSpan;
+            var rented = ArrayPool<char>.Shared.Rent(raw.Length);
+            try
+            {
+                var length = reader.ValueIsEscaped ? reader.CopyString(rented) : Encoding.UTF8.GetChars(raw, rented);
+                return tokens.Count(rented.AsSpan(0, length));
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+
+        private static string? RefusedPartType(ReadOnlySpan<byte> type) =>
+            type.SequenceEqual("file"u8) ? "file"
+            : type.SequenceEqual("input_file"u8) ? "input_file"
+            : type.SequenceEqual("input_audio"u8) ? "input_audio"
+            : type.SequenceEqual("audio_url"u8) ? "audio_url"
+            : type.SequenceEqual("video_url"u8) ? "video_url"
+            : type.SequenceEqual("input_video"u8) ? "input_video"
+            : type.SequenceEqual("document"u8) ? "document"
+            : null;
+
+        /// <summary>The media type of a <c>data:TYPE;base64,</c> value; null when the string only starts like one ("data: hello").</summary>
+        private static string? DataUrlMediaType(ref Utf8JsonReader reader)
+        {
+            Span<byte> head = stackalloc byte[128];
+            int length;
+            if (reader.ValueIsEscaped)
+            {
+                var text = reader.GetString()!;
+                length = Encoding.UTF8.GetBytes(text.AsSpan(0, Math.Min(text.Length, head.Length / 4)), head);
+            }
+            else
+            {
+                length = Math.Min(reader.ValueSpan.Length, head.Length);
+                reader.ValueSpan[..length].CopyTo(head);
+            }
+            var prefix = head[..length];
+            var marker = prefix.IndexOf(";base64,"u8);
+            if (marker <= 5)
+                return null;
+            var mediaType = prefix[5..marker];
+            foreach (var b in mediaType)
+            {
+                if (b is not ((>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
+                    or (byte)'/' or (byte)'-' or (byte)'+' or (byte)'.' or (byte)'_'))
+                    return null;
+            }
+            return mediaType.IndexOf((byte)'/') > 0 ? Encoding.ASCII.GetString(mediaType) : null;
+        }
+
+        private enum Property
+        {
+            Other,
+            Type,
+            Url,
+        }
     }
 }

@@ -39,11 +39,11 @@ public sealed partial class CompletionRelay(RequestBilling billing, TokenCounter
                 : "The provider returned an invalid response.");
         }
 
-        var usage = scan.Usage ?? new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, tokens.Count(generated.ToString()), 0);
-        var charged = billing.Charge(relay, usage, estimated: scan.Usage is null);
+        var metered = UsageMeter.Complete(scan, relay.Upstream, tokens, generated);
+        var charged = await billing.ChargeAsync(relay, metered);
 
         var json = translated!.Value;
-        var usageJson = UsageJsonWriter.Write(usage, charged, scan.UsageValue is { } range ? json.Span[range] : default);
+        var usageJson = UsageJsonWriter.Write(metered.Usage, charged, scan.UsageValue is { } range ? json.Span[range] : default);
         var response = relay.Http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";

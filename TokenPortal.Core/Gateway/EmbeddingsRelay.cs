@@ -38,10 +38,13 @@ public sealed class EmbeddingsRelay(RequestBilling billing)
             return GatewayError.Upstream(scan.Error is { } message ? $"The provider reported an error: {message}" : "The provider returned an invalid response.");
         }
 
-        var usage = scan.Usage is { } reported ? reported with { CompletionTokens = 0 } : new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, 0, 0);
-        var charged = billing.Charge(relay, usage, estimated: scan.Usage is null);
+        // Embeddings generate nothing: only the prompt count can be missing.
+        var metered = scan.Usage is { } reported && scan.UsageParts.HasFlag(UsageParts.Prompt)
+            ? new MeteredUsage(reported with { CompletionTokens = 0 }, UsageParts.Both)
+            : new MeteredUsage(new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, 0, 0), UsageParts.Completion);
+        var charged = await billing.ChargeAsync(relay, metered);
 
-        var usageJson = UsageJsonWriter.Write(usage, charged, scan.UsageValue is { } range ? translated!.Value.Span[range] : default);
+        var usageJson = UsageJsonWriter.Write(metered.Usage, charged, scan.UsageValue is { } range ? translated!.Value.Span[range] : default);
         var response = relay.Http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";

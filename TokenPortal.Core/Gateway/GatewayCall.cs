@@ -36,7 +36,7 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
     public long ChargedMicros { get; set; }
 
     /// <summary>The settle written behind the answer: what the ledger charged, or null when it could not be written.</summary>
-    public Task<long?>? Settlement { get; set; }
+    public Task<Billing.Settlement?>? Settlement { get; set; }
 
     public long? FirstTokenTimestamp { get; set; }
 

@@ -73,19 +73,23 @@ public sealed partial class GatewayHandler(
                 : $"The model '{model.Id}' is a chat model; use POST /v1/chat/completions.", "model");
         if (call.Key.AllowedModels is { } allowed && !allowed.Contains(model.Id))
             return GatewayError.ModelNotAllowed(model.Id);
+        if (request.PricedParameters?.FirstOrDefault(p => !model.AllowedParameters.Contains(p)) is { } priced)
+            return GatewayError.InvalidRequest(
+                $"'{priced}' changes what the provider charges beyond the model's token prices, and the model '{model.Id}' is not priced for it here.", priced);
 
         call.Model = model.Id;
         call.Provider = model.Provider.Name;
         call.Stream = request.Stream;
 
         var requestedOutput = request.MaxOutputTokens ?? model.MaxOutputTokens;
-        var admission = await limits.AdmitAsync(call.Key, request.EstimatedInputTokens + (long)requestedOutput * request.Choices);
+        var inputTokens = request.InputTokensFor(model);
+        var admission = await limits.AdmitAsync(call.Key, inputTokens + (long)requestedOutput * request.Choices);
         admission.WriteHeaders(context.Response.Headers);
         if (admission.Error is not null)
             return admission.Error;
         try
         {
-            return await ReserveAndCallAsync(context, call, endpoint, model, request, parsed.Body, requestedOutput);
+            return await ReserveAndCallAsync(context, call, endpoint, model, request, parsed.Body, inputTokens, requestedOutput);
         }
         finally
         {
@@ -94,10 +98,10 @@ public sealed partial class GatewayHandler(
     }
 
     private async Task<GatewayError?> ReserveAndCallAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint,
-        CatalogModel model, RequestInfo request, ReadOnlyMemory<byte> body, int requestedOutput)
+        CatalogModel model, RequestInfo request, ReadOnlyMemory<byte> body, int inputTokens, int requestedOutput)
     {
         // Not the client's token: a hold committed just as the client left must still be closed by us.
-        var plan = await billing.ReserveAsync(call.Key, call.RequestId, model, request.EstimatedInputTokens,
+        var plan = await billing.ReserveAsync(call.Key, call.RequestId, model, inputTokens,
             requestedOutput, request.Choices, CancellationToken.None);
         if (plan.Error is not null)
             return plan.Error;

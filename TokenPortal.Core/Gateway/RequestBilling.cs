@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TokenPortal.Core.Billing;
 using TokenPortal.Core.Billing.Stripe;
+using Microsoft.Extensions.Options;
 using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Keys;
 
 namespace TokenPortal.Core.Gateway;
@@ -15,7 +17,11 @@ namespace TokenPortal.Core.Gateway;
 /// token: a client that hung up is still billed, with a short timeout of their own, and the
 /// answer does not wait for its settle.
 /// </summary>
-public sealed partial class RequestBilling(ILedger ledger, IAutoReloadTrigger autoReload, ILogger<RequestBilling> logger)
+public sealed partial class RequestBilling(
+    ILedger ledger,
+    IAutoReloadTrigger autoReload,
+    IOptionsMonitor<TokenPortalOptions> options,
+    ILogger<RequestBilling> logger)
 {
     /// <summary>The least output a request is worth sending upstream for.</summary>
     public const int MinimumOutputTokens = 16;
@@ -47,7 +53,7 @@ public sealed partial class RequestBilling(ILedger ledger, IAutoReloadTrigger au
         ReserveOutcome outcome;
         try
         {
-            outcome = await ledger.TryReserveAsync(new ReserveRequest(key.UserId, requestId, key.KeyId, worst, floor), cancellationToken);
+            outcome = await ledger.TryReserveAsync(new ReserveRequest(key.UserId, requestId, key.KeyId, worst, floor, key.MaxMicrosPerRequest), cancellationToken);
         }
         catch (Exception ex) when (IsDatabaseFailure(ex))
         {
@@ -76,30 +82,34 @@ public sealed partial class RequestBilling(ILedger ledger, IAutoReloadTrigger au
         (int)Math.Min(int.MaxValue, estimatedInputTokens + (long)estimatedInputTokens / 8 + 8);
 
     /// <summary>
-    /// Settles a relayed request behind its answer: returns at once what it charges (the cost, capped at the hold)
-    /// and records it on <paramref name="relay"/>'s call; the write follows in order, and the call's log row waits for it.
+    /// Settles a relayed request and returns what it charges, recording it on <paramref name="relay"/>'s call. Within its
+    /// hold the answer does not wait: the write follows in order, and the call's log row waits for it. A cost above the
+    /// hold is taken from the rest of the balance by the ledger, and the answer waits to say what that came to.
     /// </summary>
-    public long Charge(RelayContext relay, TokenUsage usage, bool estimated)
+    public async ValueTask<long> ChargeAsync(RelayContext relay, MeteredUsage metered)
     {
         var call = relay.Call;
-        var price = relay.Upstream.Model.Price;
-        call.Usage = usage;
-        call.UsageEstimated = estimated;
-        var cost = price.Cost(usage);
-        call.ChargedMicros = Math.Min(cost, relay.Reservation.AmountMicros);
-        call.Settlement = SettleBehindAsync(relay.Reservation, cost);
-        return call.ChargedMicros;
+        var reservation = relay.Reservation;
+        call.Usage = metered.Usage;
+        call.UsageEstimated = metered.Estimated;
+        var billed = options.CurrentValue.Billing.UnreportedUsage == UnreportedUsage.Free ? metered.ReportedOnly : metered.Usage;
+        var cost = relay.Upstream.Model.Price.Cost(billed);
+        call.Settlement = SettleBehindAsync(reservation, cost);
+        if (cost <= reservation.AmountMicros)
+            return call.ChargedMicros = cost;
+        var settled = await call.Settlement;
+        return call.ChargedMicros = settled?.ChargedMicros ?? 0;
     }
 
     /// <summary>What the ledger charged; null when it could not be written (the hold stays open until the next start).</summary>
-    private async Task<long?> SettleBehindAsync(Reservation reservation, long costMicros)
+    private async Task<Settlement?> SettleBehindAsync(Reservation reservation, long costMicros)
     {
         try
         {
-            var charged = await ledger.SettleBehindAsync(reservation, costMicros);
-            if (charged > 0)
+            var settled = await ledger.SettleBehindAsync(reservation, costMicros);
+            if (settled.ChargedMicros > 0)
                 autoReload.BalanceLowered(reservation.UserId);
-            return charged;
+            return settled;
         }
         catch (Exception ex) when (IsDatabaseFailure(ex))
         {

@@ -1,10 +1,22 @@
+using TokenPortal.Core.Catalog;
+
 namespace TokenPortal.Core.Gateway;
 
 /// <summary>What the gateway needs to know of a request (chat, embeddings, messages); the rest of the body passes through untouched.</summary>
+/// <param name="EstimatedInputTokens">The prompt's text, tool definitions and schemas, counted with o200k.</param>
+/// <param name="Images">Images sent inline or by link; each is bounded at the model's most expensive image.</param>
+/// <param name="PricedParameters">Parameters that change what the provider charges (a priority tier, web search...), which pass only where the catalog allows them.</param>
 public sealed record RequestInfo(
     string Model,
     bool Stream,
     bool IncludeUsage,
     int? MaxOutputTokens,
     int Choices,
-    int EstimatedInputTokens);
+    int EstimatedInputTokens,
+    int Images = 0,
+    IReadOnlyList<string>? PricedParameters = null)
+{
+    /// <summary>The prompt's upper bound on <paramref name="model"/>: its text, and every image at the model's maximum.</summary>
+    public int InputTokensFor(CatalogModel model) =>
+        (int)Math.Min(int.MaxValue, EstimatedInputTokens + (long)Images * model.MaxImageTokens);
+}

@@ -18,13 +18,13 @@ namespace TokenPortal.Core.Gateway;
 /// <summary>
 /// Relays a streamed answer event by event, flushing each as it arrives. The usage chunk we always
 /// ask for is held back and sent last, after settlement, with the cost (or dropped when the client
-/// did not ask for it). A client that hangs up is billed for what the provider generated: the
-/// stream is drained for a bounded time to learn the provider's own count, else counted locally.
+/// did not ask for it). Whatever happens after the first byte, the request is billed for what the
+/// provider generated: a client that hangs up does not stop the reading (the provider's idle timeout
+/// bounds it), so the provider's own count arrives; a stream that breaks is billed what was counted.
 /// </summary>
 public sealed partial class StreamRelay(
     RequestBilling billing,
     TokenCounter tokens,
-    IOptionsMonitor<TokenPortalOptions> options,
     TimeProvider clock,
     ILogger<StreamRelay> logger)
 {
@@ -32,8 +32,6 @@ public sealed partial class StreamRelay(
     {
         var http = relay.Http;
         var state = new StreamState(relay.Adapter.CreateStreamTranslator(relay.Upstream), relay.Dialect.CreateStreamEncoder());
-        var drain = TimeSpan.FromSeconds(options.CurrentValue.DisconnectDrainSeconds);
-        using var drainOnAbort = http.RequestAborted.Register(() => relay.Activity.LimitTo(drain));
 
         try
         {
@@ -44,12 +42,9 @@ public sealed partial class StreamRelay(
                 if (state.PendingFlush)
                 {
                     state.PendingFlush = false;
-                    if (!await FlushAsync(http) && !state.ClientGone)
-                    {
-                        // Noticed by a failed write before (or instead of) RequestAborted: bound the drain here too.
+                    // A failed write may tell before RequestAborted does; either way the provider is read to its end.
+                    if (!await FlushAsync(http))
                         state.ClientGone = true;
-                        relay.Activity.LimitTo(drain);
-                    }
                 }
                 if (!more || state.Failure is not null)
                     break;
@@ -117,9 +112,9 @@ public sealed partial class StreamRelay(
                     : "The provider sent invalid stream data.");
                 return;
             }
-            if (scan.Usage is { } usage)
+            if (scan.Usage is not null)
             {
-                state.Usage = usage;
+                state.UsageScan = scan;
                 if (scan.Choices <= 0)
                 {
                     // The usage-only chunk: sent last, after settlement, with the cost.
@@ -153,35 +148,61 @@ public sealed partial class StreamRelay(
     private async Task<GatewayError?> FinishAsync(RelayContext relay, StreamState state)
     {
         var http = relay.Http;
-        var usage = state.Usage ?? new TokenUsage(relay.Upstream.Request.EstimatedInputTokens, tokens.Count(state.Generated.ToString()), 0);
+        var metered = Meter(relay, state);
         if (state.ClientGone)
         {
             relay.Call.Status = GatewayCall.ClientClosedRequest;
-            LogClientLeft(logger, relay.Call.RequestId, state.Usage is not null);
+            LogClientLeft(logger, relay.Call.RequestId, !metered.Estimated);
         }
-        var charged = billing.Charge(relay, usage, estimated: state.Usage is null);
+        var charged = await billing.ChargeAsync(relay, metered);
         if (state.ClientGone)
             return null;
 
         StartIfNeeded(http, state);
         if (relay.Upstream.Request.IncludeUsage)
-            WriteUsageChunk(relay, state, usage, charged);
+            WriteUsageChunk(relay, state, metered.Usage, charged);
         state.Encoder.WriteEnd(http.Response.BodyWriter);
         await FlushAsync(http);
         return null;
     }
 
-    /// <summary>The provider failed: nothing is charged. Before the first byte the client gets a JSON error, after it an SSE error event.</summary>
+    /// <summary>
+    /// The provider failed. Before the first byte nothing is charged and the client gets a JSON error; after it the client
+    /// gets an SSE error event and the request is billed for what was generated (the provider billed it too).
+    /// </summary>
     private async Task<GatewayError?> FailAsync(RelayContext relay, StreamState state, GatewayError error)
     {
-        await billing.ReleaseAsync(relay.Reservation);
         if (!state.Started)
+        {
+            await billing.ReleaseAsync(relay.Reservation);
             return error;
+        }
 
+        await billing.ChargeAsync(relay, Meter(relay, state));
         relay.Call.Fail(error);
+        if (state.ClientGone)
+            return null;
         state.Encoder.WriteError(error, relay.Http.Response.BodyWriter);
         await FlushAsync(relay.Http);
         return null;
+    }
+
+    /// <summary>The provider's usage, completed by local counts where it reported none or only part (its stream ended early).</summary>
+    private MeteredUsage Meter(RelayContext relay, StreamState state)
+    {
+        if (state.UsageScan is null)
+        {
+            // What the translator has seen of the usage (Anthropic's message_start, Gemini's earlier chunks), if anything.
+            state.Chunks.Clear();
+            state.Translator.WriteKnownUsage(state.Chunks);
+            foreach (var chunk in state.Chunks)
+            {
+                var scan = OpenAIPayloadScanner.Scan(chunk.Span, null);
+                if (scan.Usage is not null)
+                    state.UsageScan = scan;
+            }
+        }
+        return UsageMeter.Complete(state.UsageScan ?? default, relay.Upstream, tokens, state.Generated);
     }
 
     private void WriteUsageChunk(RelayContext relay, StreamState state, TokenUsage usage, long charged)
@@ -244,7 +265,7 @@ public sealed partial class StreamRelay(
         public List<ReadOnlyMemory<byte>> Chunks { get; } = new(4);
         public ArrayBufferWriter<byte> Scratch { get; } = new(1024);
         public StringBuilder Generated { get; } = new();
-        public TokenUsage? Usage { get; set; }
+        public PayloadScan? UsageScan { get; set; }
         public byte[]? UsageChunk { get; set; }
         public PayloadScan UsageChunkScan { get; set; }
         public bool Started { get; set; }

@@ -11,5 +11,5 @@ public interface IRequestLogSink
     /// Writes <paramref name="record"/> once <paramref name="settlement"/> is done, with the cost the ledger actually
     /// charged, so the log and the ledger agree to the micro-dollar; at once when there is no settlement.
     /// </summary>
-    void Write(RequestLogRecord record, Task<long?>? settlement);
+    void Write(RequestLogRecord record, Task<Billing.Settlement?>? settlement);
 }

@@ -19,9 +19,10 @@ internal sealed class RequestLogStatements : IAsyncDisposable
     {
         _insert = await PreparedCommand.CreateAsync(connection, """
             INSERT INTO "RequestLogs" ("RequestId", "CreatedAt", "UserId", "ApiKeyId", "KeyPrefix", "Model", "Provider", "Status", "ErrorCode",
-                "Stream", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros", "LatencyMs", "TimeToFirstTokenMs", "UsageEstimated")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)
-            """, parameterCount: 17),
+                "Stream", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros", "LatencyMs", "TimeToFirstTokenMs", "UsageEstimated",
+                "WrittenOffMicros")
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17)
+            """, parameterCount: 18),
         _upsert = await UsageRollupWriter.PrepareAsync(connection),
     };
 
@@ -33,7 +34,7 @@ internal sealed class RequestLogStatements : IAsyncDisposable
             await _insert.ExecuteAsync(
                 row.RequestId, row.CreatedAt.ToUnixTimeMilliseconds(), row.UserId, row.ApiKeyId, row.KeyPrefix, row.Model, row.Provider, row.Status,
                 row.ErrorCode, row.Stream, row.PromptTokens, row.CompletionTokens, row.CachedTokens, row.CostMicros, row.LatencyMs,
-                row.TimeToFirstTokenMs, row.UsageEstimated);
+                row.TimeToFirstTokenMs, row.UsageEstimated, row.WrittenOffMicros);
         }
         await UsageRollupWriter.AddAsync(_upsert, batch);
     }

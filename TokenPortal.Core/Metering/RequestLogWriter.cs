@@ -44,12 +44,12 @@ internal sealed partial class RequestLogWriter(
         }
     }
 
-    public void Write(RequestLogRecord record, Task<long?>? settlement)
+    public void Write(RequestLogRecord record, Task<Billing.Settlement?>? settlement)
     {
         if (settlement is null || settlement.IsCompletedSuccessfully)
         {
             if (settlement is not null)
-                record.CostMicros = settlement.Result ?? 0;
+                Record(record, settlement.Result);
             Write(record);
             return;
         }
@@ -60,12 +60,15 @@ internal sealed partial class RequestLogWriter(
         _ = WriteWhenSettledAsync(record, settlement);
     }
 
-    private async Task WriteWhenSettledAsync(RequestLogRecord record, Task<long?> settlement)
+    /// <summary>A settle that could not be written charged nothing (null), and that is what the row says.</summary>
+    private static void Record(RequestLogRecord record, Billing.Settlement? settled) =>
+        (record.CostMicros, record.WrittenOffMicros) = settled is { } s ? (s.ChargedMicros, s.WrittenOffMicros) : (0, 0);
+
+    private async Task WriteWhenSettledAsync(RequestLogRecord record, Task<Billing.Settlement?> settlement)
     {
         try
         {
-            // A settle that could not be written charged nothing (null), and that is what the row says.
-            record.CostMicros = await settlement ?? 0;
+            Record(record, await settlement);
         }
         catch (Exception ex)
         {

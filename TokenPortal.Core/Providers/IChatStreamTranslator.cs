@@ -13,4 +13,12 @@ public interface IChatStreamTranslator
     /// whether the answer was complete (Gemini's streams simply end; OpenAI's and Anthropic's end with an event).
     /// </summary>
     bool TryFinish(List<ReadOnlyMemory<byte>> chunks) => false;
+
+    /// <summary>
+    /// The stream ended without its usage chunk (cut off, or left early): adds a usage chunk with whatever counts the
+    /// provider has reported so far (Anthropic's <c>message_start</c>, Gemini's earlier chunks), or nothing.
+    /// </summary>
+    void WriteKnownUsage(List<ReadOnlyMemory<byte>> chunks)
+    {
+    }
 }

@@ -26,7 +26,7 @@ public sealed class LedgerTests : IAsyncLifetime
         Assert.Equal(400, await Ledger.GetBalanceAsync(user, default));
         var charged = await Ledger.SettleAsync(hold!, 250, default);
 
-        Assert.Equal(250, charged);
+        Assert.Equal(new Settlement(250, 0), charged);
         Assert.Equal(750, await Ledger.GetBalanceAsync(user, default));
         await AssertSumMatchesBalanceAsync(user);
     }
@@ -57,14 +57,31 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Settle_CostAboveHoldIsCappedAtTheHold()
+    public async Task Settle_CostAboveTheHold_TakesTheRestOfTheBalanceAndWritesOffOnlyWhatItCannotCover()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
         var hold = await ReserveAsync(user, "r1", 200, 10);
 
-        Assert.Equal(200, await Ledger.SettleAsync(hold!, 5_000, default));
-        Assert.Equal(800, await Ledger.GetBalanceAsync(user, default));
+        Assert.Equal(new Settlement(1_000, 4_000), await Ledger.SettleAsync(hold!, 5_000, default));
+        Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
+        await using var db = await DbAsync();
+        var rows = await db.Ledger.Where(e => e.UserId == user && e.RequestId == "r1").ToListAsync();
+        Assert.Equal(-5_000, rows.Single(e => e.Kind == LedgerEntryKind.Settle).AmountMicros);
+        Assert.Equal(4_000, rows.Single(e => e.Kind == LedgerEntryKind.WriteOff).AmountMicros);
+        await AssertSumMatchesBalanceAsync(user);
+    }
+
+    [Fact]
+    public async Task Settle_CostAboveTheHold_StaysWithinTheCapOfTheHold()
+    {
+        var user = await _core.CreateUserAsync();
+        await Ledger.CreditAsync(user, 10_000, LedgerEntryKind.Credit, null, default);
+        var hold = (await Ledger.TryReserveAsync(new ReserveRequest(user, "capped", 0, 200, 10, CapMicros: 300), default)).Reservation;
+
+        Assert.Equal(new Settlement(300, 4_700), await Ledger.SettleAsync(hold!, 5_000, default));
+        Assert.Equal(9_700, await Ledger.GetBalanceAsync(user, default));
+        await AssertSumMatchesBalanceAsync(user);
     }
 
     [Fact]
@@ -76,7 +93,7 @@ public sealed class LedgerTests : IAsyncLifetime
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.SettleAsync(hold!, 100, default))));
 
-        Assert.Equal(100, results.Sum());
+        Assert.Equal(100, results.Sum(r => r.ChargedMicros));
         Assert.Equal(900, await Ledger.GetBalanceAsync(user, default));
         await AssertSumMatchesBalanceAsync(user);
     }
@@ -112,7 +129,7 @@ public sealed class LedgerTests : IAsyncLifetime
         var charged = await Ledger.SettleAsync(hold!, 500, default);
 
         Assert.Equal(600, hold!.AmountMicros);
-        Assert.Equal(200, charged);
+        Assert.Equal(new Settlement(200, 300), charged);
         Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
         await AssertSumMatchesBalanceAsync(user);
     }
@@ -131,7 +148,7 @@ public sealed class LedgerTests : IAsyncLifetime
         // 1,000 - 100 charged - 300 still held by the second request: 600 is free, not a cent more.
         Assert.Null(await ReserveAsync(user, "c", 700, 700));
         Assert.Equal(600, (await ReserveAsync(user, "d", 600, 600))!.AmountMicros);
-        Assert.Equal(100, await settled);
+        Assert.Equal(100, (await settled).ChargedMicros);
         Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
         Assert.NotNull(second);
         await AssertSumMatchesBalanceAsync(user);

@@ -44,12 +44,87 @@ public sealed class ChatRequestReaderTests
     }
 
     [Fact]
-    public void Read_InlineImageCountsAFixedBudgetNotItsBase64Length()
+    public void Read_InlineImageCountsAsOneImageNotItsBase64Length()
     {
         var data = "data:image/png;base64," + Convert.ToBase64String(new byte[30_000]);
         var info = Read($$$"""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{data}}}"}}]}]}""", out _);
 
-        Assert.InRange(info.EstimatedInputTokens, ChatRequestReader.InlineImageTokens, ChatRequestReader.InlineImageTokens + 40);
+        Assert.Equal(1, info.Images);
+        Assert.InRange(info.EstimatedInputTokens, 5, 40);
+    }
+
+    [Fact]
+    public void Read_ImageLinksCountAsImages()
+    {
+        var info = Read("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.test/cat.png"}},{"type":"text","text":"what is it?"}]}]}""", out var error);
+
+        Assert.Null(error);
+        Assert.Equal(1, info.Images);
+    }
+
+    [Fact]
+    public void Read_TextThatOnlyStartsLikeADataUrl_IsCountedInFull()
+    {
+        // The old shortcut counted any string starting with "data:" as one image of 1,500 tokens.
+        var text = "data: " + string.Join(' ', Enumerable.Repeat("payload", 5_000));
+        var info = Read($$"""{"model":"m","messages":[{"role":"user","content":"{{text}}"}]}""", out var error);
+
+        Assert.Null(error);
+        Assert.Equal(0, info.Images);
+        Assert.InRange(info.EstimatedInputTokens, 5_000, 5_100);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf"}}""", "'file'")]
+    [InlineData("""{"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}}""", "'input_audio'")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"data:application/pdf;base64,JVBERi0="}}""", "'application/pdf'")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"data:video/mp4;base64,AAAA"}}""", "'video/mp4'")]
+    public void Read_PartsWhoseCostCannotBeBounded_AreRefusedNamingThePart(string part, string named)
+    {
+        Read($$"""{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"user","content":[{{part}}]}]}""", out var error);
+
+        Assert.NotNull(error);
+        Assert.Equal(400, error.Status);
+        Assert.Contains("messages[1]", error.Message);
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void Read_ToolsAndSchemasCountWithTheToolUseOverhead()
+    {
+        var plain = Read("""{"model":"m","messages":[{"role":"user","content":"Hi"}]}""", out _);
+        var schema = Read("""{"model":"m","messages":[{"role":"user","content":"Hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"object","properties":{"city":{"type":"string","description":"the city the forecast is for"}}}}}}""", out _);
+        var tools = Read("""{"model":"m","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"limit":{"type":"integer","maximum":1000000}}}}}]}""", out _);
+
+        Assert.True(schema.EstimatedInputTokens > plain.EstimatedInputTokens + 15);
+        Assert.True(tools.EstimatedInputTokens > plain.EstimatedInputTokens + ChatRequestReader.ToolsOverheadTokens);
+    }
+
+    [Theory]
+    [InlineData("""  "service_tier":"priority" """, "service_tier")]
+    [InlineData("""  "web_search_options":{} """, "web_search_options")]
+    [InlineData("""  "modalities":["text","audio"] """, "modalities")]
+    [InlineData("""  "audio":{"voice":"alloy","format":"wav"} """, "audio")]
+    [InlineData("""  "prediction":{"type":"content","content":"x"} """, "prediction")]
+    public void Read_ParametersThatChangeThePrice_AreReported(string parameter, string name)
+    {
+        var info = Read($$"""{"model":"m",{{parameter}},"messages":[{"role":"user","content":"Hi"}]}""", out var error);
+
+        Assert.Null(error);
+        Assert.Equal([name], info.PricedParameters!);
+    }
+
+    [Theory]
+    [InlineData("""  "service_tier":"auto" """)]
+    [InlineData("""  "service_tier":"default" """)]
+    [InlineData("""  "modalities":["text"] """)]
+    [InlineData("""  "audio":null """)]
+    public void Read_DefaultValuesOfPricedParameters_AreNotReported(string parameter)
+    {
+        var info = Read($$"""{"model":"m",{{parameter}},"messages":[{"role":"user","content":"Hi"}]}""", out var error);
+
+        Assert.Null(error);
+        Assert.Null(info.PricedParameters);
     }
 
     [Fact]

@@ -56,8 +56,14 @@ public class GatewayFixture : IAsyncLifetime
         await AfterStartAsync();
     }
 
+    /// <summary>False for tests that stop the gateway themselves or damage the books on purpose (a crash).</summary>
+    public bool AuditAfterAllTests { get; set; } = true;
+
     public virtual async Task DisposeAsync()
     {
+        // After every test of the class: whatever they did, the books must still agree (admin audit).
+        if (AuditAfterAllTests)
+            await AssertAuditCleanAsync();
         await Factory.DisposeAsync();
         await Upstream.DisposeAsync();
         try
@@ -115,6 +121,15 @@ public class GatewayFixture : IAsyncLifetime
         Assert.False(await db.OpenReservations.AnyAsync(r => r.UserId == account.UserId), "a reservation was left open");
         Assert.Equal(entries.Count(e => e.Kind == LedgerEntryKind.Reserve), entries.Count(e => e.Kind == LedgerEntryKind.Release));
         Assert.True(balance >= 0);
+    }
+
+    /// <summary><c>tokenportal admin audit</c> over this gateway's database once everything queued is written: no differences.</summary>
+    public async Task AssertAuditCleanAsync()
+    {
+        await Factory.Services.GetRequiredService<LedgerWriter>().FlushAsync();
+        await Factory.Services.GetRequiredService<RequestLogWriter>().FlushAsync(CancellationToken.None);
+        var report = await Factory.Services.GetRequiredService<LedgerAudit>().RunAsync(CancellationToken.None);
+        Assert.True(report.Clean, "admin audit found differences:\n" + string.Join("\n", report.Differences));
     }
 
     /// <summary>A context that sees every hold and settle queued so far (the writer commits them behind the answers).</summary>

@@ -22,7 +22,6 @@ public static class GatewaySettings
             ["TokenPortal:Database:ConnectionString"] = $"Data Source={databasePath}",
             ["TokenPortal:SignupCreditUsd"] = "0",
             ["TokenPortal:MaxRequestBodyBytes"] = "65536",
-            ["TokenPortal:DisconnectDrainSeconds"] = "5",
             ["TokenPortal:Providers:0:Name"] = "fake",
             ["TokenPortal:Providers:0:Kind"] = "OpenAICompatible",
             ["TokenPortal:Providers:0:BaseUrl"] = upstream.ToString(),

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
+using TokenPortal.Core.Billing;
 using TokenPortal.Core.Metering;
 
 namespace TokenPortal.Tests.Metering;
@@ -67,7 +68,7 @@ public sealed class RequestLogTests(GatewayFixture gateway) : IClassFixture<Gate
 /// <summary>Its own gateway, because it stops it.</summary>
 public sealed class RequestLogShutdownTests : IAsyncLifetime
 {
-    private readonly GatewayFixture _gateway = new();
+    private readonly GatewayFixture _gateway = new() { AuditAfterAllTests = false };
 
     public Task InitializeAsync() => _gateway.InitializeAsync();
 
@@ -102,7 +103,7 @@ public sealed class RequestLogShutdownTests : IAsyncLifetime
         // process is told to stop. Their rows must still land, with what the ledger charged (the log must match it).
         var account = await _gateway.CreateAccountAsync();
         var sink = _gateway.Factory.Services.GetRequiredService<IRequestLogSink>();
-        var settle = new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var settle = new TaskCompletionSource<Settlement?>(TaskCreationOptions.RunContinuationsAsynchronously);
         sink.Write(new RequestLogRecord
         {
             RequestId = "req_settling_at_shutdown", UserId = account.UserId, KeyPrefix = "sk-tp-test00", Model = "gpt-test", Provider = "fake",
@@ -111,7 +112,7 @@ public sealed class RequestLogShutdownTests : IAsyncLifetime
 
         var stopping = _gateway.Factory.DisposeAsync().AsTask();
         await Task.Delay(300);
-        settle.SetResult(4_321);
+        settle.SetResult(new Settlement(4_321, 0));
         await stopping;
 
         await using var db = new TokenPortalDbContext(new DbContextOptionsBuilder<TokenPortalDbContext>()

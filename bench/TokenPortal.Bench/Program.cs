@@ -5,8 +5,11 @@ using TokenPortal.Bench;
 // bench/run --portal: the portal's queries over a million request-log rows.
 // bench/run --latency: only the fixed-rate latency scenario, direct, through the bare forwarder and through the gateway.
 // bench/run --streams: only the 1,000 concurrent streams, with the gateway's memory before and at its peak.
+// bench/run --estimate: the reservation's token estimate over adversarial 1 MiB bodies, in ms per MiB.
 if (args is [BareForwarder.Flag, var forwardTo])
     return await BareForwarder.ServeAsync(new Uri(forwardTo));
+if (args.Contains("--estimate"))
+    return EstimateProbe.Run();
 if (args.Contains("--portal"))
     return await PortalQueries.RunAsync(Directory.CreateTempSubdirectory("tokenportal-portal-bench").FullName, args.Contains("--quick") ? 100_000 : 1_000_000);
 

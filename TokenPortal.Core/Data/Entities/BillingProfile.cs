@@ -14,6 +14,9 @@ public sealed class BillingProfile
 
     public string? CardLast4 { get; set; }
 
+    /// <summary>When the saved card's SetupIntent was created: an event about an older one never replaces it.</summary>
+    public DateTimeOffset? CardSetupCreatedAt { get; set; }
+
     public bool AutoReloadEnabled { get; set; }
 
     /// <summary>A settlement that leaves the balance under this starts a reload.</summary>

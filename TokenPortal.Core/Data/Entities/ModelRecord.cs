@@ -30,6 +30,15 @@ public sealed class ModelRecord
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>The most one image can cost in prompt tokens; null for the provider's own maximum.</summary>
+    public int? MaxImageTokens { get; set; }
+
+    /// <summary>A thinking model (see <see cref="Configuration.ModelOptions.Reasoning"/>).</summary>
+    public bool Reasoning { get; set; }
+
+    /// <summary>Comma-separated priced parameters the model accepts.</summary>
+    public string? AllowedParameters { get; set; }
+
     /// <summary>Set when an admin changed it in the portal: configuration no longer overwrites it at start.</summary>
     public DateTimeOffset? EditedAt { get; set; }
 }

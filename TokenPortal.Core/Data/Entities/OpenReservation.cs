@@ -16,4 +16,10 @@ public sealed class OpenReservation
     public long ApiKeyId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Owed from this hold's money: a refund or dispute the balance could not cover while the request was in flight.
+    /// When the hold settles, what it gives back goes here first (a <see cref="LedgerEntryKind.Recovery"/>).
+    /// </summary>
+    public long ClawbackMicros { get; set; }
 }

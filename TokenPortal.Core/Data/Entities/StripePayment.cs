@@ -27,5 +27,11 @@ public sealed class StripePayment
     /// <summary>Cents the dispute took back (never more than was left unrefunded).</summary>
     public long DisputedCents { get; set; }
 
+    /// <summary>
+    /// The part of the dispute's debit the balance could not cover (it was already spent). A dispute the operator wins
+    /// gives back only what it actually took: the spent part was paid for by the payment that now stands.
+    /// </summary>
+    public long DisputeUncoveredMicros { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -264,6 +264,9 @@ namespace TokenPortal.Core.Data.Migrations
                         .HasMaxLength(4)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CardSetupCreatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PaymentMethodId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
@@ -338,6 +341,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<string>("Aliases")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AllowedParameters")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CachedInputMicrosPerMillion")
                         .HasColumnType("INTEGER");
 
@@ -355,6 +361,9 @@ namespace TokenPortal.Core.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxImageTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MaxOutputTokens")
                         .HasColumnType("INTEGER");
 
@@ -368,6 +377,9 @@ namespace TokenPortal.Core.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Reasoning")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("UpstreamModel")
                         .IsRequired()
@@ -393,6 +405,9 @@ namespace TokenPortal.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ClawbackMicros")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
@@ -599,6 +614,9 @@ namespace TokenPortal.Core.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("WrittenOffMicros")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
@@ -664,6 +682,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<string>("DisputeId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("DisputeUncoveredMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("DisputedCents")
                         .HasColumnType("INTEGER");

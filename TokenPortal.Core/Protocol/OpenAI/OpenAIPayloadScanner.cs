@@ -30,6 +30,8 @@ internal static class OpenAIPayloadScanner
 
         Range? model = null, usageRange = null;
         TokenUsage? usage = null;
+        var parts = UsageParts.None;
+        var reasoning = 0;
         var choices = -1;
         string? error = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -47,7 +49,7 @@ internal static class OpenAIPayloadScanner
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 if (reader.TokenType == JsonTokenType.StartObject)
-                    usage = ReadUsage(ref reader);
+                    usage = ReadUsage(ref reader, out parts, out reasoning);
                 else
                     reader.Skip();
                 usageRange = new Range(start, (int)reader.BytesConsumed);
@@ -72,24 +74,33 @@ internal static class OpenAIPayloadScanner
         }
         if (reader.TokenType != JsonTokenType.EndObject)
             return PayloadScan.Invalid;
-        return new PayloadScan(true, model, usageRange, usage, choices, error);
+        return new PayloadScan(true, model, usageRange, usage, choices, error, parts, reasoning);
     }
 
-    private static TokenUsage ReadUsage(ref Utf8JsonReader reader)
+    private static TokenUsage ReadUsage(ref Utf8JsonReader reader, out UsageParts parts, out int reasoning)
     {
         int prompt = 0, completion = 0, cached = 0;
+        (parts, reasoning) = (UsageParts.None, 0);
         var depth = reader.CurrentDepth;
         while (reader.Read() && reader.CurrentDepth > depth)
         {
             if (reader.TokenType != JsonTokenType.PropertyName)
                 continue;
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-                prompt = ReadInt(ref reader);
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-                completion = ReadInt(ref reader);
+            if (reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("prompt_tokens"u8))
+            {
+                prompt = ReadInt(ref reader, out var reported);
+                parts |= reported ? UsageParts.Prompt : 0;
+            }
+            else if (reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("completion_tokens"u8))
+            {
+                completion = ReadInt(ref reader, out var reported);
+                parts |= reported ? UsageParts.Completion : 0;
+            }
+            else if (reader.ValueTextEquals("reasoning_tokens"u8))
+                reasoning = ReadInt(ref reader, out _);
             // OpenAI: prompt_tokens_details.cached_tokens; DeepSeek: prompt_cache_hit_tokens.
             else if (reader.ValueTextEquals("cached_tokens"u8) || reader.ValueTextEquals("prompt_cache_hit_tokens"u8))
-                cached = Math.Max(cached, ReadInt(ref reader));
+                cached = Math.Max(cached, ReadInt(ref reader, out _));
         }
         return new TokenUsage(prompt, completion, cached);
     }
@@ -143,9 +154,16 @@ internal static class OpenAIPayloadScanner
         }
     }
 
-    private static int ReadInt(ref Utf8JsonReader reader)
+    /// <summary>A count; <paramref name="reported"/> is false when the value is not a number (null, missing, text).</summary>
+    private static int ReadInt(ref Utf8JsonReader reader, out bool reported)
     {
         reader.Read();
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) && value > 0 ? value : 0;
+        reported = reader.TokenType == JsonTokenType.Number;
+        if (!reported)
+        {
+            reader.Skip();
+            return 0;
+        }
+        return reader.TryGetInt32(out var value) && value > 0 ? value : reader.TryGetInt64(out var large) && large > 0 ? int.MaxValue : 0;
     }
 }

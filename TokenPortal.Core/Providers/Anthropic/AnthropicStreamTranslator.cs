@@ -89,4 +89,10 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
         }
     }
 
+    public void WriteKnownUsage(List<ReadOnlyMemory<byte>> chunks)
+    {
+        if (_usage.Reported != Billing.UsageParts.None)
+            chunks.Add(_chunks.Usage(_usage.WriteOpenAI));
+    }
+
 }

@@ -6,7 +6,8 @@ namespace TokenPortal.Core.Providers.Anthropic;
 /// <summary>
 /// Anthropic's usage in OpenAI's terms. Anthropic's <c>input_tokens</c> excludes cached tokens, so
 /// <c>prompt_tokens</c> = input + cache reads + cache writes; cache reads are the cached tokens (billed at
-/// the cached price) and cache writes are billed at the input price.
+/// the cached price) and cache writes are billed at the input price. Only counts Anthropic reported are
+/// written: a count it left out is missing, not 0, so the gateway counts it locally instead of billing nothing.
 /// </summary>
 internal sealed class AnthropicUsage
 {
@@ -15,28 +16,39 @@ internal sealed class AnthropicUsage
     public int CacheCreation { get; private set; }
     public int Output { get; private set; }
 
+    /// <summary>Which counts Anthropic has reported so far.</summary>
+    public Billing.UsageParts Reported { get; private set; }
+
     /// <summary>Takes whatever counts <paramref name="usage"/> carries (message_start and message_delta each carry some).</summary>
     public void Update(JsonNode? usage)
     {
         if (usage is not JsonObject counts)
             return;
-        Input = Read(counts, "input_tokens") ?? Input;
+        if (Read(counts, "input_tokens") is { } input)
+            (Input, Reported) = (input, Reported | Billing.UsageParts.Prompt);
         CacheRead = Read(counts, "cache_read_input_tokens") ?? CacheRead;
         CacheCreation = Read(counts, "cache_creation_input_tokens") ?? CacheCreation;
-        Output = Read(counts, "output_tokens") ?? Output;
+        if (Read(counts, "output_tokens") is { } output)
+            (Output, Reported) = (output, Reported | Billing.UsageParts.Completion);
     }
 
     public void WriteOpenAI(Utf8JsonWriter writer)
     {
         var prompt = Input + CacheRead + CacheCreation;
         writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", prompt);
-        writer.WriteNumber("completion_tokens", Output);
-        writer.WriteNumber("total_tokens", prompt + Output);
-        writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", CacheRead);
-        writer.WriteNumber("cache_creation_tokens", CacheCreation);
-        writer.WriteEndObject();
+        if (Reported.HasFlag(Billing.UsageParts.Prompt))
+            writer.WriteNumber("prompt_tokens", prompt);
+        if (Reported.HasFlag(Billing.UsageParts.Completion))
+            writer.WriteNumber("completion_tokens", Output);
+        if (Reported == Billing.UsageParts.Both)
+            writer.WriteNumber("total_tokens", prompt + Output);
+        if (Reported.HasFlag(Billing.UsageParts.Prompt))
+        {
+            writer.WriteStartObject("prompt_tokens_details");
+            writer.WriteNumber("cached_tokens", CacheRead);
+            writer.WriteNumber("cache_creation_tokens", CacheCreation);
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
     }
 

@@ -29,14 +29,22 @@ internal static class GeminiCandidates
     /// <c>usageMetadata</c> as OpenAI usage: the prompt count includes cached content; thinking tokens are
     /// billed as output, as Gemini bills them.
     /// </summary>
-    public static void WriteUsage(JsonNode? usage, Utf8JsonWriter writer)
+    /// <param name="final">The usage came with the answer's end; earlier (streamed) usage counts only the prompt for sure.</param>
+    public static void WriteUsage(JsonNode? usage, Utf8JsonWriter writer, bool final = true)
     {
+        if (usage is not JsonObject)
+            return; // nothing reported: the gateway counts it all locally
         var prompt = Read(usage, "promptTokenCount");
         var completion = Read(usage, "candidatesTokenCount") + Read(usage, "thoughtsTokenCount");
+        var hasPrompt = usage["promptTokenCount"] is JsonValue;
+        var hasCompletion = final && (usage["candidatesTokenCount"] is JsonValue || usage["thoughtsTokenCount"] is JsonValue);
         writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", prompt);
-        writer.WriteNumber("completion_tokens", completion);
-        writer.WriteNumber("total_tokens", prompt + completion);
+        if (hasPrompt)
+            writer.WriteNumber("prompt_tokens", prompt);
+        if (hasCompletion)
+            writer.WriteNumber("completion_tokens", completion);
+        if (hasPrompt && hasCompletion)
+            writer.WriteNumber("total_tokens", prompt + completion);
         writer.WriteStartObject("prompt_tokens_details");
         writer.WriteNumber("cached_tokens", Read(usage, "cachedContentTokenCount"));
         writer.WriteEndObject();

@@ -9,13 +9,15 @@ namespace TokenPortal.Core.Providers.Gemini;
 /// Gemini's <c>streamGenerateContent?alt=sse</c> as OpenAI chunks. Each event is a partial response: its
 /// text parts become content chunks, each function call (Gemini sends them whole) a tool call with its
 /// arguments in one piece, a <c>finishReason</c> the finish chunk. The stream simply ends; the usage chunk
-/// follows from the last <c>usageMetadata</c>.
+/// follows from the <c>usageMetadata</c> that came with the finish (or after it). Usage from earlier chunks
+/// counts only the prompt: the output was still growing, so without a final count it is counted locally.
 /// </summary>
 internal sealed class GeminiStreamTranslator(string model, long created) : IChatStreamTranslator
 {
     private readonly OpenAIChunkWriter _chunks = new("chatcmpl-" + Guid.NewGuid().ToString("N"), model, created);
     private readonly Dictionary<int, int> _callsByCandidate = [];
     private JsonNode? _usage;
+    private JsonNode? _finalUsage;
     private bool _started;
     private bool _finished;
 
@@ -38,6 +40,8 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
         }
 
         _usage = response["usageMetadata"] ?? _usage;
+        if (_finished || (response["candidates"] as JsonArray)?.Any(c => c?["finishReason"] is not null) == true)
+            _finalUsage = response["usageMetadata"] ?? _finalUsage;
         if (!_started)
         {
             _started = true;
@@ -72,8 +76,16 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
     {
         if (!_finished)
             return false;
-        chunks.Add(_chunks.Usage(w => GeminiCandidates.WriteUsage(_usage, w)));
+        WriteKnownUsage(chunks);
         return true;
+    }
+
+    public void WriteKnownUsage(List<ReadOnlyMemory<byte>> chunks)
+    {
+        if (_finalUsage is not null)
+            chunks.Add(_chunks.Usage(w => GeminiCandidates.WriteUsage(_finalUsage, w)));
+        else if (_usage is not null)
+            chunks.Add(_chunks.Usage(w => GeminiCandidates.WriteUsage(_usage, w, final: false)));
     }
 
     private byte[] ToolCallChunk(int candidate, JsonObject call)
