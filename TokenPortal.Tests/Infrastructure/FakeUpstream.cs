@@ -185,13 +185,26 @@ public sealed class FakeUpstream : IAsyncDisposable
         var recording = model == "claude-tools" && !answered ? "tool" : "text";
         if (!stream)
         {
-            await WriteJsonAsync(context, 200, await File.ReadAllTextAsync(TestData($"Anthropic/{recording}-message.json")));
+            var message = await File.ReadAllTextAsync(TestData($"Anthropic/{recording}-message.json"));
+            await WriteJsonAsync(context, 200, model switch
+            {
+                "claude-no-usage" => Without(message, m => m.Remove("usage")),
+                "claude-partial" => Without(message, m => m["usage"]!.AsObject().Remove("output_tokens")),
+                _ => message,
+            });
             return;
         }
         context.Response.ContentType = "text/event-stream";
         var recorded = await File.ReadAllTextAsync(TestData($"Anthropic/{recording}-stream.sse"));
-        foreach (var sseEvent in recorded.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var recordedEvent in recorded.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            // claude-no-usage reports no usage at all; claude-partial only message_start's (no final message_delta count).
+            var sseEvent = model switch
+            {
+                "claude-no-usage" => WithoutInData(recordedEvent, e => { e.Remove("usage"); (e["message"] as JsonObject)?.Remove("usage"); }),
+                "claude-partial" => WithoutInData(recordedEvent, e => e.Remove("usage")),
+                _ => recordedEvent,
+            };
             await context.Response.WriteAsync(sseEvent + "\n\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
@@ -258,17 +271,41 @@ public sealed class FakeUpstream : IAsyncDisposable
         };
         if (method == "generateContent")
         {
-            await WriteJsonAsync(context, 200, await File.ReadAllTextAsync(TestData($"Gemini/{recording}-message.json")));
+            var message = await File.ReadAllTextAsync(TestData($"Gemini/{recording}-message.json"));
+            await WriteJsonAsync(context, 200, model switch
+            {
+                "gemini-no-usage" => Without(message, m => m.Remove("usageMetadata")),
+                "gemini-partial" => Without(message, m => { m["usageMetadata"]!.AsObject().Remove("candidatesTokenCount"); m["usageMetadata"]!.AsObject().Remove("thoughtsTokenCount"); }),
+                _ => message,
+            });
             return;
         }
         context.Response.ContentType = "text/event-stream";
         var recorded = await File.ReadAllTextAsync(TestData($"Gemini/{recording}-stream.sse"));
-        foreach (var sseEvent in recorded.Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries))
+        foreach (var recordedEvent in recorded.Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries))
         {
+            // gemini-no-usage reports none; gemini-partial leaves usageMetadata off the last chunk, the one with the final count.
+            var sseEvent = model switch
+            {
+                "gemini-no-usage" => WithoutInData(recordedEvent, e => e.Remove("usageMetadata")),
+                "gemini-partial" when recordedEvent.Contains("finishReason", StringComparison.Ordinal) => WithoutInData(recordedEvent, e => e.Remove("usageMetadata")),
+                _ => recordedEvent,
+            };
             await context.Response.WriteAsync(sseEvent + "\r\n\r\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
     }
+
+    private static string Without(string json, Action<JsonObject> remove)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        remove(node);
+        return node.ToJsonString();
+    }
+
+    /// <summary>An SSE event with <paramref name="remove"/> applied to its data line's JSON.</summary>
+    private static string WithoutInData(string sseEvent, Action<JsonObject> remove) => string.Join("\n", sseEvent.Split('\n').Select(line =>
+        line.StartsWith("data: {", StringComparison.Ordinal) ? "data: " + Without(line[6..], remove) : line));
 
     public static string TestData(string relativePath) => Path.Combine(AppContext.BaseDirectory, "TestData", relativePath);
 

@@ -33,7 +33,8 @@ public static class GatewaySettings
         settings["TokenPortal:Providers:1:BaseUrl"] = upstream.GetLeftPart(UriPartial.Authority);
         settings["TokenPortal:Providers:1:ApiKey"] = "sk-ant-upstream";
         settings["TokenPortal:Providers:1:TimeoutSeconds"] = timeoutSeconds.ToString();
-        var claude = new[] { ("claude-test", "claude-echo"), ("claude-tools", "claude-tools"), ("claude-overloaded", "claude-overloaded"), ("claude-malformed", "claude-malformed") };
+        var claude = new[] { ("claude-test", "claude-echo"), ("claude-tools", "claude-tools"), ("claude-overloaded", "claude-overloaded"), ("claude-malformed", "claude-malformed"),
+            ("claude-no-usage", "claude-no-usage"), ("claude-partial", "claude-partial") };
         for (var i = 0; i < claude.Length; i++)
         {
             var prefix = $"TokenPortal:Models:{60 + i}:";
@@ -51,7 +52,8 @@ public static class GatewaySettings
         settings["TokenPortal:Providers:3:ApiKey"] = "gemini-upstream-key";
         settings["TokenPortal:Providers:3:TimeoutSeconds"] = timeoutSeconds.ToString();
         var gemini = new[] { ("gemini-test", "gemini-echo", "Chat"), ("gemini-tools", "gemini-tools", "Chat"), ("gemini-safety", "gemini-safety", "Chat"),
-            ("gemini-error", "gemini-error", "Chat"), ("gemini-embed", "gemini-embed", "Embedding") };
+            ("gemini-error", "gemini-error", "Chat"), ("gemini-embed", "gemini-embed", "Embedding"), ("gemini-no-usage", "gemini-no-usage", "Chat"),
+            ("gemini-partial", "gemini-partial", "Chat") };
         for (var i = 0; i < gemini.Length; i++)
         {
             var prefix = $"TokenPortal:Models:{70 + i}:";
@@ -73,18 +75,28 @@ public static class GatewaySettings
         models.AddRange(Scenarios.Select(s => (s, $"fake-{s}", "Chat")));
         for (var i = 0; i < models.Count; i++)
         {
-            var prefix = $"TokenPortal:Models:{i}:";
-            settings[prefix + "Id"] = models[i].Id;
-            settings[prefix + "Provider"] = "fake";
-            settings[prefix + "UpstreamModel"] = models[i].Upstream;
-            settings[prefix + "Kind"] = models[i].Kind;
-            settings[prefix + "InputPerMillionUsd"] = InputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            settings[prefix + "CachedInputPerMillionUsd"] = CachedInputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            settings[prefix + "OutputPerMillionUsd"] = OutputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            settings[prefix + "MaxOutputTokens"] = MaxOutputTokens.ToString();
+            AddFakeModel(settings, i, models[i].Id, models[i].Upstream);
+            settings[$"TokenPortal:Models:{i}:Kind"] = models[i].Kind;
         }
         settings["TokenPortal:Models:0:Aliases:0"] = "Test GPT";
+        // A thinking model whose provider reports no usage, and one whose operator priced in the priority tier.
+        AddFakeModel(settings, 90, "reasoning-no-usage", "fake-no-usage");
+        settings["TokenPortal:Models:90:Reasoning"] = "true";
+        AddFakeModel(settings, 91, "gpt-priority", "fake-echo");
+        settings["TokenPortal:Models:91:AllowedParameters:0"] = "service_tier";
         return settings;
+    }
+
+    private static void AddFakeModel(Dictionary<string, string?> settings, int index, string id, string upstreamModel)
+    {
+        var prefix = $"TokenPortal:Models:{index}:";
+        settings[prefix + "Id"] = id;
+        settings[prefix + "Provider"] = "fake";
+        settings[prefix + "UpstreamModel"] = upstreamModel;
+        settings[prefix + "InputPerMillionUsd"] = InputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings[prefix + "CachedInputPerMillionUsd"] = CachedInputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings[prefix + "OutputPerMillionUsd"] = OutputPerMillionUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings[prefix + "MaxOutputTokens"] = MaxOutputTokens.ToString();
     }
 
     /// <summary>What the fake's standard answer (42 prompt tokens of which 10 cached, <paramref name="completionTokens"/> out) costs, in micro-USD.</summary>

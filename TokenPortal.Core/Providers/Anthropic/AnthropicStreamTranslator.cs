@@ -37,7 +37,7 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
                 var message = data["message"];
                 _chunks.Id = message?["id"]?.GetValue<string>() ?? _chunks.Id;
                 _chunks.Model = message?["model"]?.GetValue<string>() ?? _chunks.Model;
-                _usage.Update(message?["usage"]);
+                _usage.Update(message?["usage"], final: false);
                 chunks.Add(_chunks.Delta(0, w => { w.WriteString("role", "assistant"); w.WriteString("content", ""); }));
                 return true;
 

@@ -20,7 +20,11 @@ internal sealed class AnthropicUsage
     public Billing.UsageParts Reported { get; private set; }
 
     /// <summary>Takes whatever counts <paramref name="usage"/> carries (message_start and message_delta each carry some).</summary>
-    public void Update(JsonNode? usage)
+    /// <param name="final">
+    /// The output count is the answer's own: a whole message, or message_delta. message_start's <c>output_tokens</c>
+    /// is a placeholder (1) while nothing is generated yet, so it does not count as reported.
+    /// </param>
+    public void Update(JsonNode? usage, bool final = true)
     {
         if (usage is not JsonObject counts)
             return;
@@ -28,7 +32,7 @@ internal sealed class AnthropicUsage
             (Input, Reported) = (input, Reported | Billing.UsageParts.Prompt);
         CacheRead = Read(counts, "cache_read_input_tokens") ?? CacheRead;
         CacheCreation = Read(counts, "cache_creation_input_tokens") ?? CacheCreation;
-        if (Read(counts, "output_tokens") is { } output)
+        if (Read(counts, "output_tokens") is { } output && final)
             (Output, Reported) = (output, Reported | Billing.UsageParts.Completion);
     }
 

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Tests.Gateway;
+
+/// <summary>The hold is an honest upper bound of what the upstream can bill, whatever the request looks like.</summary>
+public sealed class ReservationBoundTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private async Task<long> HeldAsync(TestAccount account) =>
+        -(await gateway.LedgerEntriesAsync(account)).Single(e => e.Kind == LedgerEntryKind.Reserve).AmountMicros;
+
+    [Fact]
+    public async Task TextThatStartsLikeADataUrl_IsHeldAtItsFullLength()
+    {
+        // Counted as one 1,500-token image before: about 3,000 micro-USD held for a prompt of 7,000 tokens.
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+        var text = "data: " + string.Join(' ', Enumerable.Repeat("payload", 7_000));
+
+        using var response = await client.PostAsync("v1/chat/completions",
+            Json($$"""{"model":"gpt-test","max_tokens":16,"messages":[{"role":"user","content":"{{text}}"}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(await HeldAsync(account) >= 7_000 * 2 + 16 * 8, $"held {await HeldAsync(account)} micro-USD for 7,000 prompt tokens at $2/M");
+    }
+
+    [Theory]
+    [InlineData("data:image/png;base64,iVBORw0KGgo=")]
+    [InlineData("https://example.test/cat.png")]
+    public async Task AnImage_IsHeldAtTheProvidersMostExpensiveImage(string url)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions",
+            Json($$$"""{"model":"gpt-test","max_tokens":16,"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{url}}}"}}]}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(await HeldAsync(account) >= ImageTokenBounds.OpenAI * 2, $"held {await HeldAsync(account)} micro-USD for one image");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0xLjQ=","filename":"a.pdf"}}""", "'file'")]
+    [InlineData("""{"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}}""", "'input_audio'")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"data:application/pdf;base64,JVBERi0xLjQ="}}""", "'application/pdf'")]
+    public async Task PartsWhoseCostCannotBeBounded_Are400NamingThePart_AndNeverForwarded(string part, string named)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+        var marker = Guid.NewGuid().ToString("N");
+
+        using var response = await client.PostAsync("v1/chat/completions",
+            Json($$"""{"model":"gpt-test","user":"{{marker}}","messages":[{"role":"user","content":[{{part}}]}]}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Contains(named, error["message"]!.GetValue<string>());
+        Assert.Contains("messages[0]", error["message"]!.GetValue<string>());
+        Assert.DoesNotContain(gateway.Upstream.Received, r => r.Body["user"]?.GetValue<string>() == marker);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+    }
+
+    [Fact]
+    public async Task APricedParameter_IsRefusedNamingIt_UnlessTheModelIsPricedForIt()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var refused = await client.PostAsync("v1/chat/completions",
+            Json("""{"model":"gpt-test","service_tier":"priority","messages":[{"role":"user","content":"hi"}]}"""));
+        using var allowed = await client.PostAsync("v1/chat/completions",
+            Json("""{"model":"gpt-priority","service_tier":"priority","user":"priced-tier","messages":[{"role":"user","content":"hi"}]}"""));
+        using var defaultTier = await client.PostAsync("v1/chat/completions",
+            Json("""{"model":"gpt-test","service_tier":"auto","messages":[{"role":"user","content":"hi"}]}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("service_tier", error["param"]!.GetValue<string>());
+        Assert.Contains("'service_tier'", error["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("priority", gateway.Upstream.Received.Last(r => r.Body["user"]?.GetValue<string>() == "priced-tier").Body["service_tier"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, defaultTier.StatusCode);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace TokenPortal.Tests.Gateway;
+
+/// <summary>A 200 is never free: whatever part of the usage a provider leaves out is counted locally, billed and marked.</summary>
+public sealed class UnreportedUsageTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    internal static StringContent Chat(string model, bool stream, int? maxTokens = null) => new(
+        $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"stream_options":{{(stream ? """{"include_usage":true}""" : "null")}},"max_tokens":{{(maxTokens?.ToString() ?? "null")}},"messages":[{"role":"user","content":"What is the weather in Paris?"}]}""",
+        Encoding.UTF8, "application/json");
+
+    internal static async Task<JsonNode> UsageAsync(HttpResponseMessage response, bool stream)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (!stream)
+            return JsonNode.Parse(body)!["usage"]!;
+        return body.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!)
+            .Last(e => e["usage"] is JsonObject)["usage"]!;
+    }
+
+    [Theory]
+    [InlineData("no-usage", false, null)]
+    [InlineData("no-usage", true, null)]
+    [InlineData("claude-no-usage", false, null)]
+    [InlineData("claude-no-usage", true, null)]
+    [InlineData("claude-partial", false, 55)]
+    [InlineData("claude-partial", true, 55)]
+    [InlineData("gemini-no-usage", false, null)]
+    [InlineData("gemini-no-usage", true, null)]
+    [InlineData("gemini-partial", false, 40)]
+    [InlineData("gemini-partial", true, 40)]
+    public async Task UsageMissingOrPartial_IsCompletedByALocalCount_BilledAndMarkedEstimated(string model, bool stream, int? reportedPrompt)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions", Chat(model, stream));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var usage = await UsageAsync(response, stream);
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        Assert.True(row.UsageEstimated);
+        // Every answer here has text ("Hello! It is sunny in Paris.", "Hello from Gemini.", "Hello there, general Kenobi! Bye").
+        Assert.InRange(row.CompletionTokens, 4, 12);
+        if (reportedPrompt is { } prompt)
+            Assert.Equal(prompt, row.PromptTokens);
+        else
+            Assert.InRange(row.PromptTokens, 10, 40);
+        Assert.True(row.CostMicros > 0);
+        Assert.Equal(row.PromptTokens, usage["prompt_tokens"]!.GetValue<int>());
+        Assert.Equal(row.CompletionTokens, usage["completion_tokens"]!.GetValue<int>());
+        Assert.Equal(row.CostMicros / 1_000_000m, usage["cost"]!.GetValue<decimal>());
+        Assert.Equal(1_000_000 - row.CostMicros, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReasoningModelWithoutUsage_IsBilledItsWholeOutputBound(bool stream)
+    {
+        // Its thinking is billed by the provider but never seen: all 300 output tokens it was allowed may have gone there.
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions", Chat("reasoning-no-usage", stream, maxTokens: 300));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        Assert.True(row.UsageEstimated);
+        Assert.Equal(300, row.CompletionTokens);
+        Assert.Equal(300, (await UsageAsync(response, stream))["completion_tokens"]!.GetValue<int>());
+        Assert.Equal(1_000_000 - row.CostMicros, await gateway.BalanceAsync(account));
+    }
+}
+
+/// <summary>The operator's promise that answers without reported usage are free (<c>Billing:UnreportedUsage=Free</c>).</summary>
+public sealed class UnreportedUsageFreeTests(UnreportedUsageFreeTests.FreeFixture gateway) : IClassFixture<UnreportedUsageFreeTests.FreeFixture>
+{
+    public sealed class FreeFixture : GatewayFixture
+    {
+        protected override void Configure(Dictionary<string, string?> settings) => settings["TokenPortal:Billing:UnreportedUsage"] = "Free";
+    }
+
+    [Theory]
+    [InlineData("no-usage", false)]
+    [InlineData("claude-no-usage", true)]
+    [InlineData("gemini-no-usage", false)]
+    public async Task NoUsageReported_ChargesNothing_ButTheLogRecordsTheEstimate(string model, bool stream)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions", UnreportedUsageTests.Chat(model, stream));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0m, (await UnreportedUsageTests.UsageAsync(response, stream))["cost"]!.GetValue<decimal>());
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        Assert.True(row.UsageEstimated);
+        Assert.True(row.PromptTokens > 0 && row.CompletionTokens > 0);
+        Assert.Equal(0, row.CostMicros);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task PartUsageReported_ChargesOnlyWhatTheProviderReported()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions", UnreportedUsageTests.Chat("claude-partial", stream: true));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        // 30 input + 5 cache writes at $3/M, 20 cache reads at $0.30/M: 111 micro-USD; the estimated output is free.
+        Assert.Equal(111, row.CostMicros);
+        Assert.True(row.CompletionTokens > 0);
+    }
+}
