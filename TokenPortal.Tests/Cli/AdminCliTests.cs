@@ -98,6 +98,46 @@ public sealed partial class AdminCliTests : IAsyncLifetime
         Assert.Equal(users, await ScalarAsync("SELECT COUNT(*) FROM AspNetUsers"));
     }
 
+    [Fact]
+    public async Task Audit_CleanBooksExit0_EachKindOfDifferenceIsPrintedAndExits1()
+    {
+        Assert.Equal(0, (await Cli("user", "create", "--email", "audit@example.test")).ExitCode);
+        Assert.Equal(0, (await Cli("credit", "--email", "audit@example.test", "--usd", "5")).ExitCode);
+
+        var clean = await Cli("audit");
+        Assert.Equal(0, clean.ExitCode);
+        Assert.Contains("the books agree", clean.StandardOutput);
+
+        // A balance that drifted from its ledger, a hold whose request already ended, and a log row the ledger never charged.
+        await ExecuteAsync("UPDATE Balances SET BalanceMicros = BalanceMicros + 7");
+        await ExecuteAsync("""
+            INSERT INTO Ledger (UserId, Kind, AmountMicros, RequestId, CreatedAt) SELECT Id, 2, -100, 'req_leaked', 0 FROM AspNetUsers;
+            INSERT INTO OpenReservations (RequestId, UserId, AmountMicros, ApiKeyId, CreatedAt, ClawbackMicros) SELECT 'req_leaked', Id, 100, 0, 0, 0 FROM AspNetUsers;
+            UPDATE Balances SET BalanceMicros = BalanceMicros - 100;
+            INSERT INTO RequestLogs (RequestId, CreatedAt, UserId, ApiKeyId, KeyPrefix, Model, Provider, Status, Stream, PromptTokens, CompletionTokens, CachedTokens, CostMicros, LatencyMs, UsageEstimated, WrittenOffMicros)
+                SELECT 'req_leaked', 0, Id, 0, 'sk-tp-000000', 'm', 'p', 200, 0, 1, 1, 0, 0, 1, 0, 0 FROM AspNetUsers;
+            INSERT INTO RequestLogs (RequestId, CreatedAt, UserId, ApiKeyId, KeyPrefix, Model, Provider, Status, Stream, PromptTokens, CompletionTokens, CachedTokens, CostMicros, LatencyMs, UsageEstimated, WrittenOffMicros)
+                SELECT 'req_uncharged', 0, Id, 0, 'sk-tp-000000', 'm', 'p', 200, 0, 1, 1, 0, 55, 1, 0, 0 FROM AspNetUsers;
+            """);
+
+        var audit = await Cli("audit");
+
+        Assert.Equal(1, audit.ExitCode);
+        Assert.Matches(@"user \S+: balance \d+\.\d{6} USD, ledger sum \d+\.\d{6} USD", audit.StandardOutput);
+        Assert.Contains("hold req_leaked: still open although its request has ended", audit.StandardOutput);
+        Assert.Contains("request req_uncharged: the log says charged 0.000055 USD", audit.StandardOutput);
+        Assert.Contains("3 differences", audit.StandardOutput);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
