@@ -13,6 +13,11 @@ internal static class LedgerCredits
 {
     /// <summary>Adds the ledger rows and updates the tracked balance; returns the balance after the caller saves.</summary>
     public static async Task<long> AddAsync(TokenPortalDbContext db, string userId, long amountMicros, LedgerEntryKind kind, string? note,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await AddWithWriteOffAsync(db, userId, amountMicros, kind, note, now, cancellationToken)).BalanceMicros;
+
+    /// <summary><see cref="AddAsync"/>, also saying how much of a debit the balance could not cover (written off).</summary>
+    public static async Task<(long BalanceMicros, long WrittenOffMicros)> AddWithWriteOffAsync(TokenPortalDbContext db, string userId, long amountMicros, LedgerEntryKind kind, string? note,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (kind is not (LedgerEntryKind.Credit or LedgerEntryKind.Adjustment))
@@ -40,8 +45,27 @@ internal static class LedgerCredits
                 Note = $"not recoverable: the balance was already spent{(note is null ? "" : $" ({note})")}",
             });
             amountMicros += shortfall;
+            await ClawBackFromHoldsAsync(db, userId, shortfall, cancellationToken);
         }
         balance.BalanceMicros += amountMicros;
-        return balance.BalanceMicros;
+        return (balance.BalanceMicros, Math.Max(0, shortfall));
+    }
+
+    /// <summary>
+    /// Money held by requests in flight is the user's too: what a debit could not take from the balance is owed from
+    /// those holds, oldest first, and taken from what each gives back when it settles (never from money that comes later).
+    /// </summary>
+    private static async Task ClawBackFromHoldsAsync(TokenPortalDbContext db, string userId, long owed, CancellationToken cancellationToken)
+    {
+        foreach (var hold in await db.OpenReservations.Where(r => r.UserId == userId).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken))
+        {
+            var take = Math.Min(owed, hold.AmountMicros - hold.ClawbackMicros);
+            if (take <= 0)
+                continue;
+            hold.ClawbackMicros += take;
+            owed -= take;
+            if (owed == 0)
+                return;
+        }
     }
 }

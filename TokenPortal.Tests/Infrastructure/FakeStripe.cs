@@ -110,6 +110,8 @@ public sealed class FakeStripe : IAsyncDisposable
                     var setup = Store("seti", new JsonObject
                     {
                         ["object"] = "setup_intent", ["status"] = "succeeded", ["customer"] = (string?)session["customer"], ["payment_method"] = (string)card["id"]!,
+                        // Strictly later for every card saved: the order the product must keep, whatever order events arrive in.
+                        ["created"] = 1_700_000_000 + Interlocked.Increment(ref _sequence),
                         ["metadata"] = session["_setup_intent_metadata"]?.DeepClone() ?? new JsonObject(),
                     });
                     session["setup_intent"] = (string)setup["id"]!;
@@ -142,6 +144,15 @@ public sealed class FakeStripe : IAsyncDisposable
             ["object"] = "dispute", ["amount"] = cents, ["status"] = status, ["charge"] = chargeId, ["payment_intent"] = (string?)charge["payment_intent"],
         });
         return SendEventAsync("charge.dispute.created", dispute);
+    }
+
+    /// <summary>Closes a dispute (won or lost) and delivers <c>charge.dispute.closed</c>, or <paramref name="eventType"/>.</summary>
+    public Task<(string Payload, HttpStatusCode Status)> CloseDisputeAsync(string disputeId, string status, string eventType = "charge.dispute.closed")
+    {
+        var dispute = _objects[disputeId];
+        lock (dispute)
+            dispute["status"] = status;
+        return SendEventAsync(eventType, dispute);
     }
 
     /// <summary>The charge a PaymentIntent made.</summary>

@@ -69,7 +69,28 @@ internal static class StripeCredits
         var after = payment.RefundedCents + payment.DisputedCents;
         var debit = StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, after)
             - StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, before);
-        if (debit > 0)
-            await LedgerCredits.AddAsync(db, payment.UserId, -debit, LedgerEntryKind.Adjustment, note, now, cancellationToken);
+        if (debit <= 0)
+            return;
+        var (_, writtenOff) = await LedgerCredits.AddWithWriteOffAsync(db, payment.UserId, -debit, LedgerEntryKind.Adjustment, note, now, cancellationToken);
+        if (dispute is not null)
+            payment.DisputeUncoveredMicros = writtenOff;
+    }
+
+    /// <summary>
+    /// The operator won the dispute (Stripe reinstated the funds): gives back, once, what the dispute actually took. The
+    /// part it could not take (already spent) stays as it is: the payment that stands paid for it.
+    /// </summary>
+    public static async Task ReinstateDisputeAsync(TokenPortalDbContext db, StripePayment payment, string note, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (payment.DisputedCents <= 0)
+            return;
+        var taken = StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, payment.RefundedCents + payment.DisputedCents)
+            - StripeAmounts.CreditShare(payment.CreditMicros, payment.AmountCents, payment.RefundedCents);
+        var giveBack = taken - payment.DisputeUncoveredMicros;
+        payment.DisputedCents = 0;
+        payment.DisputeUncoveredMicros = 0;
+        if (giveBack > 0)
+            await LedgerCredits.AddAsync(db, payment.UserId, giveBack, LedgerEntryKind.Adjustment, note, now, cancellationToken);
     }
 }

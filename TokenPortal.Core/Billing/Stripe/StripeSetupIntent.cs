@@ -8,4 +8,5 @@ public sealed record StripeSetupIntent(
     string Status,
     [property: JsonConverter(typeof(StripeIdConverter))] string? Customer,
     [property: JsonConverter(typeof(StripeIdConverter))] string? PaymentMethod,
-    Dictionary<string, string>? Metadata);
+    Dictionary<string, string>? Metadata,
+    long Created = 0);

@@ -62,6 +62,7 @@ internal sealed partial class StripeWebhookHandler(
             "payment_intent.payment_failed" => await PaymentFailedAsync(objectId, cancellationToken),
             "charge.refunded" => await RefundedAsync(objectId, cancellationToken),
             "charge.dispute.created" => await DisputedAsync(objectId, cancellationToken),
+            "charge.dispute.closed" or "charge.dispute.funds_reinstated" => await DisputeWonAsync(objectId, cancellationToken),
             _ => null,
         };
         if (effect is null)
@@ -125,9 +126,14 @@ internal sealed partial class StripeWebhookHandler(
             if (setupIntent.Status != "succeeded" || setupIntent.PaymentMethod is not { } paymentMethodId)
                 return null;
             var card = (await stripe.GetPaymentMethodAsync(paymentMethodId, cancellationToken)).Card;
+            var createdAt = DateTimeOffset.FromUnixTimeSeconds(setupIntent.Created);
             return async (db, now, ct) =>
             {
                 var profile = await StripeCredits.ProfileAsync(db, userId, ct);
+                // Events arrive in any order: a card saved before the one on file never replaces it.
+                if (profile.CardSetupCreatedAt > createdAt)
+                    return;
+                profile.CardSetupCreatedAt = createdAt;
                 profile.StripeCustomerId ??= session.Customer ?? setupIntent.Customer;
                 profile.PaymentMethodId = paymentMethodId;
                 profile.CardBrand = card?.Brand;
@@ -181,6 +187,19 @@ internal sealed partial class StripeWebhookHandler(
         if (paymentIntentId is null)
             return null;
         return await TakeBackAsync(paymentIntentId, null, (dispute.Id, dispute.Amount), $"Stripe dispute {dispute.Id}", cancellationToken);
+    }
+
+    /// <summary>A dispute closed as won (or its funds reinstated, whichever event comes first) credits back what it took, once.</summary>
+    private async Task<Effect?> DisputeWonAsync(string disputeId, CancellationToken cancellationToken)
+    {
+        var dispute = await stripe.GetDisputeAsync(disputeId, cancellationToken);
+        if (dispute.Status != "won")
+            return null;
+        return async (db, now, ct) =>
+        {
+            if (await db.StripePayments.FirstOrDefaultAsync(p => p.DisputeId == dispute.Id, ct) is { } payment)
+                await StripeCredits.ReinstateDisputeAsync(db, payment, $"Stripe dispute {dispute.Id} won", now, ct);
+        };
     }
 
     /// <summary>
