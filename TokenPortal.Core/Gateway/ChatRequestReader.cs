@@ -157,6 +157,8 @@ public static class ChatRequestReader
     /// <summary>The prompt's bound as the reader goes: text tokens, images, and the first part it must refuse.</summary>
     private struct PromptTally(TokenCounter tokens)
     {
+        private readonly char[] _scratch = new char[256];
+
         public int Tokens { get; private set; }
 
         public int Images { get; private set; }
@@ -242,6 +244,12 @@ public static class ChatRequestReader
         {
             // The reader runs over one contiguous buffer, so values never span segments.
             var raw = reader.ValueSpan;
+            if (raw.Length <= _scratch.Length)
+            {
+                // Most strings (names, roles, short values) are small: one buffer per request serves them all.
+                var written = reader.ValueIsEscaped ? reader.CopyString(_scratch) : Encoding.UTF8.GetChars(raw, _scratch);
+                return tokens.Count(_scratch.AsSpan(0, written));
+            }
             var rented = ArrayPool<char>.Shared.Rent(raw.Length);
             try
             {
