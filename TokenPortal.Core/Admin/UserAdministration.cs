@@ -28,7 +28,9 @@ internal sealed class UserAdministration(
             .Select(u => new UserSummary(
                 u.Id, u.Email ?? u.UserName ?? u.Id, u.CreatedAt, u.IsAdmin, u.IsDisabled,
                 db.Balances.Where(b => b.UserId == u.Id).Select(b => b.BalanceMicros).FirstOrDefault(),
-                db.ApiKeys.Count(k => k.UserId == u.Id && k.RevokedAt == null)))
+                db.ApiKeys.Count(k => k.UserId == u.Id && k.RevokedAt == null),
+                db.Ledger.Count(e => e.UserId == u.Id && e.Kind == LedgerEntryKind.WriteOff && e.RequestId != null),
+                db.Ledger.Where(e => e.UserId == u.Id && e.Kind == LedgerEntryKind.WriteOff && e.RequestId != null).Sum(e => e.AmountMicros)))
             .ToListAsync(cancellationToken);
         return (rows, total);
     }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using TokenPortal.Core.Admin;
 using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Tests.Gateway;
@@ -75,6 +77,13 @@ public sealed class OverrunBillingTests(GatewayFixture gateway) : IClassFixture<
         // No debt: access pauses at $0.
         using var next = await client.PostAsync("v1/chat/completions", Overrun(stream: false));
         Assert.Equal(HttpStatusCode.PaymentRequired, next.StatusCode);
+
+        // The admin's user list counts it.
+        await using var scope = gateway.Factory.Services.CreateAsyncScope();
+        var (users, _) = await scope.ServiceProvider.GetRequiredService<IUserAdministration>().SearchAsync(account.Email, 0, 10, CancellationToken.None);
+        var user = Assert.Single(users);
+        Assert.Equal(1, user.Overruns);
+        Assert.Equal(OverrunCost - 100_000, user.WrittenOffMicros);
     }
 
     [Fact]
