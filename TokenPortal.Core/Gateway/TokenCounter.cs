@@ -36,6 +36,9 @@ public sealed class TokenCounter
 
     public int Count(ReadOnlySpan<char> text)
     {
+        // Most strings of a request are one short word (a role, a name, a schema keyword): straight to the cache.
+        if (text.Length <= MaxRun && _lookup.TryGetValue(text, out var known))
+            return known;
         var newCharacters = NewCharactersBase + text.Length / TextPerNewCharacter;
         long total = 0;
         var start = 0;
