@@ -16,18 +16,7 @@ public sealed class OverrunBillingTests(GatewayFixture gateway) : IClassFixture<
     /// <summary>32 uncached and 10 cached prompt tokens, 100,000 output tokens: 800,069 micro-USD.</summary>
     private static readonly long OverrunCost = GatewaySettings.EchoCostMicros(completionTokens: 100_000);
 
-    private static StringContent Overrun(bool stream) => new(
-        $$"""{"model":"overrun","max_tokens":50,"stream":{{(stream ? "true" : "false")}},"stream_options":{{(stream ? """{"include_usage":true}""" : "null")}},"messages":[{"role":"user","content":"hi"}]}""",
-        Encoding.UTF8, "application/json");
-
-    private static async Task<JsonNode> UsageAsync(HttpResponseMessage response, bool stream)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        if (!stream)
-            return JsonNode.Parse(body)!["usage"]!;
-        var usageEvent = body.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!).Last(e => e["usage"] is JsonObject);
-        return usageEvent["usage"]!;
-    }
+    private static StringContent Overrun(bool stream) => ChatExchange.Request("overrun", stream, maxTokens: 50);
 
     [Theory]
     [InlineData(false)]
@@ -40,7 +29,7 @@ public sealed class OverrunBillingTests(GatewayFixture gateway) : IClassFixture<
         using var response = await client.PostAsync("v1/chat/completions", Overrun(stream));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var usage = await UsageAsync(response, stream);
+        var usage = await ChatExchange.UsageAsync(response, stream);
         Assert.Equal(100_000, usage["completion_tokens"]!.GetValue<int>());
         Assert.Equal(OverrunCost / 1_000_000m, usage["cost"]!.GetValue<decimal>());
         Assert.Equal(1_000_000 - OverrunCost, await gateway.BalanceAsync(account));
@@ -63,7 +52,7 @@ public sealed class OverrunBillingTests(GatewayFixture gateway) : IClassFixture<
         using var response = await client.PostAsync("v1/chat/completions", Overrun(stream));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(0.1m, (await UsageAsync(response, stream))["cost"]!.GetValue<decimal>());
+        Assert.Equal(0.1m, (await ChatExchange.UsageAsync(response, stream))["cost"]!.GetValue<decimal>());
         Assert.Equal(0, await gateway.BalanceAsync(account));
         var row = Assert.Single(await gateway.LogRowsAsync(account));
         Assert.Equal(100_000, row.CostMicros);

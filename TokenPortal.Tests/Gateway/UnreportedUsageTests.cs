@@ -7,19 +7,6 @@ namespace TokenPortal.Tests.Gateway;
 /// <summary>A 200 is never free: whatever part of the usage a provider leaves out is counted locally, billed and marked.</summary>
 public sealed class UnreportedUsageTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
-    internal static StringContent Chat(string model, bool stream, int? maxTokens = null) => new(
-        $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"stream_options":{{(stream ? """{"include_usage":true}""" : "null")}},"max_tokens":{{(maxTokens?.ToString() ?? "null")}},"messages":[{"role":"user","content":"What is the weather in Paris?"}]}""",
-        Encoding.UTF8, "application/json");
-
-    internal static async Task<JsonNode> UsageAsync(HttpResponseMessage response, bool stream)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        if (!stream)
-            return JsonNode.Parse(body)!["usage"]!;
-        return body.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!)
-            .Last(e => e["usage"] is JsonObject)["usage"]!;
-    }
-
     [Theory]
     [InlineData("no-usage", false, null)]
     [InlineData("no-usage", true, null)]
@@ -36,10 +23,10 @@ public sealed class UnreportedUsageTests(GatewayFixture gateway) : IClassFixture
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
 
-        using var response = await client.PostAsync("v1/chat/completions", Chat(model, stream));
+        using var response = await client.PostAsync("v1/chat/completions", ChatExchange.Request(model, stream));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var usage = await UsageAsync(response, stream);
+        var usage = await ChatExchange.UsageAsync(response, stream);
         var row = Assert.Single(await gateway.LogRowsAsync(account));
         Assert.True(row.UsageEstimated);
         // Every answer here has text ("Hello! It is sunny in Paris.", "Hello from Gemini.", "Hello there, general Kenobi! Bye").
@@ -65,13 +52,13 @@ public sealed class UnreportedUsageTests(GatewayFixture gateway) : IClassFixture
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
 
-        using var response = await client.PostAsync("v1/chat/completions", Chat("reasoning-no-usage", stream, maxTokens: 300));
+        using var response = await client.PostAsync("v1/chat/completions", ChatExchange.Request("reasoning-no-usage", stream, maxTokens: 300));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var row = Assert.Single(await gateway.LogRowsAsync(account));
         Assert.True(row.UsageEstimated);
         Assert.Equal(300, row.CompletionTokens);
-        Assert.Equal(300, (await UsageAsync(response, stream))["completion_tokens"]!.GetValue<int>());
+        Assert.Equal(300, (await ChatExchange.UsageAsync(response, stream))["completion_tokens"]!.GetValue<int>());
         Assert.Equal(1_000_000 - row.CostMicros, await gateway.BalanceAsync(account));
     }
 }
@@ -93,10 +80,10 @@ public sealed class UnreportedUsageFreeTests(UnreportedUsageFreeTests.FreeFixtur
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
 
-        using var response = await client.PostAsync("v1/chat/completions", UnreportedUsageTests.Chat(model, stream));
+        using var response = await client.PostAsync("v1/chat/completions", ChatExchange.Request(model, stream));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(0m, (await UnreportedUsageTests.UsageAsync(response, stream))["cost"]!.GetValue<decimal>());
+        Assert.Equal(0m, (await ChatExchange.UsageAsync(response, stream))["cost"]!.GetValue<decimal>());
         var row = Assert.Single(await gateway.LogRowsAsync(account));
         Assert.True(row.UsageEstimated);
         Assert.True(row.PromptTokens > 0 && row.CompletionTokens > 0);
@@ -111,7 +98,7 @@ public sealed class UnreportedUsageFreeTests(UnreportedUsageFreeTests.FreeFixtur
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
 
-        using var response = await client.PostAsync("v1/chat/completions", UnreportedUsageTests.Chat("claude-partial", stream: true));
+        using var response = await client.PostAsync("v1/chat/completions", ChatExchange.Request("claude-partial", stream: true));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var row = Assert.Single(await gateway.LogRowsAsync(account));
