@@ -32,6 +32,12 @@ public static class ChatRequestReader
             error = GatewayError.InvalidRequest($"The request body is not valid JSON: {ex.Message}");
             return null!;
         }
+        catch (InvalidOperationException)
+        {
+            // The reader's typed getters: a string that is no valid UTF-16 (a lone surrogate escape such as "\ud800").
+            error = GatewayError.InvalidRequest("The request body holds a string that is not valid text (a lone surrogate escape?).");
+            return null!;
+        }
     }
 
     private static RequestInfo? ReadCore(ReadOnlySpan<byte> json, TokenCounter tokens, out GatewayError? error)

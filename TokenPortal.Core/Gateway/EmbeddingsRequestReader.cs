@@ -15,6 +15,11 @@ public static class EmbeddingsRequestReader
         {
             return ParsedRequest.Invalid(GatewayError.InvalidRequest($"The request body is not valid JSON: {ex.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // The reader's typed getters: a value of another JSON type than the one asked for, or a lone surrogate escape.
+            return ParsedRequest.Invalid(GatewayError.InvalidRequest("A value in the request has the wrong type or is not valid text."));
+        }
     }
 
     private static ParsedRequest ReadCore(ReadOnlyMemory<byte> body, TokenCounter tokens)
@@ -42,16 +47,23 @@ public static class EmbeddingsRequestReader
                     return ParsedRequest.Invalid(GatewayError.InvalidRequest(
                         "'input' must be a non-empty string, an array of strings, or an array of token arrays.", "input"));
             }
+            else if (reader.ValueTextEquals("stream"u8))
+            {
+                reader.Read();
+                if (reader.TokenType is not (JsonTokenType.False or JsonTokenType.Null))
+                    return ParsedRequest.Invalid(GatewayError.InvalidRequest("Embeddings cannot be streamed: leave 'stream' out.", "stream"));
+            }
             else if (reader.ValueTextEquals("dimensions"u8))
             {
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.Null && (!reader.TryGetInt32(out var dimensions) || dimensions < 1))
+                if (reader.TokenType != JsonTokenType.Null && (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var dimensions) || dimensions < 1))
                     return ParsedRequest.Invalid(GatewayError.InvalidRequest("'dimensions' must be a positive integer.", "dimensions"));
             }
             else if (reader.ValueTextEquals("encoding_format"u8))
             {
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.Null && !(reader.ValueTextEquals("float"u8) || reader.ValueTextEquals("base64"u8)))
+                if (reader.TokenType != JsonTokenType.Null
+                    && !(reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals("float"u8) || reader.ValueTextEquals("base64"u8))))
                     return ParsedRequest.Invalid(GatewayError.InvalidRequest("'encoding_format' must be 'float' or 'base64'.", "encoding_format"));
             }
             else

@@ -59,6 +59,9 @@ public sealed partial class GatewayHandler(
         if (body.Error is not null)
             return body.Error;
 
+        // JSON readers check structure, not the text inside strings: invalid UTF-8 would otherwise reach the provider.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Memory.Span))
+            return GatewayError.InvalidRequest("The request body is not valid UTF-8.");
         var parsed = endpoint.Parse(body.Memory, tokens);
         if (parsed.Error is not null)
             return parsed.Error;

@@ -74,3 +74,52 @@ public sealed class ChatCompletionsFuzzTests(GatewayFixture gateway) : IClassFix
         await gateway.AssertBooksBalanceAsync(account);
     }
 }
+
+/// <summary>Classes of hostile input that mutation rarely finds: each is a documented 400, never a 500, and changes nothing.</summary>
+public sealed class HostileInputTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    public static TheoryData<string, string> Bodies => new()
+    {
+        { "v1/chat/completions", """{"model":"gpt-test","messages":[{"role":"user","content":"\ud800"}]}""" },
+        { "v1/chat/completions", """{"model":"gpt-test","messages":[{"role":"user","content":"a\udfffb"}]}""" },
+        { "v1/chat/completions", """{"model":"gpt-test","messages":[{"role":"user","content":[{"type":"text","text":"\ud83d"}]}],"tools":[{"type":"function","function":{"name":"\ud800"}}]}""" },
+        { "v1/messages", """{"model":"gpt-test","max_tokens":5,"messages":[{"role":"user","content":"\ud800"}]}""" },
+        { "v1/embeddings", """{"model":"embed-test","input":"\ud800"}""" },
+        { "v1/embeddings", """{"model":"embed-test","input":"hi","encoding_format":1}""" },
+        { "v1/embeddings", """{"model":"embed-test","input":"hi","dimensions":"three"}""" },
+        { "v1/embeddings", """{"model":"embed-test","input":"hi","stream":true}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task HostileBody_Is400_NothingForwardedOrCharged(string path, string body)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+        var forwarded = gateway.Upstream.Received.Count;
+
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"error\"", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+        Assert.Equal(forwarded, gateway.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task InvalidUtf8InAString_Is400()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+        var body = Encoding.UTF8.GetBytes("""{"model":"gpt-test","messages":[{"role":"user","content":"AB"}]}""");
+        var at = Array.IndexOf(body, (byte)'A');
+        (body[at], body[at + 1]) = (0xC3, 0x28); // a lead byte followed by no continuation byte
+
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        using var response = await client.PostAsync("v1/chat/completions", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+    }
+}
