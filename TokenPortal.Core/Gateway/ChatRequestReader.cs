@@ -196,7 +196,9 @@ public static class ChatRequestReader
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
-                    property = reader.ValueTextEquals("type"u8) ? Property.Type : reader.ValueTextEquals("url"u8) ? Property.Url : Property.Other;
+                    // Only inside messages does it matter whose value a string is (a part's type, an image's url).
+                    property = message < 0 ? Property.Other
+                        : reader.ValueTextEquals("type"u8) ? Property.Type : reader.ValueTextEquals("url"u8) ? Property.Url : Property.Other;
                     Add(CountString(ref reader));
                     return;
                 case JsonTokenType.String when message >= 0:
