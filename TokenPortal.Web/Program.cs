@@ -4,7 +4,7 @@ using TokenPortal.Web.Extensions;
 if (AdminCli.IsAdminCommand(args))
     return await AdminCli.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(HostingDefaults.Options(args));
 builder.AddTokenPortal();
 
 var app = builder.Build();

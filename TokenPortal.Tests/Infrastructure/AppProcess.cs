@@ -37,9 +37,10 @@ public sealed partial class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server on a free loopback port and waits until it listens.</summary>
-    public static async Task<AppProcess> StartServerAsync(IReadOnlyDictionary<string, string> environment)
+    /// <param name="workingDirectory">Where it is started from (as systemd or a shell would); the binary's folder by default.</param>
+    public static async Task<AppProcess> StartServerAsync(IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
-        var app = new AppProcess(Start(environment, ["--urls", "http://127.0.0.1:0"]));
+        var app = new AppProcess(Start(environment, ["--urls", "http://127.0.0.1:0"], workingDirectory));
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(object? sender, DataReceivedEventArgs e)
         {
@@ -75,14 +76,14 @@ public sealed partial class AppProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static Process Start(IReadOnlyDictionary<string, string> environment, string[] args)
+    private static Process Start(IReadOnlyDictionary<string, string> environment, string[] args, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         info.ArgumentList.Add(AppPath);
         foreach (var arg in args)

@@ -10,6 +10,9 @@ internal static class TokenPortalHostingExtensions
     public static WebApplicationBuilder AddTokenPortal(this WebApplicationBuilder builder)
     {
         builder.Services.AddTokenPortalCore(builder.Configuration, AppContext.BaseDirectory);
+        // A build run as it is (not published) finds its CSS and scripts through the static web assets manifest beside the
+        // binary, in any environment; a published one has no manifest and serves its own wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddTokenPortalGateway();
         builder.AddPortal();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
