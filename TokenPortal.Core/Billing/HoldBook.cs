@@ -74,6 +74,16 @@ internal sealed class HoldBook
         }
     }
 
+    /// <summary>
+    /// What this process granted the user's requests and has not written yet. An overrun settled before those holds are
+    /// written leaves that money to them: it was promised first, and the requests are already on their way upstream.
+    /// </summary>
+    public long PendingOf(string userId)
+    {
+        lock (_lock)
+            return _users.TryGetValue(userId, out var room) ? Math.Max(0, room.Pending) : 0;
+    }
+
     /// <summary>The user's balance changed outside the writer (a credit or a debit): the next reserve reads afresh.</summary>
     public void Forget(string userId)
     {

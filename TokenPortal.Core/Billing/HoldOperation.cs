@@ -28,6 +28,7 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
 
     public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
     {
+        sql.HeldInTransaction[hold.UserId] = sql.HeldInTransaction.GetValueOrDefault(hold.UserId) + hold.AmountMicros;
         if (_settle is { } settle && await TryWriteWithSettleAsync(sql, settle, nowMs))
             return;
         var amount = hold.AmountMicros;

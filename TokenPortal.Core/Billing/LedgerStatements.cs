@@ -54,6 +54,12 @@ internal sealed class LedgerStatements : IAsyncDisposable
     /// <summary>The Reserve and Release rows of a hold released in the same transaction.</summary>
     public PreparedCommand AppendHeldAndReleased { get; private set; } = null!;
 
+    /// <summary>
+    /// Grants held in the transaction now open, per user: the book still counts them as pending until it commits, but the
+    /// balance the statements read has them taken already.
+    /// </summary>
+    public Dictionary<string, long> HeldInTransaction { get; } = new(StringComparer.Ordinal);
+
     public static async Task<LedgerStatements> PrepareAsync(DbConnection connection)
     {
         var s = new LedgerStatements

@@ -162,6 +162,7 @@ internal sealed partial class LedgerWriter(
         {
             var (sql, connection) = await _connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();
+            sql.HeldInTransaction.Clear();
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var operation in operations)
                 await operation.ExecuteAsync(sql, now);

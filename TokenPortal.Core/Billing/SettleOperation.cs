@@ -69,11 +69,15 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
         Result = new Settlement(charge, cost - charge);
     }
 
-    /// <summary>How much of <paramref name="excess"/> the free balance and the key's budget beyond what it already holds or spent cover.</summary>
+    /// <summary>
+    /// How much of <paramref name="excess"/> the free balance (less what was granted to requests whose holds are still to be
+    /// written) and the key's budget beyond what it already holds or spent cover.
+    /// </summary>
     private async Task<long> OverrunCoveredAsync(LedgerStatements sql, long excess)
     {
         var room = await sql.ReadRoom.RowAsync(reservation.UserId, reservation.ApiKeyId);
-        var balance = room?[0] ?? 0;
+        var promised = book.PendingOf(reservation.UserId) - sql.HeldInTransaction.GetValueOrDefault(reservation.UserId);
+        var balance = (room?[0] ?? 0) - Math.Max(0, promised);
         var keyRoom = room?[1] is { } budget ? budget - (room[2] ?? 0) - (room[3] ?? 0) : long.MaxValue;
         return Math.Max(0, Math.Min(excess, Math.Min(balance, keyRoom)));
     }
