@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
 
@@ -8,8 +10,10 @@ namespace TokenPortal.Core.Keys;
 /// <inheritdoc />
 internal sealed class ApiKeyService(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
+    DatabaseWriteGate writeGate,
     IApiKeyAuthenticator authenticator,
     IModelCatalog catalog,
+    IOptionsMonitor<TokenPortalOptions> options,
     TimeProvider clock) : IApiKeyService
 {
     public async Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken)
@@ -33,9 +37,14 @@ internal sealed class ApiKeyService(
             BudgetMicros = spec.BudgetMicros,
         };
 
+        // Counted and added under the write gate: two keys minted at once cannot both take the last place.
+        using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
             throw new ApiKeySpecException($"No user has id '{userId}'.");
+        var most = options.CurrentValue.Defaults.MaxKeysPerUser;
+        if (await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null, cancellationToken) >= most)
+            throw new ApiKeySpecException($"You already have {most} active keys, the most allowed; revoke one you no longer use first.");
         db.ApiKeys.Add(record);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedApiKey(plain, record);
@@ -103,6 +112,11 @@ internal sealed class ApiKeyService(
             throw new ApiKeySpecException("Requests per minute must be a positive number.");
         if (spec.Tpm is <= 0)
             throw new ApiKeySpecException("Tokens per minute must be a positive number.");
+        var defaults = options.CurrentValue.Defaults;
+        if (spec.Rpm > defaults.MaxKeyRpm)
+            throw new ApiKeySpecException($"A key may have at most {defaults.MaxKeyRpm} requests per minute on this site.");
+        if (spec.Tpm > defaults.MaxKeyTpm)
+            throw new ApiKeySpecException($"A key may have at most {defaults.MaxKeyTpm} tokens per minute on this site.");
         if (spec.MaxMicrosPerRequest is <= 0)
             throw new ApiKeySpecException("The maximum USD per request must be positive.");
         if (spec.BudgetMicros is <= 0)

@@ -16,8 +16,9 @@ public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurre
     public async ValueTask<Admission> AdmitAsync(AuthenticatedKey key, long estimatedTokens)
     {
         var defaults = options.CurrentValue.Defaults;
-        var requestLimit = (key.Rpm ?? key.UserDefaultRpm ?? defaults.KeyRpm) is { } rpm ? RateLimit.PerMinute(rpm) : (RateLimit?)null;
-        var tokenLimit = (key.Tpm ?? defaults.KeyTpm) is { } tpm ? RateLimit.PerMinute(tpm) : (RateLimit?)null;
+        // The operator's caps bound every key, even one minted before a cap was lowered.
+        var requestLimit = Capped(key.Rpm ?? key.UserDefaultRpm ?? defaults.KeyRpm, defaults.MaxKeyRpm) is { } rpm ? RateLimit.PerMinute(rpm) : (RateLimit?)null;
+        var tokenLimit = Capped(key.Tpm ?? defaults.KeyTpm, defaults.MaxKeyTpm) is { } tpm ? RateLimit.PerMinute(tpm) : (RateLimit?)null;
         var usage = new AdmittedUsage(key.UserId, key.KeyId, requestLimit, null, tokenLimit, null, estimatedTokens);
 
         var maxInFlight = key.UserMaxConcurrent ?? defaults.UserMaxConcurrent;
@@ -77,4 +78,11 @@ public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurre
 
     private static string Seconds(TimeSpan? wait) =>
         Math.Max(1, (int)Math.Ceiling((wait ?? TimeSpan.Zero).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    private static int? Capped(int? limit, int? cap) => (limit, cap) switch
+    {
+        ({ } own, { } max) => Math.Min(own, max),
+        (null, { } max) => max,
+        _ => limit,
+    };
 }

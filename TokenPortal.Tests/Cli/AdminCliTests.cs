@@ -99,6 +99,35 @@ public sealed partial class AdminCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OperatorCaps_KeyLimitsAboveThemAndKeysBeyondTheMostPerUser_AreRefusedWithExit2()
+    {
+        _environment["TokenPortal__Defaults__MaxKeyRpm"] = "100";
+        _environment["TokenPortal__Defaults__MaxKeyTpm"] = "5000";
+        _environment["TokenPortal__Defaults__MaxKeysPerUser"] = "2";
+        Assert.Equal(0, (await Cli("user", "create", "--email", "caps@example.test")).ExitCode);
+
+        var tooFast = await Cli("key", "create", "--email", "caps@example.test", "--name", "fast", "--rpm", "101");
+        var tooMany = await Cli("key", "create", "--email", "caps@example.test", "--name", "many", "--tpm", "5001");
+        var first = await Cli("key", "create", "--email", "caps@example.test", "--name", "one", "--rpm", "100", "--tpm", "5000");
+        var second = await Cli("key", "create", "--email", "caps@example.test", "--name", "two");
+        var third = await Cli("key", "create", "--email", "caps@example.test", "--name", "three");
+
+        Assert.Equal(2, tooFast.ExitCode);
+        Assert.Contains("at most 100 requests per minute", tooFast.StandardError);
+        Assert.Equal(2, tooMany.ExitCode);
+        Assert.Contains("at most 5000 tokens per minute", tooMany.StandardError);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(2, third.ExitCode);
+        Assert.Contains("2 active keys", third.StandardError);
+        Assert.Equal(2L, await ScalarAsync("SELECT COUNT(*) FROM ApiKeys"));
+
+        // A revoked key frees its place.
+        Assert.Equal(0, (await Cli("key", "revoke", "--prefix", first.StandardOutput.Trim()[..12])).ExitCode);
+        Assert.Equal(0, (await Cli("key", "create", "--email", "caps@example.test", "--name", "three")).ExitCode);
+    }
+
+    [Fact]
     public async Task Audit_CleanBooksExit0_EachKindOfDifferenceIsPrintedAndExits1()
     {
         Assert.Equal(0, (await Cli("user", "create", "--email", "audit@example.test")).ExitCode);

@@ -70,6 +70,7 @@ public static class GatewaySettings
         {
             settings["TokenPortal:Defaults:UserMaxConcurrent"] = "1000";
             settings["TokenPortal:Defaults:KeyRpm"] = "1000000";
+            settings["TokenPortal:Defaults:MaxKeyRpm"] = "1000000";
         }
         var models = new List<(string Id, string Upstream, string Kind)> { ("gpt-test", "fake-echo", "Chat"), ("embed-test", "fake-embed", "Embedding") };
         models.AddRange(Scenarios.Select(s => (s, $"fake-{s}", "Chat")));
@@ -80,10 +81,10 @@ public static class GatewaySettings
         }
         settings["TokenPortal:Models:0:Aliases:0"] = "Test GPT";
         // A thinking model whose provider reports no usage, and one whose operator priced in the priority tier.
-        AddFakeModel(settings, 90, "reasoning-no-usage", "fake-no-usage");
-        settings["TokenPortal:Models:90:Reasoning"] = "true";
-        AddFakeModel(settings, 91, "gpt-priority", "fake-echo");
-        settings["TokenPortal:Models:91:AllowedParameters:0"] = "service_tier";
+        AddFakeModel(settings, 95, "reasoning-no-usage", "fake-no-usage");
+        settings["TokenPortal:Models:95:Reasoning"] = "true";
+        AddFakeModel(settings, 96, "gpt-priority", "fake-echo");
+        settings["TokenPortal:Models:96:AllowedParameters:0"] = "service_tier";
         return settings;
     }
 

@@ -15,6 +15,7 @@ public sealed class LimitsFixture : GatewayFixture
     {
         settings.Remove("TokenPortal:Defaults:UserMaxConcurrent");
         settings.Remove("TokenPortal:Defaults:KeyRpm");
+        settings.Remove("TokenPortal:Defaults:MaxKeyRpm");
         settings["TokenPortal:GlobalLimits:UpstreamMaxWaitMilliseconds"] = "700";
         settings["TokenPortal:Providers:2:Name"] = "paced";
         settings["TokenPortal:Providers:2:Kind"] = "OpenAICompatible";
