@@ -156,7 +156,7 @@ public sealed partial class GatewayHandler(
             {
                 var errorBody = await UpstreamBody.ReadErrorAsync(response, activity.Token);
                 await billing.ReleaseAsync(reservation);
-                return MapUpstreamStatus((int)response.StatusCode, adapter.DescribeError((int)response.StatusCode, errorBody.Span));
+                return MapUpstreamStatus(call, model.Provider, (int)response.StatusCode, adapter.DescribeError((int)response.StatusCode, errorBody.Span));
             }
 
             return await endpoint.RelayAsync(new RelayContext(context, call, upstreamCall, adapter, reservation, response, activity, endpoint.Dialect));
@@ -175,12 +175,25 @@ public sealed partial class GatewayHandler(
         };
     }
 
-    /// <summary>Provider refusals of the request itself are the client's to fix; everything else is ours.</summary>
-    private static GatewayError MapUpstreamStatus(int status, string message) => status switch
+    /// <summary>
+    /// Provider refusals of the request itself are the client's to fix, and say why. Everything else is ours, and its text
+    /// stays in our log: a provider's 401, 403 or 5xx can name internal hosts, organisation ids or fragments of our key.
+    /// </summary>
+    private GatewayError MapUpstreamStatus(GatewayCall call, CatalogProvider provider, int status, string message)
     {
-        400 or 413 or 422 => GatewayError.InvalidRequest(message),
-        _ => GatewayError.Upstream(message),
-    };
+        if (status is 400 or 413 or 422)
+            return GatewayError.InvalidRequest(message);
+        LogUpstreamStatus(logger, call.RequestId, provider.Name, status, message);
+        return GatewayError.Upstream(status switch
+        {
+            401 or 403 => $"The provider '{provider.Name}' refused the gateway's credentials (HTTP {status}); nothing was charged. The operator can see why in the server log.",
+            429 => $"The provider '{provider.Name}' is limiting the gateway's requests (HTTP 429); nothing was charged. Retry shortly.",
+            _ => $"The provider '{provider.Name}' failed (HTTP {status}); nothing was charged. Retry shortly.",
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: provider {Provider} answered HTTP {Status}: {ProviderMessage}")]
+    private static partial void LogUpstreamStatus(ILogger logger, string requestId, string provider, int status, string providerMessage);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} was abandoned by the client.")]
     private static partial void LogClientAborted(ILogger logger, string requestId);

@@ -137,7 +137,7 @@ public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : ICla
             """{"model":"claude-overloaded","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Contains("Overloaded", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>());
+        Assert.Contains("HTTP 529", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>());
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
     }
 }

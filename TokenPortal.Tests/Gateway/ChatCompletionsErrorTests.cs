@@ -180,7 +180,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
     }
 
     [Theory]
-    [InlineData("500", "server had an error")]
+    [InlineData("500", "failed (HTTP 500)")]
     [InlineData("garbage", "invalid response")]
     [InlineData("hang", "did not answer")]
     [InlineData("cut", "cut off")]
