@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using TokenPortal.Core.Billing.Stripe;
 using TokenPortal.Core.Gateway;
 
@@ -7,8 +8,8 @@ namespace TokenPortal.Web.Billing;
 /// <summary><c>POST /stripe/webhook</c>: the raw body and its signature to Core's handler, the outcome to HTTP in one place.</summary>
 internal static partial class StripeWebhookEndpoints
 {
-    /// <summary>Stripe's events are far smaller; anything larger is not Stripe.</summary>
-    private const int MaxBodyBytes = 1024 * 1024;
+    /// <summary>Stripe's events are a few kilobytes; anything much larger is not Stripe.</summary>
+    private const int MaxBodyBytes = 256 * 1024;
 
     public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder app)
     {
@@ -16,8 +17,14 @@ internal static partial class StripeWebhookEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, StripeWebhookHandler handler, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ReceiveAsync(HttpContext context, StripeWebhookHandler handler, IOptionsMonitor<StripeOptions> stripe,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // Nothing is read before the cheap checks: an unsigned or unwanted post costs no buffer.
+        if (!stripe.CurrentValue.IsConfigured)
+            return TypedResults.Text("Stripe is not configured on this server\n", statusCode: StatusCodes.Status404NotFound);
+        if (string.IsNullOrWhiteSpace(context.Request.Headers["Stripe-Signature"]))
+            return TypedResults.Text("invalid signature\n", statusCode: StatusCodes.Status400BadRequest);
         if (context.Request.ContentLength > MaxBodyBytes)
             return TypedResults.Text("payload too large\n", statusCode: StatusCodes.Status413PayloadTooLarge);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

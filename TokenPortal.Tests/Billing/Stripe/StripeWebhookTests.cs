@@ -100,6 +100,27 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
     }
 
     [Fact]
+    public async Task UnsignedPost_IsRefusedBeforeItsBodyIsRead_AndLargeBodiesAre413()
+    {
+        // A post that declares 100 KB and sends ten bytes: answered at once from its missing signature, not after a
+        // read that would wait for the rest (a slow-loris body holding a buffer).
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(gateway.BaseAddress.Host, gateway.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            $"POST /stripe/webhook HTTP/1.1\r\nHost: {gateway.BaseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{{\"id\":\"ev"));
+        var buffer = new byte[1024];
+        var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.StartsWith("HTTP/1.1 400", System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+
+        using var client = gateway.CreateClient();
+        using var large = new HttpRequestMessage(HttpMethod.Post, "stripe/webhook") { Content = new ByteArrayContent(new byte[300 * 1024]) };
+        large.Headers.TryAddWithoutValidation("Stripe-Signature", FakeStripe.Sign("x", DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        using var tooLarge = await client.SendAsync(large);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+    }
+
+    [Fact]
     public async Task EventClaimingPaid_ForASessionStripeSaysIsUnpaid_CreditsNothing()
     {
         var account = await gateway.CreateAccountAsync(usd: 0);
