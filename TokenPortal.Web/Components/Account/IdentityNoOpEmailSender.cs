@@ -4,7 +4,7 @@ using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Web.Components.Account;
 
-// Remove the "else if (EmailSender is IdentityNoOpEmailSender)" block from RegisterConfirmation.razor after updating with a real implementation.
+// No mail server is assumed: accounts need no confirmation, and no page shows a confirmation link in place of a mail.
 internal sealed class IdentityNoOpEmailSender : IEmailSender<PortalUser>
 {
     private readonly IEmailSender emailSender = new NoOpEmailSender();
