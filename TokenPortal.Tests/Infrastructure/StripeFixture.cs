@@ -49,6 +49,30 @@ public class StripeFixture : GatewayFixture
         return await db.BillingProfiles.AsNoTracking().SingleAsync(p => p.UserId == account.UserId);
     }
 
+    /// <summary>Starts a top-up of <paramref name="micros"/> through Checkout; returns the session's id.</summary>
+    public async Task<string> StartTopUpAsync(TestAccount account, long micros) =>
+        SessionId(await Billing.StartTopUpAsync(account.UserId, micros, ReturnUrl, CancellationToken.None));
+
+    /// <summary>Pays (or saves a card on) the session at the fake but takes the event instead of delivering it.</summary>
+    public async Task<string> CompletedEventWithoutDeliveringAsync(string sessionId)
+    {
+        var target = Stripe.WebhookUrl;
+        Stripe.WebhookUrl = new Uri("http://127.0.0.1:9/"); // nothing listens: the delivery fails, the event is ours to send
+        try
+        {
+            await Stripe.CompleteCheckoutAsync(sessionId);
+        }
+        catch (HttpRequestException)
+        {
+        }
+        finally
+        {
+            Stripe.WebhookUrl = target;
+        }
+        var session = Stripe.Get(sessionId);
+        return $$"""{"id":"evt_{{Guid.NewGuid():N}}","object":"event","type":"checkout.session.completed","data":{"object":""" + session.ToJsonString() + "}}";
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
