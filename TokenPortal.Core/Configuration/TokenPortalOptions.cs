@@ -16,6 +16,8 @@ public sealed class TokenPortalOptions
     /// <summary>Request bodies above this size are refused with 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
 
+    public ServerOptions Server { get; set; } = new();
+
     public List<ProviderOptions> Providers { get; set; } = [];
 
     public List<ModelOptions> Models { get; set; } = [];

@@ -14,6 +14,8 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
             failures.Add("TokenPortal:SignupCreditUsd cannot be negative.");
         if (options.MaxRequestBodyBytes <= 0)
             failures.Add("TokenPortal:MaxRequestBodyBytes must be greater than 0.");
+        if (options.Server.MaxConcurrentConnections is <= 0 || options.Server.MinRequestBodyBytesPerSecond <= 0 || options.Server.RequestBodyTimeoutSeconds <= 0)
+            failures.Add("TokenPortal:Server limits must be positive (MaxConcurrentConnections may be null for no limit).");
         if (options.Defaults.UserMaxConcurrent <= 0 || options.Defaults.KeyRpm is <= 0 || options.Defaults.KeyTpm is <= 0)
             failures.Add("TokenPortal:Defaults limits must be positive (or null for no limit).");
         if (options.GlobalLimits.UpstreamRpm is <= 0 || options.GlobalLimits.UpstreamMaxWaitMilliseconds < 0)

@@ -28,6 +28,9 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
     public static GatewayError ModelNotFound(string model) =>
         new(404, "invalid_request_error", "model_not_found", $"The model '{model}' does not exist. GET /v1/models lists the available ones.", "model");
 
+    public static GatewayError RequestTimeout(int seconds) =>
+        new(408, "invalid_request_error", "request_timeout", $"The request body did not arrive within {seconds} seconds.");
+
     public static GatewayError RequestTooLarge(long limitBytes) =>
         new(413, "invalid_request_error", "request_too_large", $"The request body is larger than the limit of {limitBytes} bytes.");
 

@@ -55,9 +55,32 @@ public sealed partial class GatewayHandler(
 
     private async Task<GatewayError?> HandleCoreAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint)
     {
-        using var body = await RequestBodyReader.ReadAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
+        // Admission before work: a caller over its in-flight or request limit is refused before a byte of its body is read.
+        var admission = await limits.AdmitAsync(call.Key);
+        admission.WriteHeaders(context.Response.Headers);
+        if (admission.Error is not null)
+            return admission.Error;
+        try
+        {
+            return await ReadAndCallAsync(context, call, endpoint, admission);
+        }
+        finally
+        {
+            await admission.CompleteAsync(call.Usage.TotalTokens, call.Forwarded);
+        }
+    }
+
+    private async Task<GatewayError?> ReadAndCallAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint, Admission admission)
+    {
+        var settings = options.CurrentValue;
+        using var body = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes,
+            TimeSpan.FromSeconds(settings.Server.RequestBodyTimeoutSeconds), context.RequestAborted);
         if (body.Error is not null)
+        {
+            // The rest of the body is unread: the connection cannot carry another request.
+            context.Response.Headers.Connection = "close";
             return body.Error;
+        }
 
         // JSON readers check structure, not the text inside strings: invalid UTF-8 would otherwise reach the provider.
         if (!System.Text.Unicode.Utf8.IsValid(body.Memory.Span))
@@ -86,18 +109,11 @@ public sealed partial class GatewayHandler(
 
         var requestedOutput = request.MaxOutputTokens ?? model.MaxOutputTokens;
         var inputTokens = request.InputTokensFor(model);
-        var admission = await limits.AdmitAsync(call.Key, inputTokens + (long)requestedOutput * request.Choices);
+        var tokensRefused = await admission.TakeTokensAsync(inputTokens + (long)requestedOutput * request.Choices);
         admission.WriteHeaders(context.Response.Headers);
-        if (admission.Error is not null)
-            return admission.Error;
-        try
-        {
-            return await ReserveAndCallAsync(context, call, endpoint, model, request, parsed.Body, inputTokens, requestedOutput);
-        }
-        finally
-        {
-            await admission.CompleteAsync(call.Usage.TotalTokens, call.Forwarded);
-        }
+        if (tokensRefused is not null)
+            return tokensRefused;
+        return await ReserveAndCallAsync(context, call, endpoint, model, request, parsed.Body, inputTokens, requestedOutput);
     }
 
     private async Task<GatewayError?> ReserveAndCallAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint,

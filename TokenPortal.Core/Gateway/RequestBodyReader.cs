@@ -4,10 +4,16 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace TokenPortal.Core.Gateway;
 
-/// <summary>Reads a request body into a pooled buffer, refusing more than the configured limit.</summary>
+/// <summary>
+/// Reads a request body into a pooled buffer, refusing more than the configured limit or a body that takes longer than
+/// the deadline. The declared <c>Content-Length</c> is the client's word, not bytes we have: the buffer starts small and
+/// grows with what actually arrives, so a connection that promises 10 MB and trickles costs what it sent.
+/// </summary>
 public static class RequestBodyReader
 {
-    public static async Task<RequestBody> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    private const int InitialBufferBytes = 16 * 1024;
+
+    public static async Task<RequestBody> ReadAsync(HttpRequest request, long limit, TimeSpan deadline, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
             return RequestBody.Failed(GatewayError.RequestTooLarge(limit));
@@ -16,7 +22,9 @@ public static class RequestBodyReader
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = null;
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 1024, limit + 1));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(deadline);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(InitialBufferBytes, limit + 1));
         var length = 0;
         try
         {
@@ -29,7 +37,7 @@ public static class RequestBodyReader
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), timeout.Token);
                 if (read == 0)
                     break;
                 length += read;
@@ -39,6 +47,19 @@ public static class RequestBodyReader
                     return RequestBody.Failed(GatewayError.RequestTooLarge(limit));
                 }
             }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return RequestBody.Failed(GatewayError.RequestTimeout((int)deadline.TotalSeconds));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own verdicts on the body: below the minimum data rate (408), malformed chunking (400).
+            ArrayPool<byte>.Shared.Return(buffer);
+            return RequestBody.Failed(ex.StatusCode == StatusCodes.Status408RequestTimeout
+                ? GatewayError.RequestTimeout((int)deadline.TotalSeconds) with { Message = "The request body arrived too slowly." }
+                : GatewayError.InvalidRequest("The request body could not be read: " + ex.Message));
         }
         catch
         {

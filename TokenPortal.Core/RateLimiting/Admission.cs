@@ -4,8 +4,8 @@ using TokenPortal.Core.Gateway;
 namespace TokenPortal.Core.RateLimiting;
 
 /// <summary>
-/// A request let in by <see cref="UsageLimits"/>: it holds one in-flight slot, one request of the
-/// key's RPM and its estimated tokens of the key's TPM until <see cref="CompleteAsync"/> settles them.
+/// A request let in by <see cref="UsageLimits"/>: it holds one in-flight slot and one request of the key's RPM, then,
+/// after <see cref="TakeTokensAsync"/>, its estimated tokens of the key's TPM, until <see cref="CompleteAsync"/> settles them.
 /// </summary>
 public sealed class Admission
 {
@@ -27,9 +27,18 @@ public sealed class Admission
     /// <summary>Why the request was refused (429); null when it was let in.</summary>
     public GatewayError? Error { get; }
 
-    internal AdmittedUsage Usage { get; }
+    internal AdmittedUsage Usage { get; private set; }
 
     internal static Admission Refused(GatewayError error, AdmittedUsage usage) => new(error, usage);
+
+    /// <summary>Takes the request's worst case from the key's tokens per minute; a 429 when it does not fit.</summary>
+    public async ValueTask<GatewayError?> TakeTokensAsync(long estimatedTokens)
+    {
+        if (_limits is null)
+            return Error;
+        (Usage, var error) = await _limits.TakeTokensAsync(Usage, estimatedTokens);
+        return error;
+    }
 
     public void WriteHeaders(IHeaderDictionary headers)
     {
@@ -40,11 +49,11 @@ public sealed class Admission
     }
 
     /// <summary>
-    /// Frees the in-flight slot and corrects the token count to <paramref name="actualTokens"/>.
-    /// A request never sent upstream gives back its request and all its tokens: refusals cost nothing.
+    /// Frees the in-flight slot and corrects the token count to <paramref name="actualTokens"/>. A request never sent
+    /// upstream gives back all its tokens.
     /// </summary>
     public ValueTask CompleteAsync(long actualTokens, bool forwarded) =>
         _limits is null || Interlocked.Exchange(ref _completed, 1) == 1
             ? ValueTask.CompletedTask
-            : _limits.CompleteAsync(Usage, forwarded ? actualTokens : 0, forwarded);
+            : _limits.CompleteAsync(Usage, forwarded ? actualTokens : 0);
 }

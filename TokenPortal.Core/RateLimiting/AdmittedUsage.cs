@@ -8,4 +8,5 @@ internal sealed record AdmittedUsage(
     RateDecision? Requests,
     RateLimit? TokenLimit,
     RateDecision? Tokens,
-    long ReservedTokens);
+    long ReservedTokens,
+    bool RefusedForTokens = false);

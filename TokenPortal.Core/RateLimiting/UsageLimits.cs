@@ -7,19 +7,21 @@ using TokenPortal.Core.Keys;
 namespace TokenPortal.Core.RateLimiting;
 
 /// <summary>
-/// A request's admission against its user's in-flight cap and its key's requests and tokens per
-/// minute (the key's own, else its user's default, else configuration). Tokens are counted at the
-/// request's worst case on the way in and corrected to the actual count on the way out.
+/// A request's admission against its user's in-flight cap and its key's requests and tokens per minute (the key's own,
+/// else its user's default, else configuration), in the order the work happens: the in-flight slot and the request
+/// count before the body is read (so a refused caller costs no read and no tokenizing), the tokens once the body says
+/// how many it may use. Tokens are counted at the request's worst case and corrected to the actual count on the way out.
 /// </summary>
 public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurrency, IOptionsMonitor<TokenPortalOptions> options)
 {
-    public async ValueTask<Admission> AdmitAsync(AuthenticatedKey key, long estimatedTokens)
+    /// <summary>Takes an in-flight slot and one request of the key's RPM; a refused admission holds nothing.</summary>
+    public async ValueTask<Admission> AdmitAsync(AuthenticatedKey key)
     {
         var defaults = options.CurrentValue.Defaults;
         // The operator's caps bound every key, even one minted before a cap was lowered.
         var requestLimit = Capped(key.Rpm ?? key.UserDefaultRpm ?? defaults.KeyRpm, defaults.MaxKeyRpm) is { } rpm ? RateLimit.PerMinute(rpm) : (RateLimit?)null;
         var tokenLimit = Capped(key.Tpm ?? defaults.KeyTpm, defaults.MaxKeyTpm) is { } tpm ? RateLimit.PerMinute(tpm) : (RateLimit?)null;
-        var usage = new AdmittedUsage(key.UserId, key.KeyId, requestLimit, null, tokenLimit, null, estimatedTokens);
+        var usage = new AdmittedUsage(key.UserId, key.KeyId, requestLimit, null, tokenLimit, null, 0);
 
         var maxInFlight = key.UserMaxConcurrent ?? defaults.UserMaxConcurrent;
         if (!await concurrency.TryEnterAsync(InFlightKey(key.UserId), maxInFlight))
@@ -42,30 +44,33 @@ public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurre
             }
         }
 
-        if (tokenLimit is { } tokensPerMinute)
-        {
-            var tokens = await rates.AcquireAsync(TokensKey(key.KeyId), tokensPerMinute, estimatedTokens);
-            usage = usage with { Tokens = tokens };
-            if (!tokens.Allowed)
-            {
-                if (requestLimit is { } given)
-                    await rates.AdjustAsync(RequestsKey(key.KeyId), given, 1);
-                await concurrency.ExitAsync(InFlightKey(key.UserId));
-                var message = tokens.RetryAfter is { } wait
-                    ? $"This key is limited to {tokensPerMinute.Limit} tokens per minute and this request may use {estimatedTokens}. Retry in {Seconds(wait)} seconds."
-                    : $"This request may use {estimatedTokens} tokens, more than this key's limit of {tokensPerMinute.Limit} per minute; lower max_tokens or the prompt.";
-                return Admission.Refused(GatewayError.RateLimited(message, tokens.RetryAfter), usage);
-            }
-        }
-
         return new Admission(this, usage);
     }
 
-    internal async ValueTask CompleteAsync(AdmittedUsage usage, long actualTokens, bool forwarded)
+    /// <summary>Takes the request's worst-case tokens from the key's TPM; when refused, the request is given back too.</summary>
+    internal async ValueTask<(AdmittedUsage Usage, GatewayError? Error)> TakeTokensAsync(AdmittedUsage usage, long estimatedTokens)
     {
-        if (!forwarded && usage.RequestLimit is { } requests)
+        if (usage.TokenLimit is not { } tokensPerMinute)
+            return (usage, null);
+        var tokens = await rates.AcquireAsync(TokensKey(usage.KeyId), tokensPerMinute, estimatedTokens);
+        if (tokens.Allowed)
+            return (usage with { Tokens = tokens, ReservedTokens = estimatedTokens }, null);
+
+        var message = tokens.RetryAfter is { } wait
+            ? $"This key is limited to {tokensPerMinute.Limit} tokens per minute and this request may use {estimatedTokens}. Retry in {Seconds(wait)} seconds."
+            : $"This request may use {estimatedTokens} tokens, more than this key's limit of {tokensPerMinute.Limit} per minute; lower max_tokens or the prompt.";
+        return (usage with { Tokens = tokens, RefusedForTokens = true }, GatewayError.RateLimited(message, tokens.RetryAfter));
+    }
+
+    /// <summary>
+    /// Frees the in-flight slot and corrects the tokens. A request counts against RPM once it was let in (its body was read
+    /// and counted: that is the work RPM bounds), unless its tokens were refused, which costs nothing.
+    /// </summary>
+    internal async ValueTask CompleteAsync(AdmittedUsage usage, long actualTokens)
+    {
+        if (usage.RefusedForTokens && usage.RequestLimit is { } requests)
             await rates.AdjustAsync(RequestsKey(usage.KeyId), requests, 1);
-        if (usage.TokenLimit is { } tokens)
+        if (usage.TokenLimit is { } tokens && usage.ReservedTokens != actualTokens)
             await rates.AdjustAsync(TokensKey(usage.KeyId), tokens, usage.ReservedTokens - actualTokens);
         await concurrency.ExitAsync(InFlightKey(usage.UserId));
     }

@@ -27,8 +27,8 @@ public sealed class OperatorCapsTests
         var admitted = 0;
         for (var i = 0; i < 5; i++)
         {
-            var admission = await limits.AdmitAsync(key, 10);
-            if (admission.Error is null)
+            var admission = await limits.AdmitAsync(key);
+            if (admission.Error is null && await admission.TakeTokensAsync(10) is null)
                 admitted++;
             await admission.CompleteAsync(10, forwarded: true);
         }
@@ -41,10 +41,10 @@ public sealed class OperatorCapsTests
     {
         var limits = Limits(maxRpm: null, maxTpm: 100, new FakeTimeProvider());
 
-        var first = await limits.AdmitAsync(Key(rpm: null, tpm: 1_000_000), 80);
-        var second = await limits.AdmitAsync(Key(rpm: null, tpm: 1_000_000), 80);
+        var first = await limits.AdmitAsync(Key(rpm: null, tpm: 1_000_000));
+        var second = await limits.AdmitAsync(Key(rpm: null, tpm: 1_000_000));
 
-        Assert.Null(first.Error);
-        Assert.Equal(429, second.Error!.Status);
+        Assert.Null(await first.TakeTokensAsync(80));
+        Assert.Equal(429, (await second.TakeTokensAsync(80))!.Status);
     }
 }
