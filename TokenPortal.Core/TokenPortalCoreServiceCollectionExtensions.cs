@@ -40,6 +40,9 @@ public static class TokenPortalCoreServiceCollectionExtensions
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteConnectionOpenedInterceptor()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TokenPortalDbContext>>().CreateDbContext());
+        var sqliteFile = database.Provider == DatabaseProvider.Sqlite ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource : null;
+        services.AddSingleton(_ => new ChangeStamp(ChangeStamp.PathFor(sqliteFile, baseDirectory)));
+        services.AddSingleton<CachedStateRefresher>();
         services.AddSingleton(new DatabaseWriteGate(serializeWrites: database.Provider == DatabaseProvider.Sqlite));
         services.AddSingleton<DatabaseInitializer>();
 

@@ -7,7 +7,7 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Admin;
 
 /// <inheritdoc />
-internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbContext> dbFactory, IModelCatalog catalog, TimeProvider clock) : ICatalogAdministration
+internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbContext> dbFactory, IModelCatalog catalog, ChangeStamp changes, TimeProvider clock) : ICatalogAdministration
 {
     public async Task<IReadOnlyList<ProviderRecord>> ProvidersAsync(CancellationToken cancellationToken)
     {
@@ -39,6 +39,7 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         model.EditedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
+        changes.Publish();
     }
 
     public async Task SaveProviderAsync(ProviderEdit edit, CancellationToken cancellationToken)
@@ -60,5 +61,6 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         provider.EditedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
+        changes.Publish();
     }
 }

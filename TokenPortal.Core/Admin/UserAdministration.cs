@@ -12,7 +12,8 @@ internal sealed class UserAdministration(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     UserManager<PortalUser> users,
     ILedger ledger,
-    IApiKeyAuthenticator authenticator) : IUserAdministration
+    IApiKeyAuthenticator authenticator,
+    ChangeStamp changes) : IUserAdministration
 {
     public async Task<(IReadOnlyList<UserSummary> Rows, int TotalCount)> SearchAsync(string? emailContains, int skip, int take, CancellationToken cancellationToken)
     {
@@ -53,5 +54,6 @@ internal sealed class UserAdministration(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         foreach (var hash in await db.ApiKeys.Where(k => k.UserId == userId).Select(k => k.Hash).ToListAsync(cancellationToken))
             authenticator.Invalidate(hash);
+        changes.Publish();
     }
 }

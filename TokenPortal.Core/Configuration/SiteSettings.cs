@@ -13,7 +13,7 @@ namespace TokenPortal.Core.Configuration;
 /// Saving fires the options change token, so every <see cref="IOptionsMonitor{T}"/> reader sees the
 /// new values on its next request: no restart.
 /// </summary>
-public sealed class SiteSettings(IDbContextFactory<TokenPortalDbContext> dbFactory)
+public sealed class SiteSettings(IDbContextFactory<TokenPortalDbContext> dbFactory, ChangeStamp changeStamp)
     : IPostConfigureOptions<TokenPortalOptions>, IOptionsChangeTokenSource<TokenPortalOptions>
 {
     private volatile ImmutableDictionary<string, string> _overrides = ImmutableDictionary<string, string>.Empty;
@@ -59,6 +59,7 @@ public sealed class SiteSettings(IDbContextFactory<TokenPortalDbContext> dbFacto
         }
         await db.SaveChangesAsync(cancellationToken);
         await LoadAsync(cancellationToken);
+        changeStamp.Publish();
     }
 
     public void PostConfigure(string? name, TokenPortalOptions options)

@@ -5,9 +5,9 @@ using TokenPortal.Core.Data;
 namespace TokenPortal.Core.Keys;
 
 /// <summary>
-/// Validates keys against the database once and then from memory. Entries live
-/// <see cref="CacheLifetime"/>, so a key revoked by another process (the admin CLI) stops
-/// working within that time; a revocation in this process evicts at once.
+/// Validates keys against the database once and then from memory. A revocation or a disabled user evicts at once: in
+/// this process directly, from another (the admin CLI) through the <see cref="Data.ChangeStamp"/>. Entries also expire
+/// after <see cref="CacheLifetime"/>, for changes made behind the gateway's back.
 /// </summary>
 internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext> dbFactory, TimeProvider clock) : IApiKeyAuthenticator
 {
@@ -15,6 +15,9 @@ internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext
     private const int SweepThreshold = 10_000;
 
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
+
+    // Counts evictions: a lookup that read the database before an eviction must not cache what it read.
+    private long _evictions;
 
     public async ValueTask<AuthenticatedKey?> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken)
     {
@@ -25,6 +28,7 @@ internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext
         var now = clock.GetUtcNow();
         if (!_cache.TryGetValue(hash, out var entry) || entry.ExpiresAt <= now)
         {
+            var evictions = Volatile.Read(ref _evictions);
             var key = await LoadAsync(hash, cancellationToken);
             if (key is null)
             {
@@ -32,7 +36,14 @@ internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext
                 return null;
             }
             entry = new CacheEntry(key, now + CacheLifetime);
-            _cache[hash] = entry;
+            if (evictions == Volatile.Read(ref _evictions))
+            {
+                _cache[hash] = entry;
+                // An eviction between the check and the store: take back what may be stale (the answer itself is fine,
+                // it is as old as the request).
+                if (evictions != Volatile.Read(ref _evictions))
+                    _cache.TryRemove(new KeyValuePair<string, CacheEntry>(hash, entry));
+            }
             if (_cache.Count > SweepThreshold)
                 Sweep(now);
         }
@@ -40,7 +51,17 @@ internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext
         return entry.Key.ExpiresAt is { } expires && expires <= now ? null : entry.Key;
     }
 
-    public void Invalidate(string keyHash) => _cache.TryRemove(keyHash, out _);
+    public void Invalidate(string keyHash)
+    {
+        Interlocked.Increment(ref _evictions);
+        _cache.TryRemove(keyHash, out _);
+    }
+
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _evictions);
+        _cache.Clear();
+    }
 
     private async Task<AuthenticatedKey?> LoadAsync(string hash, CancellationToken cancellationToken)
     {

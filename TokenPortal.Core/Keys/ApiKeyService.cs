@@ -14,6 +14,7 @@ internal sealed class ApiKeyService(
     IApiKeyAuthenticator authenticator,
     IModelCatalog catalog,
     IOptionsMonitor<TokenPortalOptions> options,
+    ChangeStamp changes,
     TimeProvider clock) : IApiKeyService
 {
     public async Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken)
@@ -101,6 +102,7 @@ internal sealed class ApiKeyService(
         key.RevokedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         authenticator.Invalidate(key.Hash);
+        changes.Publish();
         return RevokeResult.Revoked;
     }
 

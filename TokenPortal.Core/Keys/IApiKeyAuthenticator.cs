@@ -7,4 +7,7 @@ public interface IApiKeyAuthenticator
 
     /// <summary>Forgets a cached key so a revocation takes effect on the next request.</summary>
     void Invalidate(string keyHash);
+
+    /// <summary>Forgets every cached key, e.g. when another process changed keys or users.</summary>
+    void InvalidateAll();
 }

@@ -73,4 +73,50 @@ public sealed class ApiKeyAuthenticatorTests : IAsyncLifetime
         Assert.Equal(RevokeResult.NotFound, await keys.RevokeAsync("garbage", default));
         Assert.Null(await _core.Get<IApiKeyAuthenticator>().AuthenticateAsync(second.PlainKey, default));
     }
+
+    [Fact]
+    public async Task ALookupThatReadTheKeyJustBeforeARevoke_DoesNotPutItBackInTheCache()
+    {
+        var user = await _core.CreateUserAsync();
+        var created = await _core.Get<IApiKeyService>().CreateAsync(user, new ApiKeySpec("k"), default);
+        var pause = new PauseAfterKeyRead();
+        var factory = new Factory(new DbContextOptionsBuilder<TokenPortalDbContext>()
+            .UseSqlite($"Data Source={_core.DatabasePath}").AddInterceptors(pause).Options);
+        var auth = new ApiKeyAuthenticator(factory, _core.Clock);
+
+        var lookup = auth.AuthenticateAsync(created.PlainKey, default).AsTask();
+        await pause.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await _core.Get<IApiKeyService>().RevokeAsync(user, created.Record.Id, default);
+        auth.Invalidate(ApiKeyFormat.Hash(created.PlainKey));
+        pause.Release.SetResult();
+
+        Assert.NotNull(await lookup); // answered as of its read, before the revoke
+        Assert.Null(await auth.AuthenticateAsync(created.PlainKey, default)); // but the next request reads again
+    }
+
+    private sealed class Factory(DbContextOptions<TokenPortalDbContext> options) : IDbContextFactory<TokenPortalDbContext>
+    {
+        public TokenPortalDbContext CreateDbContext() => new(options);
+    }
+
+    /// <summary>Holds the first key lookup after its row was read, until the test lets it go on.</summary>
+    private sealed class PauseAfterKeyRead : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int _paused;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, System.Data.Common.DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("\"ApiKeys\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _paused, 1) == 0)
+            {
+                Reached.SetResult();
+                await Release.Task;
+            }
+            return result;
+        }
+    }
 }

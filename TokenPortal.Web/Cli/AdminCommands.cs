@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using TokenPortal.Core.Accounts;
+using TokenPortal.Core.Admin;
 using TokenPortal.Core.Billing;
 using TokenPortal.Core.Data.Entities;
 using TokenPortal.Core.Keys;
@@ -16,6 +17,7 @@ internal static class AdminCommands
         admin.Add(UserCommands());
         admin.Add(CreditCommand());
         admin.Add(KeyCommands());
+        admin.Add(ModelCommands());
         admin.Add(BalanceCommand());
         admin.Add(AuditCommand());
         return admin;
@@ -50,7 +52,49 @@ internal static class AdminCommands
             return AdminCli.Success;
         }, cancellationToken));
 
-        return new Command("user", "Manage users.") { create };
+        return new Command("user", "Manage users.") { create, SetDisabledCommand("disable", true), SetDisabledCommand("enable", false) };
+    }
+
+    /// <summary><c>user disable</c> and <c>user enable</c>: a disabled user cannot sign in and their keys stop on the server's next request.</summary>
+    private static Command SetDisabledCommand(string name, bool disabled)
+    {
+        var email = EmailOption();
+        var command = new Command(name, disabled ? "Disable a user: no sign-in, every key refused." : "Enable a disabled user again.") { email };
+        command.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var user = await FindUserAsync(services, parse.GetRequiredValue(email), ct);
+            if (user is null)
+                return Refuse($"No user has the email '{parse.GetRequiredValue(email)}'.");
+            await services.GetRequiredService<IUserAdministration>().SetDisabledAsync(user.Id, disabled, ct);
+            return Done($"{(disabled ? "Disabled" : "Enabled")} {user.Email}.");
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command ModelCommands()
+    {
+        var id = new Option<string>("--id") { Description = "The model's public id.", Required = true };
+        var input = new Option<decimal?>("--input-usd") { Description = "List price per million input tokens, in USD." };
+        var cached = new Option<decimal?>("--cached-input-usd") { Description = "List price per million cached input tokens, in USD." };
+        var output = new Option<decimal?>("--output-usd") { Description = "List price per million output tokens, in USD." };
+        var price = new Command("price", "Change a model's list prices (before the site multiplier); omitted prices stay.") { id, input, cached, output };
+        price.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var catalog = services.GetRequiredService<ICatalogAdministration>();
+            var target = parse.GetRequiredValue(id);
+            var model = (await catalog.ModelsAsync(ct)).FirstOrDefault(m => m.PublicId == target);
+            if (model is null)
+                return Refuse($"No model has the id '{target}'.");
+            if (new[] { parse.GetValue(input), parse.GetValue(cached), parse.GetValue(output) }.Any(p => p is { } usd && (usd < 0 || !MicroUsd.TryFromUsd(usd, out _))))
+                return Refuse("Prices must be zero or positive, with at most 6 decimals.");
+            await catalog.SaveModelAsync(new ModelEdit(model.Id,
+                parse.GetValue(input) ?? MicroUsd.ToUsd(model.InputMicrosPerMillion),
+                parse.GetValue(cached) ?? MicroUsd.ToUsd(model.CachedInputMicrosPerMillion),
+                parse.GetValue(output) ?? MicroUsd.ToUsd(model.OutputMicrosPerMillion),
+                model.MaxOutputTokens, model.Enabled), ct);
+            return Done($"Repriced {model.PublicId}.");
+        }, cancellationToken));
+        return new Command("model", "Manage the model catalog.") { price };
     }
 
     private static Command CreditCommand()

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TokenPortal.Core.Billing;
 using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Data;
 using TokenPortal.Core.Gateway;
 using TokenPortal.Core.Keys;
 
@@ -15,7 +16,7 @@ internal static class GatewayEndpoints
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app, string prefix)
     {
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayRequestPipeline));
-        var api = app.MapGroup(prefix).WithGatewayPipeline(logger);
+        var api = app.MapGroup(prefix).WithGatewayPipeline(app.ServiceProvider.GetRequiredService<CachedStateRefresher>(), logger);
         api.MapGet("/models", ListModels);
         api.MapGet("/models/{**id}", GetModel);
         api.MapPost("/chat/completions", ChatCompletions);

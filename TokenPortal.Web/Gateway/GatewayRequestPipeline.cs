@@ -1,21 +1,23 @@
+using TokenPortal.Core.Data;
 using TokenPortal.Core.Gateway;
 
 namespace TokenPortal.Web.Gateway;
 
 /// <summary>
 /// What every API request gets around its endpoint, and nothing more: an id (sent back as <c>x-request-id</c> and
-/// written to its log row) and the last line against our own faults. The API's endpoints are short-circuited: they run
+/// written to its log row), cached keys, catalog and settings no older than the last change by any process, and the
+/// last line against our own faults. The API's endpoints are short-circuited: they run
 /// straight from routing, skipping the portal's cookie authentication, authorization and antiforgery, which an API
 /// key request never needs and which cost every call a few microseconds.
 /// </summary>
 internal static partial class GatewayRequestPipeline
 {
-    public static RouteGroupBuilder WithGatewayPipeline(this RouteGroupBuilder api, ILogger logger)
+    public static RouteGroupBuilder WithGatewayPipeline(this RouteGroupBuilder api, CachedStateRefresher refresher, ILogger logger)
     {
         ((IEndpointConventionBuilder)api).Add(endpoint =>
         {
             var inner = endpoint.RequestDelegate ?? throw new InvalidOperationException($"{endpoint.DisplayName} has no request delegate.");
-            endpoint.RequestDelegate = context => InvokeAsync(context, inner, logger);
+            endpoint.RequestDelegate = context => InvokeAsync(context, inner, logger, refresher);
         });
         api.ShortCircuit();
         return api;
@@ -25,13 +27,15 @@ internal static partial class GatewayRequestPipeline
     /// Runs the endpoint; an exception our code did not expect becomes an OpenAI-shaped 500 (never a stack trace), or,
     /// once a stream has started, an aborted connection so a cut-off body never looks complete.
     /// </summary>
-    public static async Task InvokeAsync(HttpContext context, RequestDelegate endpoint, ILogger logger)
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate endpoint, ILogger logger, CachedStateRefresher? refresher = null)
     {
         var id = NewRequestId();
         context.TraceIdentifier = id;
         context.Response.Headers["x-request-id"] = id;
         try
         {
+            if (refresher is not null)
+                await refresher.RefreshIfChangedAsync();
             await endpoint(context);
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)

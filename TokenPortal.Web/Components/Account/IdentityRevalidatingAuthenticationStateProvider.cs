@@ -7,29 +7,30 @@ using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Web.Components.Account;
 
-// This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every 30 minutes an interactive circuit is connected.
+/// <summary>
+/// Re-checks the user behind every open portal tab (an interactive circuit) every <see cref="Interval"/>: a disabled,
+/// deleted or signed-out-everywhere user (new security stamp) loses the tab within that time.
+/// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
         IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(
-        AuthenticationState authenticationState, CancellationToken cancellationToken)
+    protected override TimeSpan RevalidationInterval => Interval;
+
+    protected override Task<bool> ValidateAuthenticationStateAsync(
+        AuthenticationState authenticationState, CancellationToken cancellationToken) => IsStillValidAsync(authenticationState.User);
+
+    internal async Task<bool> IsStillValidAsync(ClaimsPrincipal principal)
     {
-        // Get the user manager from a new scope to ensure it fetches fresh data
+        // A new scope, so the user is read fresh from the database.
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
-    }
-
-    private async Task<bool> ValidateSecurityStampAsync(UserManager<PortalUser> userManager, ClaimsPrincipal principal)
-    {
         var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        if (user is null || user.IsDisabled)
         {
             return false;
         }
