@@ -1,3 +1,4 @@
+using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Core.Accounts;
@@ -6,7 +7,11 @@ namespace TokenPortal.Core.Accounts;
 public interface IAccountService
 {
     /// <summary>Creates the user, its balance row and its signup credit; throws <see cref="AccountException"/> when refused.</summary>
-    Task<PortalUser> CreateAsync(string email, string? password, bool isAdmin, CancellationToken cancellationToken);
+    /// <param name="signupAddress">The client address of a sign-up through the portal, kept for the admin's abuse view.</param>
+    Task<PortalUser> CreateAsync(string email, string? password, bool isAdmin, CancellationToken cancellationToken, string? signupAddress = null);
+
+    /// <summary>Grants the signup credit if <paramref name="met"/> is the site's condition and the account has not had it.</summary>
+    Task<bool> GrantSignupCreditAsync(string userId, SignupCreditRequirement met, CancellationToken cancellationToken);
 
     Task<PortalUser?> FindByEmailAsync(string email, CancellationToken cancellationToken);
 }

@@ -7,7 +7,7 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Admin;
 
 /// <inheritdoc />
-internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbContext> dbFactory, IModelCatalog catalog, ChangeStamp changes, TimeProvider clock) : ICatalogAdministration
+internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbContext> dbFactory, IModelCatalog catalog, ChangeStamp changes, IAuditLog audit, TimeProvider clock) : ICatalogAdministration
 {
     public async Task<IReadOnlyList<ProviderRecord>> ProvidersAsync(CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         return await db.Models.AsNoTracking().Include(m => m.Provider).OrderBy(m => m.PublicId).ToListAsync(cancellationToken);
     }
 
-    public async Task SaveModelAsync(ModelEdit edit, CancellationToken cancellationToken)
+    public async Task SaveModelAsync(ModelEdit edit, string actor, CancellationToken cancellationToken)
     {
         if (edit.InputPerMillionUsd < 0 || edit.CachedInputPerMillionUsd < 0 || edit.OutputPerMillionUsd < 0)
             throw new ArgumentException("Prices cannot be negative.", nameof(edit));
@@ -40,9 +40,11 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
         changes.Publish();
+        await audit.WriteAsync(actor, "model.edit", model.PublicId, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"input {edit.InputPerMillionUsd}, cached {edit.CachedInputPerMillionUsd}, output {edit.OutputPerMillionUsd} USD per million; max output {edit.MaxOutputTokens}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
     }
 
-    public async Task SaveProviderAsync(ProviderEdit edit, CancellationToken cancellationToken)
+    public async Task SaveProviderAsync(ProviderEdit edit, string actor, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(edit.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new ArgumentException("The base URL must be an absolute http(s) URL.", nameof(edit));
@@ -62,5 +64,7 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
         changes.Publish();
+        await audit.WriteAsync(actor, "provider.edit", provider.Name, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"base URL {provider.BaseUrl}; key {(string.IsNullOrWhiteSpace(edit.NewApiKey) ? "kept" : "replaced")}; timeout {edit.TimeoutSeconds} s; upstream RPM {edit.UpstreamRpm?.ToString() ?? "none"}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
     }
 }

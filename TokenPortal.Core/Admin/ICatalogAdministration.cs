@@ -9,7 +9,7 @@ public interface ICatalogAdministration
 
     Task<IReadOnlyList<ModelRecord>> ModelsAsync(CancellationToken cancellationToken);
 
-    Task SaveModelAsync(ModelEdit edit, CancellationToken cancellationToken);
+    Task SaveModelAsync(ModelEdit edit, string actor, CancellationToken cancellationToken);
 
-    Task SaveProviderAsync(ProviderEdit edit, CancellationToken cancellationToken);
+    Task SaveProviderAsync(ProviderEdit edit, string actor, CancellationToken cancellationToken);
 }

@@ -15,6 +15,12 @@ public interface ILedger
     Task<long> CreditAsync(string userId, long amountMicros, LedgerEntryKind kind, string? note, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Runs a change of the user's balance (rows added through <see cref="LedgerCredits"/>) in one transaction, in turn with
+    /// every other writer, and makes the gateway read the balance afresh afterwards.
+    /// </summary>
+    internal Task<T> ChangeBalanceAsync<T>(string userId, Func<Data.TokenPortalDbContext, DateTimeOffset, CancellationToken, Task<T>> change, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Holds as much of the worst case as the balance (and the key's budget) allow, but at least the
     /// floor; refused when either is below the floor.
     /// </summary>

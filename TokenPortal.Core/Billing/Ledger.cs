@@ -17,16 +17,22 @@ internal sealed partial class Ledger(
     /// <summary>How often a reserve reads afresh when the book keeps changing under it (another writer busy with the user).</summary>
     private const int MaxRefreshes = 3;
 
-    public async Task<long> CreditAsync(string userId, long amountMicros, LedgerEntryKind kind, string? note, CancellationToken cancellationToken)
+    public Task<long> CreditAsync(string userId, long amountMicros, LedgerEntryKind kind, string? note, CancellationToken cancellationToken) =>
+        ChangeBalanceAsync(userId, (db, now, ct) => LedgerCredits.AddAsync(db, userId, amountMicros, kind, note, now, ct), cancellationToken);
+
+    public async Task<T> ChangeBalanceAsync<T>(string userId, Func<TokenPortalDbContext, DateTimeOffset, CancellationToken, Task<T>> change, CancellationToken cancellationToken)
     {
-        using var _ = await writeGate.EnterAsync(cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var balance = await LedgerCredits.AddAsync(db, userId, amountMicros, kind, note, clock.GetUtcNow(), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        T result;
+        using (await writeGate.EnterAsync(cancellationToken))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            result = await change(db, clock.GetUtcNow(), cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
         book.Forget(userId);
-        return balance;
+        return result;
     }
 
     public async Task<ReserveOutcome> TryReserveAsync(ReserveRequest request, CancellationToken cancellationToken)

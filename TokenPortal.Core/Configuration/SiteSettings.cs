@@ -13,7 +13,7 @@ namespace TokenPortal.Core.Configuration;
 /// Saving fires the options change token, so every <see cref="IOptionsMonitor{T}"/> reader sees the
 /// new values on its next request: no restart.
 /// </summary>
-public sealed class SiteSettings(IDbContextFactory<TokenPortalDbContext> dbFactory, ChangeStamp changeStamp)
+public sealed class SiteSettings(IDbContextFactory<TokenPortalDbContext> dbFactory, ChangeStamp changeStamp, Admin.IAuditLog audit)
     : IPostConfigureOptions<TokenPortalOptions>, IOptionsChangeTokenSource<TokenPortalOptions>
 {
     private volatile ImmutableDictionary<string, string> _overrides = ImmutableDictionary<string, string>.Empty;
@@ -33,7 +33,7 @@ public sealed class SiteSettings(IDbContextFactory<TokenPortalDbContext> dbFacto
     }
 
     /// <summary>Stores the given overrides (a null value removes one) after checking each parses.</summary>
-    public async Task SaveAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
+    public async Task SaveAsync(IReadOnlyDictionary<string, string?> changes, string actor, CancellationToken cancellationToken)
     {
         foreach (var (key, value) in changes)
         {
@@ -60,6 +60,9 @@ public sealed class SiteSettings(IDbContextFactory<TokenPortalDbContext> dbFacto
         await db.SaveChangesAsync(cancellationToken);
         await LoadAsync(cancellationToken);
         changeStamp.Publish();
+        if (changes.Count > 0)
+            await audit.WriteAsync(actor, "settings.edit", "site settings",
+                string.Join("; ", changes.Select(c => $"{c.Key} = {c.Value ?? "(configuration)"}")), cancellationToken);
     }
 
     public void PostConfigure(string? name, TokenPortalOptions options)

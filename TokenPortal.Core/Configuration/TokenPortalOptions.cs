@@ -13,6 +13,8 @@ public sealed class TokenPortalOptions
     /// <summary>Granted once to every new user, through the ledger.</summary>
     public decimal SignupCreditUsd { get; set; } = 1.0m;
 
+    public SignupOptions Signup { get; set; } = new();
+
     /// <summary>Request bodies above this size are refused with 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
 

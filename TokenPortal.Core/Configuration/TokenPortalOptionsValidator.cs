@@ -12,6 +12,10 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
             failures.Add("TokenPortal:PriceMultiplier must be greater than 0.");
         if (options.SignupCreditUsd < 0)
             failures.Add("TokenPortal:SignupCreditUsd cannot be negative.");
+        if (options.Signup.MaxPerAddressPerHour <= 0 || options.Signup.MaxLoginsPerAddressPerHour <= 0)
+            failures.Add("TokenPortal:Signup limits must be positive.");
+        if (!Enum.IsDefined(options.Signup.CreditRequires))
+            failures.Add("TokenPortal:Signup:CreditRequires must be None, ExternalLogin or FirstPayment.");
         if (options.MaxRequestBodyBytes <= 0)
             failures.Add("TokenPortal:MaxRequestBodyBytes must be greater than 0.");
         if (options.Server.MaxConcurrentConnections is <= 0 || options.Server.MinRequestBodyBytesPerSecond <= 0 || options.Server.RequestBodyTimeoutSeconds <= 0)

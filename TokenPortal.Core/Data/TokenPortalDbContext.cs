@@ -32,6 +32,8 @@ public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> 
 
     public DbSet<BillingProfile> BillingProfiles => Set<BillingProfile>();
 
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TokenPortal.Core.Admin;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
@@ -15,9 +16,10 @@ internal sealed class ApiKeyService(
     IModelCatalog catalog,
     IOptionsMonitor<TokenPortalOptions> options,
     ChangeStamp changes,
+    IAuditLog audit,
     TimeProvider clock) : IApiKeyService
 {
-    public async Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken)
+    public async Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken, string? actor = null)
     {
         Validate(spec);
         var plain = ApiKeyFormat.Generate();
@@ -39,15 +41,18 @@ internal sealed class ApiKeyService(
         };
 
         // Counted and added under the write gate: two keys minted at once cannot both take the last place.
-        using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
-            throw new ApiKeySpecException($"No user has id '{userId}'.");
-        var most = options.CurrentValue.Defaults.MaxKeysPerUser;
-        if (await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null, cancellationToken) >= most)
-            throw new ApiKeySpecException($"You already have {most} active keys, the most allowed; revoke one you no longer use first.");
-        db.ApiKeys.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
+        using (await writeGate.EnterAsync(cancellationToken))
+        {
+            if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
+                throw new ApiKeySpecException($"No user has id '{userId}'.");
+            var most = options.CurrentValue.Defaults.MaxKeysPerUser;
+            if (await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null, cancellationToken) >= most)
+                throw new ApiKeySpecException($"You already have {most} active keys, the most allowed; revoke one you no longer use first.");
+            db.ApiKeys.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await AuditAsync(db, "key.create", record, actor, cancellationToken);
         return new CreatedApiKey(plain, record);
     }
 
@@ -61,10 +66,10 @@ internal sealed class ApiKeyService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.UserId == userId, cancellationToken);
-        return await RevokeAsync(db, key, cancellationToken);
+        return await RevokeAsync(db, key, actor: null, cancellationToken);
     }
 
-    public async Task<RevokeResult> RevokeAsync(string prefixOrKey, CancellationToken cancellationToken)
+    public async Task<RevokeResult> RevokeAsync(string prefixOrKey, string actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         List<ApiKey> matches;
@@ -90,10 +95,10 @@ internal sealed class ApiKeyService(
         if (active.Count > 1)
             return RevokeResult.Ambiguous;
 
-        return await RevokeAsync(db, active[0], cancellationToken);
+        return await RevokeAsync(db, active[0], actor, cancellationToken);
     }
 
-    private async Task<RevokeResult> RevokeAsync(TokenPortalDbContext db, ApiKey? key, CancellationToken cancellationToken)
+    private async Task<RevokeResult> RevokeAsync(TokenPortalDbContext db, ApiKey? key, string? actor, CancellationToken cancellationToken)
     {
         if (key is null)
             return RevokeResult.NotFound;
@@ -103,7 +108,15 @@ internal sealed class ApiKeyService(
         await db.SaveChangesAsync(cancellationToken);
         authenticator.Invalidate(key.Hash);
         changes.Publish();
+        await AuditAsync(db, "key.revoke", key, actor, cancellationToken);
         return RevokeResult.Revoked;
+    }
+
+    /// <summary>Records who minted or revoked which key of whom: the owner themselves unless an admin says otherwise.</summary>
+    private async Task AuditAsync(TokenPortalDbContext db, string action, ApiKey key, string? actor, CancellationToken cancellationToken)
+    {
+        var owner = await db.Users.Where(u => u.Id == key.UserId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken) ?? key.UserId;
+        await audit.WriteAsync(actor ?? owner, action, key.Prefix, $"'{key.Name}' of {owner}", cancellationToken);
     }
 
     private void Validate(ApiKeySpec spec)

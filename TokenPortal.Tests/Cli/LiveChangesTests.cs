@@ -99,4 +99,30 @@ public sealed class LiveChangesTests(LiveChangesFixture gateway) : IClassFixture
         Assert.False(await revalidation.IsStillValidAsync(tab));
         Assert.True(IdentityRevalidatingAuthenticationStateProvider.Interval <= TimeSpan.FromMinutes(1));
     }
+
+    [Fact]
+    public async Task WhatTheCliChanges_IsInTheAuditLog_WhichTheDatabaseKeepsAppendOnly()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        Assert.Equal(0, (await Cli("credit", "--email", account.Email, "--usd", "3", "--note", "goodwill")).ExitCode);
+        var minted = (await Cli("key", "create", "--email", account.Email, "--name", "ops")).StandardOutput.Trim();
+        Assert.Equal(0, (await Cli("key", "revoke", "--prefix", minted[..12])).ExitCode);
+        Assert.Equal(0, (await Cli("user", "disable", "--email", account.Email)).ExitCode);
+
+        var (entries, _) = await gateway.Factory.Services.GetRequiredService<IAuditLog>().SearchAsync(null, 0, 200, CancellationToken.None);
+        var mine = entries.Where(e => e.Target == account.Email || e.Target == minted[..12]).OrderBy(e => e.Id).ToList();
+        Assert.Equal(["credit.grant", "key.create", "key.revoke", "user.disable"], mine.Select(e => e.Action));
+        Assert.All(mine, e => Assert.Equal(IAuditLog.Cli, e.Actor));
+        Assert.Contains("3.000000 USD: goodwill", mine[0].Detail);
+
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={gateway.DatabasePath}");
+        await db.OpenAsync();
+        foreach (var change in new[] { "UPDATE AuditLog SET Actor = 'someone else'", "DELETE FROM AuditLog" })
+        {
+            await using var command = db.CreateCommand();
+            command.CommandText = change;
+            var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteNonQueryAsync());
+            Assert.Contains("append-only", refused.Message);
+        }
+    }
 }

@@ -272,7 +272,8 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await WaitInteractiveAsync(page);
         Assert.Equal(1, await page.Locator("link[rel=stylesheet][href*='Radzen.Blazor/css']").CountAsync());
         Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('radzen-theme-link').sheet !== null"));
-        var search = page.GetByPlaceholder("Search by email…");
+        await Expect(page.Locator("[data-testid=signups-per-day]")).ToBeVisibleAsync();
+        var search = page.GetByPlaceholder("Search by email or sign-up address…");
         await search.FillAsync(customer.Email);
         await search.PressAsync("Enter");
         var row = page.Locator("[data-testid=users-grid] tr", new PageLocatorOptions { HasText = customer.Email });
@@ -290,6 +291,14 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await page.GotoAsync("/admin/settings");
         await WaitInteractiveAsync(page);
         await PortalFixture.ScreenshotAsync(page, "17-admin-settings-dark");
+
+        // The grant above is in the audit log, with who made it.
+        await page.GotoAsync("/admin/audit");
+        await WaitInteractiveAsync(page);
+        var entry = page.Locator("[data-testid=audit-grid] tr", new PageLocatorOptions { HasText = customer.Email }).Filter(new() { HasText = "credit.grant" });
+        await Expect(entry).ToHaveCountAsync(1);
+        await Expect(entry).ToContainTextAsync(adminEmail);
+        await PortalFixture.ScreenshotAsync(page, "17b-admin-audit-dark");
 
         // And back: the toggle, in a circuit that started dark, switches to light and that sticks too.
         await page.ClickAsync("button[aria-label='Dark mode']");

@@ -102,7 +102,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
         using (var first = await client.PostAsync("v1/chat/completions", Json(Hello)))
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
-        var result = await Service<IApiKeyService>().RevokeAsync(ApiKeyFormat.Prefix(account.Key), CancellationToken.None);
+        var result = await Service<IApiKeyService>().RevokeAsync(ApiKeyFormat.Prefix(account.Key), "admin@example.test", CancellationToken.None);
 
         Assert.Equal(RevokeResult.Revoked, result);
         using var second = await client.PostAsync("v1/chat/completions", Json(Hello));

@@ -71,6 +71,9 @@ public static class GatewaySettings
             settings["TokenPortal:Defaults:UserMaxConcurrent"] = "1000";
             settings["TokenPortal:Defaults:KeyRpm"] = "1000000";
             settings["TokenPortal:Defaults:MaxKeyRpm"] = "1000000";
+            // Every test signs up and logs in from loopback.
+            settings["TokenPortal:Signup:MaxPerAddressPerHour"] = "100000";
+            settings["TokenPortal:Signup:MaxLoginsPerAddressPerHour"] = "100000";
         }
         var models = new List<(string Id, string Upstream, string Kind)> { ("gpt-test", "fake-echo", "Chat"), ("embed-test", "fake-embed", "Embedding") };
         models.AddRange(Scenarios.Select(s => (s, $"fake-{s}", "Chat")));

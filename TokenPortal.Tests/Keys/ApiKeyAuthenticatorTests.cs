@@ -66,11 +66,11 @@ public sealed class ApiKeyAuthenticatorTests : IAsyncLifetime
         var first = await keys.CreateAsync(user, new ApiKeySpec("a"), default);
         var second = await keys.CreateAsync(user, new ApiKeySpec("b"), default);
 
-        Assert.Equal(RevokeResult.Revoked, await keys.RevokeAsync(first.PlainKey, default));
-        Assert.Equal(RevokeResult.AlreadyRevoked, await keys.RevokeAsync(first.PlainKey[..12], default));
-        Assert.Equal(RevokeResult.Revoked, await keys.RevokeAsync(second.PlainKey[..12], default));
-        Assert.Equal(RevokeResult.NotFound, await keys.RevokeAsync("sk-tp-000000", default));
-        Assert.Equal(RevokeResult.NotFound, await keys.RevokeAsync("garbage", default));
+        Assert.Equal(RevokeResult.Revoked, await keys.RevokeAsync(first.PlainKey, "test", default));
+        Assert.Equal(RevokeResult.AlreadyRevoked, await keys.RevokeAsync(first.PlainKey[..12], "test", default));
+        Assert.Equal(RevokeResult.Revoked, await keys.RevokeAsync(second.PlainKey[..12], "test", default));
+        Assert.Equal(RevokeResult.NotFound, await keys.RevokeAsync("sk-tp-000000", "test", default));
+        Assert.Equal(RevokeResult.NotFound, await keys.RevokeAsync("garbage", "test", default));
         Assert.Null(await _core.Get<IApiKeyAuthenticator>().AuthenticateAsync(second.PlainKey, default));
     }
 

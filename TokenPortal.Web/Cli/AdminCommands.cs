@@ -65,7 +65,7 @@ internal static class AdminCommands
             var user = await FindUserAsync(services, parse.GetRequiredValue(email), ct);
             if (user is null)
                 return Refuse($"No user has the email '{parse.GetRequiredValue(email)}'.");
-            await services.GetRequiredService<IUserAdministration>().SetDisabledAsync(user.Id, disabled, ct);
+            await services.GetRequiredService<IUserAdministration>().SetDisabledAsync([user.Id], disabled, IAuditLog.Cli, ct);
             return Done($"{(disabled ? "Disabled" : "Enabled")} {user.Email}.");
         }, cancellationToken));
         return command;
@@ -91,7 +91,7 @@ internal static class AdminCommands
                 parse.GetValue(input) ?? MicroUsd.ToUsd(model.InputMicrosPerMillion),
                 parse.GetValue(cached) ?? MicroUsd.ToUsd(model.CachedInputMicrosPerMillion),
                 parse.GetValue(output) ?? MicroUsd.ToUsd(model.OutputMicrosPerMillion),
-                model.MaxOutputTokens, model.Enabled), ct);
+                model.MaxOutputTokens, model.Enabled), IAuditLog.Cli, ct);
             return Done($"Repriced {model.PublicId}.");
         }, cancellationToken));
         return new Command("model", "Manage the model catalog.") { price };
@@ -111,8 +111,8 @@ internal static class AdminCommands
             var user = await FindUserAsync(services, parse.GetRequiredValue(email), ct);
             if (user is null)
                 return Refuse($"No user has the email '{parse.GetRequiredValue(email)}'.");
-            var balance = await services.GetRequiredService<ILedger>().CreditAsync(
-                user.Id, MicroUsd.FromUsd(amount), LedgerEntryKind.Credit, parse.GetValue(note) ?? "Admin credit", ct);
+            var balance = await services.GetRequiredService<IUserAdministration>().GrantAsync(
+                user.Id, MicroUsd.FromUsd(amount), parse.GetValue(note) ?? "Admin credit", IAuditLog.Cli, ct);
             Console.WriteLine($"Credited {amount.ToString(CultureInfo.InvariantCulture)} USD to {user.Email}; balance {MicroUsd.Format(balance)} USD.");
             return AdminCli.Success;
         }, cancellationToken));
@@ -156,7 +156,7 @@ internal static class AdminCommands
                 cap is { } usd ? MicroUsd.FromUsd(usd) : null,
                 expiresAt,
                 total is { } usdTotal ? MicroUsd.FromUsd(usdTotal) : null);
-            var created = await services.GetRequiredService<IApiKeyService>().CreateAsync(user.Id, spec, ct);
+            var created = await services.GetRequiredService<IApiKeyService>().CreateAsync(user.Id, spec, ct, IAuditLog.Cli);
             Console.WriteLine(created.PlainKey);
             return AdminCli.Success;
         }, cancellationToken));
@@ -166,7 +166,7 @@ internal static class AdminCommands
         revoke.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
         {
             var target = parse.GetRequiredValue(prefix);
-            var result = await services.GetRequiredService<IApiKeyService>().RevokeAsync(target, ct);
+            var result = await services.GetRequiredService<IApiKeyService>().RevokeAsync(target, IAuditLog.Cli, ct);
             return result switch
             {
                 RevokeResult.Revoked => Done($"Revoked {target[..Math.Min(target.Length, ApiKeyFormat.PrefixLength)]}."),

@@ -58,6 +58,7 @@ internal static class PortalHostingExtensions
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddSingleton<IEmailSender<PortalUser>, IdentityNoOpEmailSender>();
+        services.AddSignInRateLimits();
         return builder;
     }
 
@@ -68,6 +69,7 @@ internal static class PortalHostingExtensions
         // Friendly error pages for the portal only: /v1 always answers in the OpenAI error shape.
         app.UseWhen(context => !GatewayEndpoints.IsApiPath(context.Request.Path),
             portal => portal.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -12,4 +12,11 @@ internal sealed class CurrentUser(AuthenticationStateProvider authentication)
         return state.User.FindFirstValue(ClaimTypes.NameIdentifier)
             ?? throw new InvalidOperationException("Portal pages that read user data require a signed-in user.");
     }
+
+    /// <summary>How the audit log names the signed-in admin: their email (the name claim), else their id.</summary>
+    public async Task<string> GetAuditNameAsync()
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        return state.User.FindFirstValue(ClaimTypes.Email) ?? state.User.Identity?.Name ?? await GetIdAsync();
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
 
@@ -19,6 +20,7 @@ namespace TokenPortal.Core.Billing.Stripe;
 internal sealed partial class AutoReloader(
     IStripeClient stripe,
     IOptionsMonitor<StripeOptions> options,
+    IOptionsMonitor<TokenPortalOptions> site,
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
     ILedger ledger,
@@ -211,7 +213,7 @@ internal sealed partial class AutoReloader(
         using var _ = await writeGate.EnterAsync(timeout.Token);
         await using var db = await dbFactory.CreateDbContextAsync(timeout.Token);
         await using var tx = await db.Database.BeginTransactionAsync(timeout.Token);
-        await StripeCredits.CreditPaymentAsync(db, userId, intent.Id, StripePaymentPurpose.AutoReload, intent.Amount, amountMicros, reloadKey, clock.GetUtcNow(), timeout.Token);
+        await StripeCredits.CreditPaymentAsync(db, userId, intent.Id, StripePaymentPurpose.AutoReload, intent.Amount, amountMicros, reloadKey, site.CurrentValue, clock.GetUtcNow(), timeout.Token);
         await db.SaveChangesAsync(timeout.Token);
         await tx.CommitAsync(timeout.Token);
     }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using TokenPortal.Core.Accounts;
+using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
 
@@ -10,9 +12,12 @@ namespace TokenPortal.Core.Billing.Stripe;
 /// </summary>
 internal static class StripeCredits
 {
-    /// <summary>Credits the payment unless it already was; false when its user does not exist (nothing done).</summary>
+    /// <summary>
+    /// Credits the payment unless it already was, with the signup credit when the site grants it on a first payment;
+    /// false when its user does not exist (nothing done).
+    /// </summary>
     public static async Task<bool> CreditPaymentAsync(TokenPortalDbContext db, string userId, string paymentIntentId, StripePaymentPurpose purpose,
-        long amountCents, long creditMicros, string? reloadKey, DateTimeOffset now, CancellationToken cancellationToken)
+        long amountCents, long creditMicros, string? reloadKey, TokenPortalOptions site, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken)
             || db.StripePayments.Local.Any(p => p.PaymentIntentId == paymentIntentId))
@@ -25,6 +30,7 @@ internal static class StripeCredits
         });
         var note = purpose == StripePaymentPurpose.AutoReload ? $"Auto-reload {paymentIntentId}" : $"Stripe top-up {paymentIntentId}";
         await LedgerCredits.AddAsync(db, userId, creditMicros, LedgerEntryKind.Credit, note, now, cancellationToken);
+        await SignupCredit.AddIfDueAsync(db, userId, SignupCreditRequirement.FirstPayment, site, now, cancellationToken);
         if (reloadKey is not null)
             await FinishReloadAsync(db, userId, reloadKey, cancellationToken);
         return true;

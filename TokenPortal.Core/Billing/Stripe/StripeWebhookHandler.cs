@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
 
@@ -17,6 +18,7 @@ namespace TokenPortal.Core.Billing.Stripe;
 internal sealed partial class StripeWebhookHandler(
     IStripeClient stripe,
     IOptionsMonitor<StripeOptions> options,
+    IOptionsMonitor<TokenPortalOptions> site,
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
     AutoReloader autoReloader,
@@ -228,7 +230,7 @@ internal sealed partial class StripeWebhookHandler(
     private async Task CreditAsync(TokenPortalDbContext db, string userId, string paymentIntentId, StripePaymentPurpose purpose,
         long amountCents, long creditMicros, string? reloadKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!await StripeCredits.CreditPaymentAsync(db, userId, paymentIntentId, purpose, amountCents, creditMicros, reloadKey, now, cancellationToken))
+        if (!await StripeCredits.CreditPaymentAsync(db, userId, paymentIntentId, purpose, amountCents, creditMicros, reloadKey, site.CurrentValue, now, cancellationToken))
             LogUnknownUser(logger, paymentIntentId);
     }
 

@@ -17,4 +17,13 @@ public sealed class PortalUser : IdentityUser
 
     /// <summary>Requests per minute for the user's keys that set none; the configured default when null.</summary>
     public int? DefaultKeyRpm { get; set; }
+
+    /// <summary>The client address the account signed up from, for the admin's abuse view; null for accounts the CLI made.</summary>
+    public string? SignupAddress { get; set; }
+
+    /// <summary>When the signup credit was granted; null until its condition (<c>Signup:CreditRequires</c>) is met.</summary>
+    public DateTimeOffset? SignupCreditGrantedAt { get; set; }
+
+    /// <summary>When the user deleted the account: the row stays for the ledger, anonymised and disabled.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
 }

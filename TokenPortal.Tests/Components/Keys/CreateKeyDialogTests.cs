@@ -71,7 +71,7 @@ public sealed class CreateKeyDialogTests : PortalTestContext
 
         public string? Refusal { get; set; }
 
-        public Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken)
+        public Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken, string? actor = null)
         {
             if (Refusal is not null)
                 throw new ApiKeySpecException(Refusal);
@@ -84,7 +84,7 @@ public sealed class CreateKeyDialogTests : PortalTestContext
 
         public Task<RevokeResult> RevokeAsync(string userId, long keyId, CancellationToken cancellationToken) => Task.FromResult(RevokeResult.NotFound);
 
-        public Task<RevokeResult> RevokeAsync(string prefixOrKey, CancellationToken cancellationToken) => Task.FromResult(RevokeResult.NotFound);
+        public Task<RevokeResult> RevokeAsync(string prefixOrKey, string actor, CancellationToken cancellationToken) => Task.FromResult(RevokeResult.NotFound);
     }
 
     private sealed class StaticCatalog : IModelCatalog

@@ -86,12 +86,12 @@ public sealed class RequestLogsTests : PortalTestContext
 
     private sealed class NoKeys : IApiKeyService
     {
-        public Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken, string? actor = null) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<ApiKey>> ListAsync(string userId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ApiKey>>([]);
 
         public Task<RevokeResult> RevokeAsync(string userId, long keyId, CancellationToken cancellationToken) => Task.FromResult(RevokeResult.NotFound);
 
-        public Task<RevokeResult> RevokeAsync(string prefixOrKey, CancellationToken cancellationToken) => Task.FromResult(RevokeResult.NotFound);
+        public Task<RevokeResult> RevokeAsync(string prefixOrKey, string actor, CancellationToken cancellationToken) => Task.FromResult(RevokeResult.NotFound);
     }
 }
