@@ -13,5 +13,11 @@ public interface IAccountService
     /// <summary>Grants the signup credit if <paramref name="met"/> is the site's condition and the account has not had it.</summary>
     Task<bool> GrantSignupCreditAsync(string userId, SignupCreditRequirement met, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the account as far as the books allow: anonymised, disabled, signed out everywhere, its keys revoked and its
+    /// card forgotten; the ledger, payments and request log stay intact (they refer to the account, not to the person).
+    /// </summary>
+    Task DeleteAsync(string userId, CancellationToken cancellationToken);
+
     Task<PortalUser?> FindByEmailAsync(string email, CancellationToken cancellationToken);
 }

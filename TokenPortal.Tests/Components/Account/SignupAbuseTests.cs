@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Admin;
@@ -20,19 +19,19 @@ public sealed class SignupAbuseFixture : GatewayFixture
 /// A script farming accounts (and their credit) or guessing passwords from one address is stopped by the portal, and
 /// the admin sees the wave and can switch it off in one action.
 /// </summary>
-public sealed partial class SignupAbuseTests(SignupAbuseFixture gateway) : IClassFixture<SignupAbuseFixture>
+public sealed class SignupAbuseTests(SignupAbuseFixture gateway) : IClassFixture<SignupAbuseFixture>
 {
     private const string Password = "Sturdy-Pass-42";
 
     [Fact]
     public async Task SignUpsPerAddress_AreLimited_LogInsHaveTheirOwnLimit_AndTheAdminDisablesTheWave()
     {
-        using var browser = NewBrowser();
+        using var browser = PortalForms.NewBrowser(gateway.BaseAddress);
         var emails = Enumerable.Range(0, 4).Select(i => $"farm{i}-{Guid.NewGuid():N}@example.test").ToList();
 
         var answers = new List<HttpStatusCode>();
         foreach (var email in emails)
-            answers.Add(await PostFormAsync(browser, "Account/Register", new() { ["Input.Email"] = email, ["Input.Password"] = Password, ["Input.ConfirmPassword"] = Password }));
+            answers.Add(await PortalForms.PostAsync(browser, "Account/Register", new() { ["Input.Email"] = email, ["Input.Password"] = Password, ["Input.ConfirmPassword"] = Password }));
 
         Assert.Equal([HttpStatusCode.Found, HttpStatusCode.Found, HttpStatusCode.Found, HttpStatusCode.TooManyRequests], answers);
         await using var scope = gateway.Factory.Services.CreateAsyncScope();
@@ -44,7 +43,7 @@ public sealed partial class SignupAbuseTests(SignupAbuseFixture gateway) : IClas
         // Log-ins count apart: the sign-ups above did not use them up.
         var logins = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
-            logins.Add(await PostFormAsync(browser, "Account/Login", new() { ["Input.Email"] = emails[0], ["Input.Password"] = "wrong-" + i }));
+            logins.Add(await PortalForms.PostAsync(browser, "Account/Login", new() { ["Input.Email"] = emails[0], ["Input.Password"] = "wrong-" + i }));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], logins);
 
         // The admin's view: today's sign-ups, the address they came from, and one action for all of them.
@@ -63,23 +62,4 @@ public sealed partial class SignupAbuseTests(SignupAbuseFixture gateway) : IClas
         var (entries, _) = await scope.ServiceProvider.GetRequiredService<IAuditLog>().SearchAsync("user.disable", 0, 50, CancellationToken.None);
         Assert.Equal(3, entries.Count(e => emails.Contains(e.Target) && e.Actor == "admin@example.test"));
     }
-
-    private HttpClient NewBrowser() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
-    {
-        BaseAddress = gateway.BaseAddress,
-    };
-
-    /// <summary>Posts a portal form the way a browser does: the page's hidden fields (antiforgery, handler) plus the inputs.</summary>
-    private static async Task<HttpStatusCode> PostFormAsync(HttpClient browser, string path, Dictionary<string, string> inputs)
-    {
-        var page = await browser.GetStringAsync(path);
-        var fields = HiddenInput().Matches(page).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
-        foreach (var (name, value) in inputs)
-            fields[name] = value;
-        using var response = await browser.PostAsync(path, new FormUrlEncodedContent(fields));
-        return response.StatusCode;
-    }
-
-    [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]*)"[^>]*>""")]
-    private static partial Regex HiddenInput();
 }
