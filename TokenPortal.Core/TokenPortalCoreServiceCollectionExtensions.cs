@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +46,10 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<CachedStateRefresher>();
         services.AddSingleton(new DatabaseWriteGate(serializeWrites: database.Provider == DatabaseProvider.Sqlite));
         services.AddSingleton<DatabaseInitializer>();
+        // One key ring for every process on the database (cookies, antiforgery, provider keys at rest): the name is fixed,
+        // not derived from the folder the binary runs from.
+        services.AddDataProtection().SetApplicationName("TokenPortal").PersistKeysToDbContext<TokenPortalDbContext>();
+        services.AddSingleton<ProviderKeyProtector>();
 
         services.AddIdentityCore<PortalUser>(PortalIdentityOptions.Configure)
             .AddEntityFrameworkStores<TokenPortalDbContext>();

@@ -7,7 +7,7 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Admin;
 
 /// <inheritdoc />
-internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbContext> dbFactory, IModelCatalog catalog, ChangeStamp changes, IAuditLog audit, TimeProvider clock) : ICatalogAdministration
+internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbContext> dbFactory, IModelCatalog catalog, ChangeStamp changes, IAuditLog audit, ProviderKeyProtector keys, TimeProvider clock) : ICatalogAdministration
 {
     public async Task<IReadOnlyList<ProviderRecord>> ProvidersAsync(CancellationToken cancellationToken)
     {
@@ -54,9 +54,14 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var provider = await db.Providers.SingleOrDefaultAsync(p => p.Id == edit.Id, cancellationToken)
             ?? throw new ArgumentException($"No provider has id {edit.Id}.", nameof(edit));
+        var newKey = string.IsNullOrWhiteSpace(edit.NewApiKey) ? null : edit.NewApiKey.Trim();
+        // The key goes wherever the base URL points: moving it is only allowed by someone who can type the key in again
+        // (a stolen admin session must not be able to send the stored key to a host of its choosing).
+        if (!string.Equals(provider.BaseUrl, edit.BaseUrl.Trim(), StringComparison.Ordinal) && provider.ApiKey is not null && newKey is null)
+            throw new ArgumentException("Changing the base URL needs the provider's API key entered again.", nameof(edit));
         provider.BaseUrl = edit.BaseUrl.Trim();
-        if (!string.IsNullOrWhiteSpace(edit.NewApiKey))
-            provider.ApiKey = edit.NewApiKey.Trim();
+        if (newKey is not null)
+            provider.ApiKey = keys.Protect(newKey);
         provider.TimeoutSeconds = edit.TimeoutSeconds;
         provider.UpstreamRpm = edit.UpstreamRpm;
         provider.Enabled = edit.Enabled;

@@ -8,7 +8,7 @@ using TokenPortal.Core.Data;
 namespace TokenPortal.Core.Catalog;
 
 /// <inheritdoc />
-internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFactory, IOptionsMonitor<TokenPortalOptions> options) : IModelCatalog
+internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFactory, IOptionsMonitor<TokenPortalOptions> options, ProviderKeyProtector keys) : IModelCatalog
 {
     private volatile Snapshot _snapshot = Snapshot.Empty;
 
@@ -32,7 +32,7 @@ internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFac
             var p = record.Provider!;
             if (!providers.TryGetValue(p.Id, out var provider))
             {
-                provider = new CatalogProvider(p.Id, p.Name, p.Kind, new Uri(p.BaseUrl.TrimEnd('/') + "/"), p.ApiKey, TimeSpan.FromSeconds(p.TimeoutSeconds), p.UpstreamRpm);
+                provider = new CatalogProvider(p.Id, p.Name, p.Kind, new Uri(p.BaseUrl.TrimEnd('/') + "/"), keys.Unprotect(p.ApiKey), TimeSpan.FromSeconds(p.TimeoutSeconds), p.UpstreamRpm);
                 providers[p.Id] = provider;
             }
             var price = ModelPrice.FromList(record.InputMicrosPerMillion, record.CachedInputMicrosPerMillion, record.OutputMicrosPerMillion, multiplier);

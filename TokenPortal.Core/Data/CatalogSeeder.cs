@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TokenPortal.Core.Billing;
+using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data.Entities;
 
@@ -12,7 +13,7 @@ namespace TokenPortal.Core.Data;
 /// </summary>
 internal static class CatalogSeeder
 {
-    public static async Task SeedAsync(TokenPortalDbContext db, TokenPortalOptions options, CancellationToken cancellationToken)
+    public static async Task SeedAsync(TokenPortalDbContext db, TokenPortalOptions options, ProviderKeyProtector keys, CancellationToken cancellationToken)
     {
         var providers = await db.Providers.ToDictionaryAsync(p => p.Name, StringComparer.OrdinalIgnoreCase, cancellationToken);
         foreach (var configured in options.Providers)
@@ -29,10 +30,14 @@ internal static class CatalogSeeder
             }
             record.Kind = configured.Kind;
             record.BaseUrl = configured.BaseUrl;
-            record.ApiKey = configured.ApiKey;
+            if (keys.Unprotect(record.ApiKey) != configured.ApiKey)
+                record.ApiKey = keys.Protect(configured.ApiKey);
             record.TimeoutSeconds = configured.TimeoutSeconds;
             record.UpstreamRpm = configured.UpstreamRpm;
         }
+        // Keys stored before they were encrypted (or typed into the database by hand) are encrypted now.
+        foreach (var record in providers.Values.Where(p => p.ApiKey is { Length: > 0 } && !ProviderKeyProtector.IsProtected(p.ApiKey)))
+            record.ApiKey = keys.Protect(record.ApiKey);
         await db.SaveChangesAsync(cancellationToken);
 
         var models = await db.Models.ToDictionaryAsync(m => m.PublicId, StringComparer.OrdinalIgnoreCase, cancellationToken);

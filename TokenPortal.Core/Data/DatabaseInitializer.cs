@@ -14,6 +14,7 @@ public sealed partial class DatabaseInitializer(
     ILedger ledger,
     IModelCatalog catalog,
     SiteSettings siteSettings,
+    ProviderKeyProtector providerKeys,
     ILogger<DatabaseInitializer> logger)
 {
     /// <param name="releaseAbandoned">
@@ -31,7 +32,7 @@ public sealed partial class DatabaseInitializer(
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             }
             await db.Database.MigrateAsync(cancellationToken);
-            await CatalogSeeder.SeedAsync(db, options.CurrentValue, cancellationToken);
+            await CatalogSeeder.SeedAsync(db, options.CurrentValue, providerKeys, cancellationToken);
         }
 
         await siteSettings.LoadAsync(cancellationToken);

@@ -1,13 +1,16 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Core.Data;
 
-/// <summary>One database for Identity, billing, keys, catalog and the request log.</summary>
+/// <summary>One database for Identity, billing, keys, catalog, the request log and the Data Protection key ring.</summary>
 public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> options)
-    : IdentityDbContext<PortalUser>(options)
+    : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<UserBalance> Balances => Set<UserBalance>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
