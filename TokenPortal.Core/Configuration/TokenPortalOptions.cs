@@ -15,6 +15,15 @@ public sealed class TokenPortalOptions
 
     public SignupOptions Signup { get; set; } = new();
 
+    /// <summary>
+    /// The site's public address when it runs behind a reverse proxy, e.g. <c>https://portal.example.com</c>: OAuth
+    /// callbacks, Stripe return URLs and the API address shown to users are built from it, and an https address makes
+    /// cookies <c>Secure</c> and turns on HSTS. Null: the address each request arrived at.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
     /// <summary>Request bodies above this size are refused with 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
 

@@ -16,6 +16,13 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
             failures.Add("TokenPortal:Signup limits must be positive.");
         if (!Enum.IsDefined(options.Signup.CreditRequires))
             failures.Add("TokenPortal:Signup:CreditRequires must be None, ExternalLogin or FirstPayment.");
+        if (options.PublicBaseUrl is { } publicBase && (!Uri.TryCreate(publicBase, UriKind.Absolute, out var publicUri) || publicUri.Scheme is not ("http" or "https")
+                || publicUri.AbsolutePath != "/" || publicUri.Query.Length > 0 || publicUri.Fragment.Length > 0))
+            failures.Add("TokenPortal:PublicBaseUrl must be the site's http(s) origin, without a path, e.g. https://portal.example.com.");
+        if (options.ForwardedHeaders.KnownProxies.Any(p => !System.Net.IPAddress.TryParse(p, out _)))
+            failures.Add("TokenPortal:ForwardedHeaders:KnownProxies must be IP addresses.");
+        if (options.ForwardedHeaders.KnownNetworks.Any(n => !System.Net.IPNetwork.TryParse(n, out _)))
+            failures.Add("TokenPortal:ForwardedHeaders:KnownNetworks must be CIDR networks, e.g. 10.0.0.0/8.");
         if (options.MaxRequestBodyBytes <= 0)
             failures.Add("TokenPortal:MaxRequestBodyBytes must be greater than 0.");
         if (options.Server.MaxConcurrentConnections is <= 0 || options.Server.MinRequestBodyBytesPerSecond <= 0 || options.Server.RequestBodyTimeoutSeconds <= 0)

@@ -1,7 +1,9 @@
 using Bunit;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Radzen;
+using TokenPortal.Core.Configuration;
 using TokenPortal.Web.Portal;
 
 namespace TokenPortal.Tests.Components;
@@ -11,6 +13,9 @@ public abstract class PortalTestContext : BunitContext
 {
     protected const string UserId = "user-1";
 
+    /// <summary>The site's settings as the components see them; tests may change them before rendering.</summary>
+    protected TokenPortalOptions Site { get; } = new();
+
     protected PortalTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -19,5 +24,7 @@ public abstract class PortalTestContext : BunitContext
         auth.SetAuthorized("someone@example.test");
         auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, UserId));
         Services.AddScoped<CurrentUser>();
+        Services.AddScoped<PublicAddress>();
+        Services.AddSingleton<IOptionsMonitor<TokenPortalOptions>>(new TestOptionsMonitor<TokenPortalOptions>(Site));
     }
 }

@@ -25,6 +25,8 @@ internal static class PortalHostingExtensions
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
+        services.AddScoped<PublicAddress>();
+        services.AddProxySupport();
 
         services.AddAuthentication(options =>
             {
@@ -57,6 +59,9 @@ internal static class PortalHostingExtensions
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        // Secure whenever the site is https (directly, or as the proxy or PublicBaseUrl says).
+        services.ConfigureExternalCookie(cookie => cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddSingleton<IEmailSender<PortalUser>, IdentityNoOpEmailSender>();
         services.AddSignInRateLimits();
         return builder;

@@ -35,6 +35,7 @@ internal static class TokenPortalHostingExtensions
 
     public static WebApplication MapTokenPortal(this WebApplication app)
     {
+        app.UseProxySupport();
         app.MapGatewayApi("/v1");
         app.MapGatewayApi("/api/v1");
         app.MapOperations();

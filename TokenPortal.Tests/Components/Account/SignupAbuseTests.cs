@@ -62,4 +62,19 @@ public sealed class SignupAbuseTests(SignupAbuseFixture gateway) : IClassFixture
         var (entries, _) = await scope.ServiceProvider.GetRequiredService<IAuditLog>().SearchAsync("user.disable", 0, 50, CancellationToken.None);
         Assert.Equal(3, entries.Count(e => emails.Contains(e.Target) && e.Actor == "admin@example.test"));
     }
+
+    [Fact]
+    public async Task BehindTheLocalProxy_TheForwardedAddressIsTheClients_AndHasItsOwnLimit()
+    {
+        using var browser = PortalForms.NewBrowser(gateway.BaseAddress);
+        browser.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        var email = $"proxied-{Guid.NewGuid():N}@example.test";
+
+        Assert.Equal(HttpStatusCode.Found, await PortalForms.PostAsync(browser, "Account/Register",
+            new() { ["Input.Email"] = email, ["Input.Password"] = Password, ["Input.ConfirmPassword"] = Password }));
+
+        await using var scope = gateway.Factory.Services.CreateAsyncScope();
+        var (rows, _) = await scope.ServiceProvider.GetRequiredService<IUserAdministration>().SearchAsync("203.0.113.7", 0, 10, CancellationToken.None);
+        Assert.Equal(email, Assert.Single(rows).Email);
+    }
 }

@@ -24,6 +24,18 @@ public sealed class BillingCardsTests : PortalTestContext
     }
 
     [Fact]
+    public void TopUpCard_BehindAProxy_SendsStripeBackToThePublicAddress()
+    {
+        var card = Render<TopUpCard>();
+        card.Find("[data-testid=top-up-10]").Click();
+        Site.PublicBaseUrl = "https://portal.example.test";
+        card.Find("[data-testid=top-up-10]").Click();
+
+        // Without a public address: where the page was loaded from (bUnit's localhost); with one: the public address.
+        Assert.Equal(["http://localhost/billing", "https://portal.example.test/billing"], _stripe.ReturnUrls.Select(u => u.ToString()));
+    }
+
+    [Fact]
     public void TopUpCard_CustomAmountFinerThanAMicroDollar_IsRefusedWithoutAskingStripe()
     {
         var card = Render<TopUpCard>();

@@ -13,6 +13,8 @@ internal sealed class RecordingStripeBilling : IStripeBilling
 
     public List<(string UserId, long Micros)> TopUps { get; } = [];
 
+    public List<Uri> ReturnUrls { get; } = [];
+
     public List<(bool Enabled, long Threshold, long Amount)> Saves { get; } = [];
 
     public string? SaveRefusal { get; set; }
@@ -20,6 +22,7 @@ internal sealed class RecordingStripeBilling : IStripeBilling
     public Task<CheckoutStart> StartTopUpAsync(string userId, long amountMicros, Uri returnUrl, CancellationToken cancellationToken)
     {
         TopUps.Add((userId, amountMicros));
+        ReturnUrls.Add(returnUrl);
         return Task.FromResult(new CheckoutStart($"https://checkout.example.test/cs_{amountMicros}", null));
     }
 
