@@ -95,6 +95,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
 
         services.AddSingleton<TokenCounter>();
+        services.AddSingleton<SafetyIdentifiers>();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<IProviderAdapters, ProviderAdapters>();
         services.AddSingleton<RequestBilling>();

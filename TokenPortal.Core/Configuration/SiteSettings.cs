@@ -28,7 +28,8 @@ public sealed class SiteSettings(IDbContextFactory<TokenPortalDbContext> dbFacto
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.SiteSettings.AsNoTracking().ToListAsync(cancellationToken);
+        // Secrets the gateway keeps in the same table are no settings: never shown, never edited.
+        var rows = await db.SiteSettings.AsNoTracking().Where(s => !s.Key.StartsWith("Secrets:")).ToListAsync(cancellationToken);
         Publish(rows.ToImmutableDictionary(r => r.Key, r => r.Value));
     }
 

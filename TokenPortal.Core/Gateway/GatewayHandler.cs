@@ -25,6 +25,7 @@ public sealed partial class GatewayHandler(
     UpstreamThrottle throttle,
     IRequestLogSink requestLog,
     TokenCounter tokens,
+    SafetyIdentifiers safetyIdentifiers,
     IOptionsMonitor<TokenPortalOptions> options,
     TimeProvider clock,
     ILogger<GatewayHandler> logger)
@@ -132,7 +133,11 @@ public sealed partial class GatewayHandler(
                 await billing.ReleaseAsync(reservation);
                 return busy;
             }
-            return await CallUpstreamAsync(context, call, endpoint, new UpstreamCall(model, request, body, plan.OutputTokensPerChoice), reservation);
+            // OpenAI (not servers that copy its API, which may refuse unknown fields) learns which of our users is asking.
+            var safetyIdentifier = model.Provider.Kind == ProviderKind.OpenAI && endpoint.ModelKind == ModelKind.Chat
+                ? await safetyIdentifiers.ForAsync(call.Key.UserId)
+                : null;
+            return await CallUpstreamAsync(context, call, endpoint, new UpstreamCall(model, request, body, plan.OutputTokensPerChoice, safetyIdentifier), reservation);
         }
         catch
         {

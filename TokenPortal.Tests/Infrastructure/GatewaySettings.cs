@@ -91,7 +91,7 @@ public static class GatewaySettings
         return settings;
     }
 
-    private static void AddFakeModel(Dictionary<string, string?> settings, int index, string id, string upstreamModel)
+    public static void AddFakeModel(Dictionary<string, string?> settings, int index, string id, string upstreamModel)
     {
         var prefix = $"TokenPortal:Models:{index}:";
         settings[prefix + "Id"] = id;

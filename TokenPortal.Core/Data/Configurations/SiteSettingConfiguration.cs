@@ -11,6 +11,7 @@ internal sealed class SiteSettingConfiguration : IEntityTypeConfiguration<SiteSe
         builder.ToTable("SiteSettings");
         builder.HasKey(s => s.Key);
         builder.Property(s => s.Key).HasMaxLength(100);
-        builder.Property(s => s.Value).HasMaxLength(100);
+        // Long enough for a secret encrypted with Data Protection.
+        builder.Property(s => s.Value).HasMaxLength(2000);
     }
 }

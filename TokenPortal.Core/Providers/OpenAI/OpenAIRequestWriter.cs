@@ -6,8 +6,8 @@ namespace TokenPortal.Core.Providers.OpenAI;
 
 /// <summary>
 /// Copies a validated OpenAI chat request, replacing only what the gateway decides: the model name,
-/// the output bound the reservation covers, and (when streaming) the request for a usage chunk.
-/// Every other property is copied byte for byte.
+/// the output bound the reservation covers, (when streaming) the request for a usage chunk, and for OpenAI itself the
+/// user's <c>safety_identifier</c> (in place of any the client sent). Every other property is copied byte for byte.
 /// </summary>
 internal static class OpenAIRequestWriter
 {
@@ -18,7 +18,8 @@ internal static class OpenAIRequestWriter
     }
 
     /// <param name="outputBound">The output bound to set; null leaves the body's own (embeddings have none).</param>
-    public static void Write(ReadOnlySpan<byte> json, string upstreamModel, RequestInfo request, int? outputBound, BoundField defaultField, IBufferWriter<byte> output)
+    public static void Write(ReadOnlySpan<byte> json, string upstreamModel, RequestInfo request, int? outputBound, BoundField defaultField, IBufferWriter<byte> output,
+        string? safetyIdentifier = null)
     {
         var reader = new Utf8JsonReader(json);
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
@@ -39,6 +40,10 @@ internal static class OpenAIRequestWriter
                 writer.WriteNumberValue(outputBound.Value);
                 wroteBound = true;
             }
+            else if (safetyIdentifier is not null && reader.ValueTextEquals("safety_identifier"u8))
+            {
+                SkipValue(ref reader);
+            }
             else if (request.Stream && reader.ValueTextEquals("stream_options"u8))
             {
                 reader.Read();
@@ -55,6 +60,8 @@ internal static class OpenAIRequestWriter
             }
         }
 
+        if (safetyIdentifier is not null)
+            writer.WriteString("safety_identifier", safetyIdentifier);
         if (!wroteBound && outputBound is { } bound)
             writer.WriteNumber(defaultField == BoundField.MaxTokens ? "max_tokens" : "max_completion_tokens", bound);
         if (request.Stream && !wroteStreamOptions)
