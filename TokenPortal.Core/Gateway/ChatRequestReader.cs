@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
+using TokenPortal.Core.Protocol;
+
 namespace TokenPortal.Core.Gateway;
 
 /// <summary>
@@ -40,6 +42,12 @@ public static class ChatRequestReader
         }
     }
 
+    /// <summary>What the gateway reads itself: each may appear once (the provider might read another copy than ours).</summary>
+    private static readonly byte[][] InterpretedProperties = RepeatedProperty.Names(
+        "model", "stream", "max_tokens", "max_completion_tokens", "n", "stream_options", "messages", "tools", "functions",
+        PricedParameters.ServiceTier, PricedParameters.WebSearchOptions, PricedParameters.SearchParameters, PricedParameters.Plugins,
+        PricedParameters.Audio, PricedParameters.Modalities, PricedParameters.Prediction);
+
     private static RequestInfo? ReadCore(ReadOnlySpan<byte> json, TokenCounter tokens, out GatewayError? error)
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
@@ -53,8 +61,11 @@ public static class ChatRequestReader
         var tally = new PromptTally(tokens);
         List<string>? priced = null;
 
+        var seen = 0u;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (RepeatedProperty.IsRepeat(ref reader, InterpretedProperties, ref seen))
+                return Fail(out error, RepeatedProperty.Error(ref reader));
             if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();

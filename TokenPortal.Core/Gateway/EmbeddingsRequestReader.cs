@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using TokenPortal.Core.Protocol;
+
 namespace TokenPortal.Core.Gateway;
 
 /// <summary>Reads an OpenAI embeddings request: model, input (text, texts, or token arrays), dimensions, encoding format.</summary>
@@ -22,6 +24,8 @@ public static class EmbeddingsRequestReader
         }
     }
 
+    private static readonly byte[][] InterpretedProperties = RepeatedProperty.Names("model", "input", "stream", "dimensions", "encoding_format");
+
     private static ParsedRequest ReadCore(ReadOnlyMemory<byte> body, TokenCounter tokens)
     {
         var reader = new Utf8JsonReader(body.Span);
@@ -30,8 +34,11 @@ public static class EmbeddingsRequestReader
 
         string? model = null;
         int? inputTokens = null;
+        var seen = 0u;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (RepeatedProperty.IsRepeat(ref reader, InterpretedProperties, ref seen))
+                return ParsedRequest.Invalid(RepeatedProperty.Error(ref reader));
             if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();

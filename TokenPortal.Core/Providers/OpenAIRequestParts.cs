@@ -86,7 +86,7 @@ internal static class OpenAIRequestParts
         var arguments = call["function"]?["arguments"]?.GetValue<string>();
         try
         {
-            return JsonNode.Parse(string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments) ?? new JsonObject();
+            return Protocol.RepeatedProperty.ParseStrict(string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments) ?? new JsonObject();
         }
         catch (JsonException)
         {

@@ -88,7 +88,30 @@ public sealed class HostileInputTests(GatewayFixture gateway) : IClassFixture<Ga
         { "v1/embeddings", """{"model":"embed-test","input":"hi","encoding_format":1}""" },
         { "v1/embeddings", """{"model":"embed-test","input":"hi","dimensions":"three"}""" },
         { "v1/embeddings", """{"model":"embed-test","input":"hi","stream":true}""" },
+        // Nesting far past any real request, in a field the gateway only passes through.
+        { "v1/chat/completions", """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"metadata":""" + Nested(10_000) + "}" },
+        { "v1/messages", """{"model":"gpt-test","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"metadata":""" + Nested(10_000) + "}" },
+        { "v1/embeddings", """{"model":"embed-test","input":""" + Nested(10_000) + "}" },
+        // Duplicate keys: the gateway would read one and the provider the other (stream, model, limits, input).
+        { "v1/chat/completions", """{"model":"gpt-test","stream":false,"stream":true,"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/chat/completions", """{"model":"gpt-test","max_tokens":5,"max_tokens":50000,"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/messages", """{"model":"gpt-test","model":"claude-test","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/messages", """{"model":"gpt-test","max_tokens":5,"stream":true,"stream":false,"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/embeddings", """{"model":"embed-test","input":"hi","input":"a much longer input than the first"}""" },
+        { "v1/chat/completions", """{"model":"claude-test","messages":[{"role":"user","role":"system","content":"hi"}]}""" },
+        { "v1/chat/completions", """{"model":"gemini-test","messages":[{"role":"user","content":"hi","content":"ho"}]}""" },
+        // Numbers no integer holds, where the gateway reads an integer.
+        { "v1/chat/completions", """{"model":"gpt-test","max_tokens":1e400,"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/chat/completions", """{"model":"gpt-test","n":99999999999999999999999,"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/messages", """{"model":"gpt-test","max_tokens":-1e999,"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/embeddings", """{"model":"embed-test","input":"hi","dimensions":1e400}""" },
+        // A raw NUL byte is no JSON, inside a string or out.
+        { "v1/chat/completions", "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"a\0b\"}]}" },
+        { "v1/messages", "{\"model\":\"gpt-test\",\"max_tokens\":5,\0\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" },
+        { "v1/embeddings", "{\"model\":\"embed-test\",\"input\":\"\0\"}" },
     };
+
+    private static string Nested(int depth) => new string('[', depth) + new string(']', depth);
 
     [Theory]
     [MemberData(nameof(Bodies))]
@@ -106,20 +129,39 @@ public sealed class HostileInputTests(GatewayFixture gateway) : IClassFixture<Ga
         Assert.Equal(forwarded, gateway.Upstream.Received.Count);
     }
 
-    [Fact]
-    public async Task InvalidUtf8InAString_Is400()
+    [Theory]
+    [InlineData("v1/chat/completions", """{"model":"gpt-test","messages":[{"role":"user","content":"AB"}]}""")]
+    [InlineData("v1/messages", """{"model":"gpt-test","max_tokens":5,"messages":[{"role":"user","content":"AB"}]}""")]
+    [InlineData("v1/embeddings", """{"model":"embed-test","input":"AB"}""")]
+    public async Task InvalidUtf8InAString_Is400(string path, string json)
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
-        var body = Encoding.UTF8.GetBytes("""{"model":"gpt-test","messages":[{"role":"user","content":"AB"}]}""");
+        var body = Encoding.UTF8.GetBytes(json);
         var at = Array.IndexOf(body, (byte)'A');
         (body[at], body[at + 1]) = (0xC3, 0x28); // a lead byte followed by no continuation byte
 
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
-        using var response = await client.PostAsync("v1/chat/completions", content);
+        using var response = await client.PostAsync(path, content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+    }
+
+    [Theory]
+    [InlineData("v1/chat/completions", """{"model":"gpt-test","messages":[{"role":"user","content":"a\u0000b"}]}""")]
+    [InlineData("v1/messages", """{"model":"gpt-test","max_tokens":5,"messages":[{"role":"user","content":"a\u0000b"}]}""")]
+    [InlineData("v1/embeddings", """{"model":"embed-test","input":"a\u0000b"}""")]
+    public async Task AnEscapedNulIsText_ServedAndChargedLikeAnyOther(string path, string json)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(await gateway.BalanceAsync(account) < 1_000_000);
+        await gateway.AssertBooksBalanceAsync(account);
     }
 }

@@ -16,7 +16,7 @@ public static class AnthropicRequestReader
         JsonObject request;
         try
         {
-            request = JsonNode.Parse(body.Span) as JsonObject ?? throw new InvalidRequest("The request body must be a JSON object.", null);
+            request = RepeatedProperty.ParseStrict(body.Span) as JsonObject ?? throw new InvalidRequest("The request body must be a JSON object.", null);
             var openAI = Convert(request);
             var converted = JsonSerializer.SerializeToUtf8Bytes(openAI);
             var info = ChatRequestReader.Read(converted, tokens, out var error);

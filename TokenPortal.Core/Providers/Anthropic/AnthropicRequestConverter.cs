@@ -15,7 +15,7 @@ internal static class AnthropicRequestConverter
 
     public static byte[] Convert(ReadOnlySpan<byte> openAIJson, string upstreamModel, int maxTokens, bool stream)
     {
-        var request = JsonNode.Parse(openAIJson)!.AsObject();
+        var request = Protocol.RepeatedProperty.ParseStrict(openAIJson)!.AsObject();
         OpenAIRequestParts.RefuseUnsupported(request, Refused, "Anthropic");
         if (request["n"] is { } n && n.GetValueKind() == JsonValueKind.Number && n.GetValue<int>() > 1)
             throw new UnsupportedRequestException("Anthropic models return one choice; 'n' must be 1.", "n");

@@ -10,7 +10,7 @@ internal static class GeminiEmbeddings
 {
     public static byte[] ConvertRequest(ReadOnlySpan<byte> openAIJson, string upstreamModel)
     {
-        var request = JsonNode.Parse(openAIJson)!.AsObject();
+        var request = Protocol.RepeatedProperty.ParseStrict(openAIJson)!.AsObject();
         var texts = request["input"] switch
         {
             JsonArray list when list.All(i => i!.GetValueKind() == JsonValueKind.String) => list.Select(i => i!.GetValue<string>()).ToList(),

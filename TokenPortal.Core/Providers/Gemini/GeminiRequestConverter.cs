@@ -14,7 +14,7 @@ internal static class GeminiRequestConverter
 
     public static byte[] Convert(ReadOnlySpan<byte> openAIJson, int maxOutputTokens)
     {
-        var request = JsonNode.Parse(openAIJson)!.AsObject();
+        var request = Protocol.RepeatedProperty.ParseStrict(openAIJson)!.AsObject();
         OpenAIRequestParts.RefuseUnsupported(request, Refused, "Gemini");
 
         var result = new JsonObject();
@@ -137,7 +137,7 @@ internal static class GeminiRequestConverter
     {
         try
         {
-            if (JsonNode.Parse(content) is JsonObject json)
+            if (Protocol.RepeatedProperty.ParseStrict(content) is JsonObject json)
                 return json;
         }
         catch (JsonException)
