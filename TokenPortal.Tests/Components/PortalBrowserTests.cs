@@ -300,11 +300,44 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await Expect(entry).ToContainTextAsync(adminEmail);
         await PortalFixture.ScreenshotAsync(page, "17b-admin-audit-dark");
 
+        // The admin pages fit a phone too.
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var (path, name) in new[] { ("/admin/users", "users"), ("/admin/audit", "audit") })
+        {
+            await page.GotoAsync(path);
+            await WaitInteractiveAsync(page);
+            Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, $"{path} is wider than a phone");
+            await PortalFixture.ScreenshotAsync(page, $"17c-phone-admin-{name}-dark");
+        }
+        await page.SetViewportSizeAsync(1366, 900);
+
         // And back: the toggle, in a circuit that started dark, switches to light and that sticks too.
         await page.ClickAsync("button[aria-label='Dark mode']");
         await Expect(page.Locator("link#radzen-theme-link[href*='/material-base.css']")).ToHaveCountAsync(1);
         await page.ReloadAsync();
         Assert.Equal(1, await page.Locator("link#radzen-theme-link[href*='/material-base.css']").CountAsync());
+    }
+
+    [Fact]
+    public async Task DeleteAccount_FromTheAccountPages_SignsOutAndTheOldPasswordOpensNothing()
+    {
+        await using var context = await portal.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var email = await SignUpAsync(page);
+
+        await page.GotoAsync("/Account/Manage/DeletePersonalData");
+        await Expect(page.GetByText("Deleting your account cannot be undone.")).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "22-delete-account");
+        await page.FillAsync("#Input\\.Password", Password);
+        await page.ClickAsync("button:has-text('Delete data and close my account')");
+        // Signed out: the page it returns to needs a signed-in user.
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("Account/Login"));
+        await page.GotoAsync("/keys");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("Account/Login"));
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", Password);
+        await page.ClickAsync("button:has-text('Log in') >> nth=0");
+        await Expect(page.GetByText("do not match an account that can sign in")).ToBeVisibleAsync();
     }
 
     private async Task<string> SignUpAsync(IPage page)
