@@ -51,7 +51,7 @@ public sealed partial class ProxyHostingTests(PublicSiteFixture site) : IClassFi
         using var login = await client.GetAsync("Account/Login");
         var html = await login.Content.ReadAsStringAsync();
         var form = ExternalLoginForm().Match(html).Value;
-        var fields = HiddenInput().Matches(form).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var fields = PortalForms.HiddenFields(form);
         fields["provider"] = "GitHub";
         fields["ReturnUrl"] = "/";
         using var challenge = new HttpRequestMessage(HttpMethod.Post, "Account/PerformExternalLogin") { Content = new FormUrlEncodedContent(fields) };
@@ -78,7 +78,4 @@ public sealed partial class ProxyHostingTests(PublicSiteFixture site) : IClassFi
 
     [GeneratedRegex("""<form[^>]*PerformExternalLogin.*?</form>""", RegexOptions.Singleline)]
     private static partial Regex ExternalLoginForm();
-
-    [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]*)"[^>]*>""")]
-    private static partial Regex HiddenInput();
 }

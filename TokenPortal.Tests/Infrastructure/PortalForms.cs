@@ -18,12 +18,16 @@ public static partial class PortalForms
     {
         var page = await browser.GetStringAsync(path);
         var form = Form().Matches(page).Select(m => m.Value).First(f => f.Contains($"name=\"{inputs.Keys.First()}\"", StringComparison.Ordinal));
-        var fields = HiddenInput().Matches(form).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var fields = HiddenFields(form);
         foreach (var (name, value) in inputs)
             fields[name] = value;
         using var response = await browser.PostAsync(path, new FormUrlEncodedContent(fields));
         return response.StatusCode;
     }
+
+    /// <summary>The hidden inputs (with a value) of a piece of HTML, by name.</summary>
+    public static Dictionary<string, string> HiddenFields(string html) =>
+        HiddenInput().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
 
     [GeneratedRegex("<form.*?</form>", RegexOptions.Singleline)]
     private static partial Regex Form();

@@ -10,8 +10,8 @@ using TokenPortal.Core.Data;
 namespace TokenPortal.Core.Data.Migrations
 {
     [DbContext(typeof(TokenPortalDbContext))]
-    [Migration("20261204061910_SiteSettingSecrets")]
-    partial class SiteSettingSecrets
+    [Migration("20261204063012_AbuseAndSecurity")]
+    partial class AbuseAndSecurity
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

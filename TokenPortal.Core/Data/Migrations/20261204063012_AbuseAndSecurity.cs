@@ -5,7 +5,7 @@
 namespace TokenPortal.Core.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class AbuseAndAudit : Migration
+    public partial class AbuseAndSecurity : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -46,6 +46,20 @@ namespace TokenPortal.Core.Data.Migrations
                     table.PrimaryKey("PK_AuditLog", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_CreatedAt",
                 table: "AspNetUsers",
@@ -75,6 +89,9 @@ namespace TokenPortal.Core.Data.Migrations
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS AuditLog_NoDelete;");
             migrationBuilder.DropTable(
                 name: "AuditLog");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
 
             migrationBuilder.DropIndex(
                 name: "IX_AspNetUsers_CreatedAt",
