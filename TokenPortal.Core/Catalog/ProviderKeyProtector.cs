@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 
 namespace TokenPortal.Core.Catalog;
 
@@ -7,7 +9,7 @@ namespace TokenPortal.Core.Catalog;
 /// copy of the database file alone (a backup, a stolen disk image) does not hand out the operator's upstream keys. Every
 /// process on the database (server, admin CLI, other instances) shares the ring and can read what another wrote.
 /// </summary>
-public sealed class ProviderKeyProtector(IDataProtectionProvider protection)
+public sealed partial class ProviderKeyProtector(IDataProtectionProvider protection, ILogger<ProviderKeyProtector> logger)
 {
     /// <summary>Marks a stored value as protected; rows from before encryption are plain and get protected at the next start.</summary>
     private const string Prefix = "dp1:";
@@ -18,5 +20,23 @@ public sealed class ProviderKeyProtector(IDataProtectionProvider protection)
 
     public string? Protect(string? apiKey) => string.IsNullOrEmpty(apiKey) ? null : Prefix + _protector.Protect(apiKey);
 
-    public string? Unprotect(string? stored) => IsProtected(stored) ? _protector.Unprotect(stored![Prefix.Length..]) : stored;
+    /// <summary>The key in clear; null (and an error in the log) when the key ring that encrypted it is gone.</summary>
+    public string? Unprotect(string? stored)
+    {
+        if (!IsProtected(stored))
+            return stored;
+        try
+        {
+            return _protector.Unprotect(stored![Prefix.Length..]);
+        }
+        catch (CryptographicException ex)
+        {
+            // The server must still start: this provider answers 401 until an admin enters its key again.
+            LogUnreadable(logger, ex);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A provider API key could not be decrypted (was the DataProtectionKeys table emptied or another database's copied in?); enter the provider's key again in Admin > Providers & models.")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception);
 }

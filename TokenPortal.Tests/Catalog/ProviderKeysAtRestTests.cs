@@ -84,6 +84,18 @@ public sealed class ProviderKeysAtRestTests(ProviderKeysFixture gateway) : IClas
         }
     }
 
+    [Fact]
+    public async Task AKeyTheRingCannotDecrypt_DoesNotStopTheServer_TheProviderJustHasNoKey()
+    {
+        var keys = gateway.Factory.Services.GetRequiredService<ProviderKeyProtector>();
+        var foreign = "dp1:" + Convert.ToBase64String(new byte[64]);
+
+        Assert.Null(keys.Unprotect(foreign));
+        await using (var db = await gateway.DbAsync())
+            await db.Providers.Where(p => p.Name == "spare").ExecuteUpdateAsync(set => set.SetProperty(p => p.ApiKey, foreign).SetProperty(p => p.EditedAt, DateTimeOffset.UtcNow));
+        await gateway.Factory.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(releaseAbandoned: false, CancellationToken.None);
+    }
+
     private static async Task<byte[]> ReadSharedAsync(string path)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
