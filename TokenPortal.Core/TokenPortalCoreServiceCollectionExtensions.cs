@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Admin;
@@ -19,6 +20,7 @@ using TokenPortal.Core.Keys;
 using TokenPortal.Core.Metering;
 using TokenPortal.Core.Providers;
 using TokenPortal.Core.RateLimiting;
+using TokenPortal.Core.RateLimiting.Redis;
 using TokenPortal.Core.Usage;
 
 namespace TokenPortal.Core;
@@ -42,7 +44,19 @@ public static class TokenPortalCoreServiceCollectionExtensions
             .AddInterceptors(new SqliteConnectionOpenedInterceptor()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TokenPortalDbContext>>().CreateDbContext());
         var sqliteFile = database.Provider == DatabaseProvider.Sqlite ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource : null;
-        services.AddSingleton(_ => new ChangeStamp(ChangeStamp.PathFor(sqliteFile, baseDirectory)));
+        var redis = configuration.GetSection($"{TokenPortalOptions.SectionName}:Redis").Get<RedisOptions>();
+        if (!string.IsNullOrWhiteSpace(redis?.Configuration))
+        {
+            services.AddSingleton(sp => new RedisConnection(redis, sp.GetRequiredService<ILogger<RedisConnection>>()));
+            services.AddSingleton<RedisChangeFeed>();
+        }
+        services.AddSingleton(sp =>
+        {
+            var stamp = new ChangeStamp(ChangeStamp.PathFor(sqliteFile, baseDirectory));
+            if (sp.GetService<RedisChangeFeed>() is { } feed)
+                stamp.Published += feed.Announce;
+            return stamp;
+        });
         services.AddSingleton<CachedStateRefresher>();
         services.AddSingleton(new DatabaseWriteGate(serializeWrites: database.Provider == DatabaseProvider.Sqlite));
         services.AddSingleton<DatabaseInitializer>();
@@ -99,8 +113,14 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<IProviderAdapters, ProviderAdapters>();
         services.AddSingleton<RequestBilling>();
-        services.AddSingleton<IRateLimiter, GcraRateLimiter>();
-        services.AddSingleton<IConcurrencyLimiter, InMemoryConcurrencyLimiter>();
+        // In memory for one instance; in Redis, shared by all, when the site has one (falling back per Redis:WhenDown).
+        services.AddSingleton<GcraRateLimiter>();
+        services.AddSingleton<InMemoryConcurrencyLimiter>();
+        services.AddSingleton<IRateLimiter>(sp => sp.GetService<RedisConnection>() is null
+            ? sp.GetRequiredService<GcraRateLimiter>() : ActivatorUtilities.CreateInstance<RedisGcraRateLimiter>(sp));
+        services.AddSingleton<IConcurrencyLimiter>(sp => sp.GetService<RedisConnection>() is null
+            ? sp.GetRequiredService<InMemoryConcurrencyLimiter>() : ActivatorUtilities.CreateInstance<RedisConcurrencyLimiter>(sp));
+        services.AddHostedService<RedisChangeFeed.Listener>();
         services.AddSingleton<UsageLimits>();
         services.AddTokenPortalStripe();
         services.AddSingleton<UpstreamThrottle>();

@@ -7,6 +7,8 @@ public sealed class TokenPortalOptions
 
     public DatabaseOptions Database { get; set; } = new();
 
+    public RedisOptions Redis { get; set; } = new();
+
     /// <summary>Multiplies every provider list price; 0.5 sells at half price.</summary>
     public decimal PriceMultiplier { get; set; } = 1.0m;
 

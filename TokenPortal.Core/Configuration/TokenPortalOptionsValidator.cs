@@ -23,6 +23,8 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
             failures.Add("TokenPortal:ForwardedHeaders:KnownProxies must be IP addresses.");
         if (options.ForwardedHeaders.KnownNetworks.Any(n => !System.Net.IPNetwork.TryParse(n, out _)))
             failures.Add("TokenPortal:ForwardedHeaders:KnownNetworks must be CIDR networks, e.g. 10.0.0.0/8.");
+        if (options.Redis.InFlightSlotSeconds < 3 || !Enum.IsDefined(options.Redis.WhenDown))
+            failures.Add("TokenPortal:Redis:InFlightSlotSeconds must be at least 3 and WhenDown Refuse or PerInstance.");
         if (options.MaxRequestBodyBytes <= 0)
             failures.Add("TokenPortal:MaxRequestBodyBytes must be greater than 0.");
         if (options.Server.MaxConcurrentConnections is <= 0 || options.Server.MinRequestBodyBytesPerSecond <= 0 || options.Server.RequestBodyTimeoutSeconds <= 0)

@@ -17,15 +17,18 @@ public sealed class CachedStateRefresher(ChangeStamp stamp, IApiKeyAuthenticator
     public ValueTask RefreshIfChangedAsync()
     {
         var current = stamp.Current;
-        return current == Volatile.Read(ref _seen) ? ValueTask.CompletedTask : new ValueTask(ReloadAsync(current));
+        return current == Volatile.Read(ref _seen) ? ValueTask.CompletedTask : new ValueTask(ReloadAsync(current, force: false));
     }
 
-    private async Task ReloadAsync(long current)
+    /// <summary>Reloads now, whatever the local stamp says: another machine changed something (a Redis notification).</summary>
+    public Task ReloadNowAsync() => ReloadAsync(stamp.Current, force: true);
+
+    private async Task ReloadAsync(long current, bool force)
     {
         await _reloading.WaitAsync();
         try
         {
-            if (Volatile.Read(ref _seen) == current)
+            if (!force && Volatile.Read(ref _seen) == current)
                 return;
             keys.InvalidateAll();
             await settings.LoadAsync(CancellationToken.None);

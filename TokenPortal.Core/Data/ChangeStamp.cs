@@ -34,6 +34,9 @@ public sealed class ChangeStamp : IDisposable
 
     public long Current => _view?.ReadInt64(0) ?? Volatile.Read(ref _local);
 
+    /// <summary>Raised after each <see cref="Publish"/>, for other machines' instances (Redis).</summary>
+    public event Action? Published;
+
     /// <summary>Tells every process that something it may cache changed; call after the change is committed.</summary>
     public void Publish()
     {
@@ -43,6 +46,7 @@ public sealed class ChangeStamp : IDisposable
             Volatile.Write(ref _local, next);
         else
             _view.Write(0, next);
+        Published?.Invoke();
     }
 
     public void Dispose()

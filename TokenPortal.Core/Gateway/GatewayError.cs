@@ -47,6 +47,12 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
     public static GatewayError Unavailable() =>
         new(503, "service_unavailable", "unavailable", "The gateway cannot account for requests right now; nothing was charged. Retry shortly.");
 
+    public static GatewayError RateLimitUnavailable() =>
+        new(503, "service_unavailable", "rate_limit_unavailable", "The gateway cannot count this request against its rate limits right now; nothing was charged. Retry shortly.")
+        {
+            RetryAfterSeconds = 1,
+        };
+
     public static GatewayError Internal() =>
         new(500, "server_error", "internal_error", "The gateway failed unexpectedly; nothing was charged.");
 }

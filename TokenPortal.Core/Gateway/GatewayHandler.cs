@@ -42,6 +42,13 @@ public sealed partial class GatewayHandler(
                 await endpoint.Dialect.WriteErrorAsync(context, error);
             }
         }
+        catch (LimitsUnavailableException)
+        {
+            // Redis is away and the site refuses to serve unlimited (Redis:WhenDown=Refuse); the connection logs the outage once.
+            var error = GatewayError.RateLimitUnavailable();
+            call.Fail(error);
+            await endpoint.Dialect.WriteErrorAsync(context, error);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             call.Status = GatewayCall.ClientClosedRequest;

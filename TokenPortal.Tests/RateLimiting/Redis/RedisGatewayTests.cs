@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using TokenPortal.Core.Keys;
+using TokenPortal.Core.RateLimiting.Redis;
+
+namespace TokenPortal.Tests.RateLimiting.Redis;
+
+/// <summary>A gateway whose limits live in its own redis-server, which the tests may stop and start again.</summary>
+public class RedisGatewayFixture : GatewayFixture
+{
+    public RedisServer Redis { get; private set; } = null!;
+
+    protected virtual string WhenDown => "Refuse";
+
+    protected override async Task BeforeStartAsync() => Redis = await RedisServer.StartAsync();
+
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["TokenPortal:Redis:Configuration"] = Redis.Configuration;
+        settings["TokenPortal:Redis:WhenDown"] = WhenDown;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    /// <summary>Stops Redis, runs <paramref name="during"/>, starts it again and waits until the gateway is reconnected.</summary>
+    public async Task DuringAnOutageAsync(Func<Task> during)
+    {
+        var connection = Factory.Services.GetRequiredService<RedisConnection>();
+        await Redis.StopAsync();
+        try
+        {
+            for (var i = 0; i < 100 && connection.IsConnected; i++)
+                await Task.Delay(50);
+            await during();
+        }
+        finally
+        {
+            await Redis.StartAgainAsync();
+            for (var i = 0; i < 300 && !connection.IsConnected; i++)
+                await Task.Delay(50);
+        }
+    }
+}
+
+public sealed class PerInstanceRedisGatewayFixture : RedisGatewayFixture
+{
+    protected override string WhenDown => "PerInstance";
+}
+
+/// <summary>The gateway on Redis: limits enforced there; while Redis is away it refuses with 503 (never serves unlimited), and says so.</summary>
+public sealed class RedisGatewayTests(RedisGatewayFixture gateway) : IClassFixture<RedisGatewayFixture>
+{
+    internal static StringContent Chat() => new("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task KeyRpm_IsCountedInRedis()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m, spec: new ApiKeySpec("two a minute", Rpm: 2));
+        using var client = gateway.CreateClient(account.Key);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+            statuses.Add((await client.PostAsync("v1/chat/completions", Chat())).StatusCode);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task WhileRedisIsAway_RequestsAre503RateLimitUnavailable_NothingCharged_AndReadyzSaysSo_ThenServedAgain()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        await gateway.DuringAnOutageAsync(async () =>
+        {
+            using var refused = await client.PostAsync("v1/chat/completions", Chat());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("rate_limit_unavailable", (string?)JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!["code"]);
+            using var ready = await client.GetAsync("readyz");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("redis: unavailable", await ready.Content.ReadAsStringAsync());
+        });
+
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("v1/chat/completions", Chat())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("readyz")).StatusCode);
+    }
+}
+
+/// <summary><c>Redis:WhenDown=PerInstance</c>: the gateway keeps serving on its own limits, and says so.</summary>
+public sealed class PerInstanceRedisGatewayTests(PerInstanceRedisGatewayFixture gateway) : IClassFixture<PerInstanceRedisGatewayFixture>
+{
+    [Fact]
+    public async Task WhileRedisIsAway_RequestsAreServedOnPerInstanceLimits_AndReadyzSaysSo()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m, spec: new ApiKeySpec("two a minute", Rpm: 2));
+        using var client = gateway.CreateClient(account.Key);
+
+        await gateway.DuringAnOutageAsync(async () =>
+        {
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 3; i++)
+                statuses.Add((await client.PostAsync("v1/chat/completions", RedisGatewayTests.Chat())).StatusCode);
+            // Still limited: by this instance alone.
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+            using var ready = await client.GetAsync("readyz");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Contains("per-instance limits", await ready.Content.ReadAsStringAsync());
+        });
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+}
