@@ -38,10 +38,10 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<IOptionsChangeTokenSource<TokenPortalOptions>>(sp => sp.GetRequiredService<SiteSettings>());
 
         var database = configuration.GetSection($"{TokenPortalOptions.SectionName}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = SqliteConnectionString.Resolve(database.ConnectionString, baseDirectory);
-        services.AddPooledDbContextFactory<TokenPortalDbContext>(db => db
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqliteConnectionOpenedInterceptor()));
+        var connectionString = database.Provider == DatabaseProvider.Sqlite
+            ? SqliteConnectionString.Resolve(database.ConnectionString, baseDirectory)
+            : database.ConnectionString;
+        services.AddPooledDbContextFactory<TokenPortalDbContext>(db => db.Use(database.Provider, connectionString));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TokenPortalDbContext>>().CreateDbContext());
         var sqliteFile = database.Provider == DatabaseProvider.Sqlite ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource : null;
         var redis = configuration.GetSection($"{TokenPortalOptions.SectionName}:Redis").Get<RedisOptions>();

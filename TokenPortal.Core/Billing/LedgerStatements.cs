@@ -81,7 +81,7 @@ internal sealed class LedgerStatements : IAsyncDisposable
             Append = await PreparedCommand.CreateAsync(connection,
                 """INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
             OpenHold = await PreparedCommand.CreateAsync(connection,
-                """INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
+                """INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt", "ClawbackMicros") VALUES (@p0, @p1, @p2, @p3, @p4, 0)""", parameterCount: 5),
             CloseHold = await PreparedCommand.CreateAsync(connection,
                 """DELETE FROM "OpenReservations" WHERE "RequestId" = @p0 RETURNING "AmountMicros", "ClawbackMicros" """, parameterCount: 1),
             GiveBack = await PreparedCommand.CreateAsync(connection, """

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TokenPortal.Core.Data;
@@ -153,7 +152,7 @@ internal sealed partial class LedgerWriter(
     }
 
     /// <summary>A constraint one operation broke.</summary>
-    private static bool IsOneOperationsFault(Exception ex) => ex is SqliteException { SqliteErrorCode: 19 };
+    private static bool IsOneOperationsFault(Exception ex) => DatabaseEngines.IsConstraintViolation(ex);
 
     private async Task RunInTransactionAsync(IReadOnlyList<LedgerOperation> operations)
     {

@@ -22,6 +22,11 @@ internal sealed partial class WalCheckpointService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+        {
+            if (!db.Database.IsSqlite())
+                return; // PostgreSQL keeps its own log.
+        }
         using var timer = new PeriodicTimer(Interval, clock);
         try
         {

@@ -21,12 +21,12 @@ internal static class UsageRollupWriter
         INSERT INTO "UsageRollups" ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket", "Requests", "Errors", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros")
         VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
         ON CONFLICT ("UserId", "Period", "PeriodStart", "ApiKeyId", "Model", "LatencyBucket") DO UPDATE SET
-            "Requests" = "Requests" + excluded."Requests",
-            "Errors" = "Errors" + excluded."Errors",
-            "PromptTokens" = "PromptTokens" + excluded."PromptTokens",
-            "CompletionTokens" = "CompletionTokens" + excluded."CompletionTokens",
-            "CachedTokens" = "CachedTokens" + excluded."CachedTokens",
-            "CostMicros" = "CostMicros" + excluded."CostMicros"
+            "Requests" = "UsageRollups"."Requests" + excluded."Requests",
+            "Errors" = "UsageRollups"."Errors" + excluded."Errors",
+            "PromptTokens" = "UsageRollups"."PromptTokens" + excluded."PromptTokens",
+            "CompletionTokens" = "UsageRollups"."CompletionTokens" + excluded."CompletionTokens",
+            "CachedTokens" = "UsageRollups"."CachedTokens" + excluded."CachedTokens",
+            "CostMicros" = "UsageRollups"."CostMicros" + excluded."CostMicros"
         """, parameterCount: 12);
 
     public static async Task AddAsync(PreparedCommand upsert, IEnumerable<RequestLogRecord> rows)

@@ -42,6 +42,15 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>Appended to the SQLite connection string, e.g. a short busy timeout.</summary>
     protected virtual string ConnectionStringSuffix => "";
 
+    /// <summary>
+    /// PostgreSQL instead of SQLite: for a fixture that is about PostgreSQL, or for every fixture when the environment
+    /// says <c>TOKENPORTAL_TEST_DATABASE=Postgres</c> (the suite's second pass).
+    /// </summary>
+    protected virtual bool UsesPostgres => TestDatabase.IsPostgres;
+
+    /// <summary>The PostgreSQL connection string when <see cref="UsesPostgres"/>.</summary>
+    public string? PostgresConnectionString { get; private set; }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
@@ -49,6 +58,12 @@ public class GatewayFixture : IAsyncLifetime
         await BeforeStartAsync();
         var settings = GatewaySettings.Create(DatabasePath, Upstream.BaseUrl, UpstreamTimeoutSeconds);
         settings["TokenPortal:Database:ConnectionString"] += ConnectionStringSuffix;
+        if (UsesPostgres)
+        {
+            PostgresConnectionString = (await PostgresServer.SharedAsync()).NewDatabase();
+            settings["TokenPortal:Database:Provider"] = "Postgres";
+            settings["TokenPortal:Database:ConnectionString"] = PostgresConnectionString;
+        }
         Configure(settings);
         Factory = new GatewayFactory(settings);
         Factory.StartServer();

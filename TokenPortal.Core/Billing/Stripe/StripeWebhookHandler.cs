@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -239,9 +238,7 @@ internal sealed partial class StripeWebhookHandler(
     private static bool TryCredit(Dictionary<string, string>? metadata, out long creditMicros) =>
         long.TryParse(metadata?.GetValueOrDefault(StripeMetadata.CreditMicros), out creditMicros) && creditMicros > 0;
 
-    /// <summary>SQLITE_CONSTRAINT_PRIMARYKEY or SQLITE_CONSTRAINT_UNIQUE.</summary>
-    private static bool IsUniqueViolation(DbUpdateException ex) =>
-        ex.InnerException is SqliteException { SqliteExtendedErrorCode: 1555 or 2067 };
+    private static bool IsUniqueViolation(DbUpdateException ex) => DatabaseEngines.IsUniqueViolation(ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Stripe webhook: signature {Check}.")]
     private static partial void LogBadSignature(ILogger logger, StripeSignatureCheck check);

@@ -25,6 +25,8 @@ public sealed partial class RedisConnection : IDisposable
         configuration.AsyncTimeout = 1000;
         configuration.SyncTimeout = 1000;
         configuration.ClientName = "tokenportal";
+        // Back within a second of Redis's return, not after an exponential wait.
+        configuration.ReconnectRetryPolicy = new LinearRetry(1000);
         WhenDown = settings.WhenDown;
         _multiplexer = ConnectionMultiplexer.Connect(configuration);
         _multiplexer.ConnectionFailed += (_, e) => LogLost(logger, e.EndPoint?.ToString(), e.FailureType, WhenDown);

@@ -28,6 +28,23 @@ public class RedisGatewayFixture : GatewayFixture
         await Redis.DisposeAsync();
     }
 
+    private static async Task WaitUntilRedisAnswersAsync(RedisConnection connection)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            try
+            {
+                await connection.Database.PingAsync();
+                return;
+            }
+            catch (Exception ex) when (RedisConnection.IsOutage(ex))
+            {
+                await Task.Delay(50);
+            }
+        }
+        throw new TimeoutException("The gateway did not reconnect to Redis within 30 seconds.");
+    }
+
     /// <summary>Stops Redis, runs <paramref name="during"/>, starts it again and waits until the gateway is reconnected.</summary>
     public async Task DuringAnOutageAsync(Func<Task> during)
     {
@@ -42,8 +59,7 @@ public class RedisGatewayFixture : GatewayFixture
         finally
         {
             await Redis.StartAgainAsync();
-            for (var i = 0; i < 300 && !connection.IsConnected; i++)
-                await Task.Delay(50);
+            await WaitUntilRedisAnswersAsync(connection);
         }
     }
 }

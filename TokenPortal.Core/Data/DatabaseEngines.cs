@@ -1,0 +1,38 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using TokenPortal.Core.Configuration;
+
+namespace TokenPortal.Core.Data;
+
+/// <summary>
+/// What differs between the two databases, in one place: how a context connects, where each keeps its migrations, and
+/// how each reports a broken constraint. Everything else (EF queries, the writers' SQL) is shared.
+/// </summary>
+public static class DatabaseEngines
+{
+    /// <summary>PostgreSQL's migrations live in an assembly of their own (SQLite's in Core): EF keeps one set per provider.</summary>
+    public const string PostgresMigrationsAssembly = "TokenPortal.Migrations.Postgres";
+
+    public static DbContextOptionsBuilder Use(this DbContextOptionsBuilder db, DatabaseProvider provider, string connectionString) => provider switch
+    {
+        DatabaseProvider.Postgres => db.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
+        _ => db.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionOpenedInterceptor()),
+    };
+
+    /// <summary>True for a unique or check constraint a statement broke (one operation's fault, not the batch's).</summary>
+    public static bool IsConstraintViolation(Exception ex) => ex switch
+    {
+        SqliteException { SqliteErrorCode: 19 } => true,
+        PostgresException postgres => postgres.SqlState.StartsWith("23", StringComparison.Ordinal),
+        _ => ex.InnerException is { } inner && IsConstraintViolation(inner),
+    };
+
+    /// <summary>True for a duplicate key (a row someone else inserted first).</summary>
+    public static bool IsUniqueViolation(Exception ex) => ex switch
+    {
+        SqliteException { SqliteExtendedErrorCode: 1555 or 2067 } => true,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        _ => ex.InnerException is { } inner && IsUniqueViolation(inner),
+    };
+}
