@@ -102,6 +102,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
     /// <summary>What only the server needs: the request path, the log writer and start-up recovery.</summary>
     public static IServiceCollection AddTokenPortalGateway(this IServiceCollection services)
     {
+        services.AddSingleton<SingleServerLock>();
         services.AddHostedService<DatabaseInitializationService>();
         services.AddHostedService<WalCheckpointService>();
         services.AddSingleton<RequestLogWriter>();
