@@ -9,6 +9,9 @@ namespace TokenPortal.Tests.Billing;
 public sealed class LockedDatabaseFixture : GatewayFixture
 {
     protected override string ConnectionStringSuffix => ";Default Timeout=1";
+
+    // About SQLite's file lock: another writer holding the file.
+    protected override bool UsesPostgres => false;
 }
 
 public sealed class DatabaseUnavailableTests(LockedDatabaseFixture gateway) : IClassFixture<LockedDatabaseFixture>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Security.Claims;
 using System.Text;
@@ -20,7 +21,7 @@ public sealed class LiveChangesFixture : GatewayFixture;
 public sealed class LiveChangesTests(LiveChangesFixture gateway) : IClassFixture<LiveChangesFixture>
 {
     private Task<CliResult> Cli(params string[] args) =>
-        AppProcess.RunCliAsync(ProcessEnvironment.For(gateway.DatabasePath, gateway.Upstream.BaseUrl), args);
+        AppProcess.RunCliAsync(gateway.ProcessEnvironment(), args);
 
     private static StringContent Chat() => new("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json");
 
@@ -115,13 +116,10 @@ public sealed class LiveChangesTests(LiveChangesFixture gateway) : IClassFixture
         Assert.All(mine, e => Assert.Equal(IAuditLog.Cli, e.Actor));
         Assert.Contains("3.000000 USD: goodwill", mine[0].Detail);
 
-        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={gateway.DatabasePath}");
-        await db.OpenAsync();
-        foreach (var change in new[] { "UPDATE AuditLog SET Actor = 'someone else'", "DELETE FROM AuditLog" })
+        await using var db = await gateway.DbAsync();
+        foreach (var change in new[] { """UPDATE "AuditLog" SET "Actor" = 'someone else'""", """DELETE FROM "AuditLog" """ })
         {
-            await using var command = db.CreateCommand();
-            command.CommandText = change;
-            var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteNonQueryAsync());
+            var refused = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => db.Database.ExecuteSqlRawAsync(change));
             Assert.Contains("append-only", refused.Message);
         }
     }

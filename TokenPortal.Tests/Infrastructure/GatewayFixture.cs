@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Billing;
+using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
 using TokenPortal.Core.Keys;
@@ -145,6 +146,27 @@ public class GatewayFixture : IAsyncLifetime
         await Factory.Services.GetRequiredService<RequestLogWriter>().FlushAsync(CancellationToken.None);
         var report = await Factory.Services.GetRequiredService<LedgerAudit>().RunAsync(CancellationToken.None);
         Assert.True(report.Clean, "admin audit found differences:\n" + string.Join("\n", report.Differences));
+    }
+
+    /// <summary>Options for a context of the test's own on this fixture's database, usable after the gateway has stopped.</summary>
+    public DbContextOptions<TokenPortalDbContext> DirectDbOptions()
+    {
+        var options = new DbContextOptionsBuilder<TokenPortalDbContext>();
+        options.Use(PostgresConnectionString is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres,
+            PostgresConnectionString ?? $"Data Source={DatabasePath};Pooling=False");
+        return options.Options;
+    }
+
+    /// <summary>The fixture's settings as environment variables, for the admin CLI run as a process on the same database.</summary>
+    public Dictionary<string, string> ProcessEnvironment()
+    {
+        var environment = Infrastructure.ProcessEnvironment.For(DatabasePath, Upstream.BaseUrl);
+        if (PostgresConnectionString is not null)
+        {
+            environment["TokenPortal__Database__Provider"] = "Postgres";
+            environment["TokenPortal__Database__ConnectionString"] = PostgresConnectionString;
+        }
+        return environment;
     }
 
     /// <summary>A context that sees every hold and settle queued so far (the writer commits them behind the answers).</summary>

@@ -90,8 +90,7 @@ public sealed class RequestLogShutdownTests : IAsyncLifetime
 
         await _gateway.Factory.DisposeAsync();
 
-        await using var db = new TokenPortalDbContext(new DbContextOptionsBuilder<TokenPortalDbContext>()
-            .UseSqlite($"Data Source={_gateway.DatabasePath};Pooling=False").Options);
+        await using var db = new TokenPortalDbContext(_gateway.DirectDbOptions());
         Assert.Equal(2_000, await db.RequestLogs.CountAsync(r => r.RequestId.StartsWith("req_shutdown_")));
         SqliteConnection.ClearAllPools();
     }
@@ -115,8 +114,7 @@ public sealed class RequestLogShutdownTests : IAsyncLifetime
         settle.SetResult(new Settlement(4_321, 0));
         await stopping;
 
-        await using var db = new TokenPortalDbContext(new DbContextOptionsBuilder<TokenPortalDbContext>()
-            .UseSqlite($"Data Source={_gateway.DatabasePath};Pooling=False").Options);
+        await using var db = new TokenPortalDbContext(_gateway.DirectDbOptions());
         var row = await db.RequestLogs.SingleAsync(r => r.RequestId == "req_settling_at_shutdown");
         Assert.Equal(4_321, row.CostMicros);
         SqliteConnection.ClearAllPools();
