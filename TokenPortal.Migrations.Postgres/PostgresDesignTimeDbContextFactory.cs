@@ -1,8 +1,4 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.Extensions.DependencyInjection;
-using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 
@@ -14,14 +10,6 @@ namespace TokenPortal.Migrations.Postgres;
 /// </summary>
 internal sealed class PostgresDesignTimeDbContextFactory : IDesignTimeDbContextFactory<TokenPortalDbContext>
 {
-    public TokenPortalDbContext CreateDbContext(string[] args)
-    {
-        // Identity's model depends on its options (schema version), which it reads from the application's services.
-        var services = new ServiceCollection();
-        services.AddOptions<IdentityOptions>().Configure(PortalIdentityOptions.Configure);
-        var options = new DbContextOptionsBuilder<TokenPortalDbContext>();
-        options.Use(DatabaseProvider.Postgres, "Host=localhost;Database=tokenportal_design")
-            .UseApplicationServiceProvider(services.BuildServiceProvider());
-        return new(options.Options);
-    }
+    public TokenPortalDbContext CreateDbContext(string[] args) =>
+        DesignTimeDbContextFactory.Create(DatabaseProvider.Postgres, "Host=localhost;Database=tokenportal_design");
 }

@@ -3,20 +3,23 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.DependencyInjection;
 using TokenPortal.Core.Accounts;
+using TokenPortal.Core.Configuration;
 
 namespace TokenPortal.Core.Data;
 
-/// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the web host.</summary>
+/// <summary>Lets <c>dotnet ef migrations add</c> build the (SQLite) model without starting the web host.</summary>
 internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<TokenPortalDbContext>
 {
-    public TokenPortalDbContext CreateDbContext(string[] args)
+    public TokenPortalDbContext CreateDbContext(string[] args) => Create(DatabaseProvider.Sqlite, "Data Source=design-time.db");
+
+    /// <summary>The model as a migration of either provider sees it; no connection is opened.</summary>
+    internal static TokenPortalDbContext Create(DatabaseProvider provider, string connectionString)
     {
         // Identity's model depends on its options (schema version), which it reads from the application's services.
         var services = new ServiceCollection();
         services.AddOptions<IdentityOptions>().Configure(PortalIdentityOptions.Configure);
-        return new(new DbContextOptionsBuilder<TokenPortalDbContext>()
-            .UseSqlite("Data Source=design-time.db")
-            .UseApplicationServiceProvider(services.BuildServiceProvider())
-            .Options);
+        var options = new DbContextOptionsBuilder<TokenPortalDbContext>();
+        options.Use(provider, connectionString).UseApplicationServiceProvider(services.BuildServiceProvider());
+        return new(options.Options);
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TokenPortal.Tests.Infrastructure;
 
@@ -34,7 +32,7 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             if (_shared is null)
             {
-                var server = new PostgresServer(FreePort());
+                var server = new PostgresServer(ServerProcess.FreePort());
                 await server.StartAsync();
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAsync().GetAwaiter().GetResult();
                 _shared = server;
@@ -64,28 +62,8 @@ public sealed class PostgresServer : IAsyncDisposable
         Run(Path.Combine(BinDirectory, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
         var start = Command(Path.Combine(BinDirectory, "postgres"), "-D", data, "-p", Port.ToString(), "-h", "127.0.0.1", "-k", _directory,
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=400");
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        _process = Process.Start(start) ?? throw new InvalidOperationException("postgres did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync(IPAddress.Loopback, Port);
-                await Task.Delay(200); // listening precedes accepting logins by a moment
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new InvalidOperationException($"postgres did not listen on {Port}.");
+        _process = await ServerProcess.StartAndWaitAsync(start, Port, "postgres");
+        await Task.Delay(200); // listening precedes accepting logins by a moment
     }
 
     public async Task StopAsync()
@@ -93,9 +71,7 @@ public sealed class PostgresServer : IAsyncDisposable
         if (_process is not { } process)
             return;
         _process = null;
-        if (!process.HasExited)
-            process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
+        await ServerProcess.KillAsync(process);
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -132,12 +108,5 @@ public sealed class PostgresServer : IAsyncDisposable
         process.WaitForExit();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {error}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TokenPortal.Tests.Infrastructure;
 
@@ -23,7 +21,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(ServerProcess.FreePort());
         await server.StartAgainAsync();
         return server;
     }
@@ -35,28 +33,8 @@ public sealed class RedisServer : IAsyncDisposable
         var start = new ProcessStartInfo(Binary)
         {
             ArgumentList = { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--daemonize", "no" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
         };
-        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new InvalidOperationException($"redis-server did not listen on {Port}.");
+        _process = await ServerProcess.StartAndWaitAsync(start, Port, "redis-server");
     }
 
     /// <summary>Kills it (an outage, or the end of the test).</summary>
@@ -65,10 +43,7 @@ public sealed class RedisServer : IAsyncDisposable
         if (_process is not { } process)
             return;
         _process = null;
-        if (!process.HasExited)
-            process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-        process.Dispose();
+        await ServerProcess.KillAsync(process);
     }
 
     public async ValueTask DisposeAsync()
@@ -81,12 +56,5 @@ public sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
