@@ -88,6 +88,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             ["TokenPortal__SignupCreditUsd"] = "0",
             ["TokenPortal__Defaults__UserMaxConcurrent"] = "100000",
             ["TokenPortal__Defaults__KeyRpm"] = "100000000",
+            ["TokenPortal__Defaults__MaxKeyRpm"] = "100000000", // the operator cap (600 by default) would refuse the load
             ["TokenPortal__Providers__0__Name"] = "fast",
             ["TokenPortal__Providers__0__Kind"] = "OpenAICompatible",
             ["TokenPortal__Providers__0__BaseUrl"] = upstream.ToString(),
