@@ -69,7 +69,9 @@ public static class TokenPortalCoreServiceCollectionExtensions
             .AddEntityFrameworkStores<TokenPortalDbContext>();
         services.AddScoped<IAccountService, AccountService>();
 
+        services.AddSingleton(new ServerInstance(configuration.GetSection($"{TokenPortalOptions.SectionName}:Instances").Get<InstancesOptions>() ?? new()));
         services.AddSingleton<HoldBook>();
+        services.AddSingleton<ServerRegistry>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<ILedger, Ledger>();
         services.AddSingleton<IModelCatalog, ModelCatalog>();
@@ -102,8 +104,8 @@ public static class TokenPortalCoreServiceCollectionExtensions
     /// <summary>What only the server needs: the request path, the log writer and start-up recovery.</summary>
     public static IServiceCollection AddTokenPortalGateway(this IServiceCollection services)
     {
-        services.AddSingleton<SingleServerLock>();
         services.AddHostedService<DatabaseInitializationService>();
+        services.AddHostedService<LeaseKeeper>();
         services.AddHostedService<WalCheckpointService>();
         services.AddSingleton<RequestLogWriter>();
         services.AddSingleton<IRequestLogSink>(sp => sp.GetRequiredService<RequestLogWriter>());

@@ -1,39 +1,47 @@
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// Where reserves are decided: for each user and key, what the <see cref="LedgerWriter"/> last committed (balance;
-/// budget and its spent plus reserved) less the holds granted since and not yet written. A reserve that fits whole
-/// is granted here under one lock, and the hold is written behind the request, in order, by the writer. One that
-/// does not fit whole (it would be lowered or refused) first waits for a fresh read through the writer, which comes
-/// after every queued settle, so it is decided exactly as if each write had been awaited. Nothing is overspent: every
-/// grant comes out of committed money minus every grant before it.
+/// Where reserves are decided. This server leases slices of balances and key budgets from the database (a lease is
+/// money no other server may grant, <see cref="LeaseOperation"/>), and grants holds from them here, under one lock,
+/// without waiting: for each user and key, the lease as the <see cref="LedgerWriter"/> last committed it less the holds
+/// granted since and not yet written. The hold is written behind the request, drawn from the lease. A reserve that does
+/// not fit whole first waits for a fresh lease through the writer, which comes after every queued write, so it is decided
+/// exactly as if each write had been awaited. Nothing is overspent: every grant comes out of leased money minus every
+/// grant before it, and the leases of all servers never add up to more than the balance.
 /// </summary>
 /// <remarks>
-/// Writes this process did not make (another process, a credit on another connection) reach the book at the writer's
-/// next write for that user. A credit only makes the book cautious; a debit is checked again when the hold is
-/// written, which never takes more than the balance holds (<see cref="HoldOperation"/>).
+/// One rule keeps the book safe while the writer runs: what takes money out of a lease (a hold, a lease returned, an
+/// overrun charged from it) is counted as pending before its transaction runs, and what adds to a lease counts only
+/// once committed. Leases are granted from only while the server's heartbeat is fresh (<see cref="Renewed"/>): a server
+/// cut off from the database stops before a survivor takes its leases back.
 /// </remarks>
-internal sealed class HoldBook
+internal sealed class HoldBook(TimeProvider clock)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Room> _users = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, Room> _keys = [];
+    private readonly Dictionary<LeaseScope, Room> _rooms = [];
+    private long _validUntil = long.MinValue;
+
+    /// <summary>For tests: a book on the system clock, valid until told otherwise.</summary>
+    internal HoldBook() : this(TimeProvider.System) => _validUntil = long.MaxValue;
 
     /// <summary>
-    /// Grants min(worst case, balance, key budget) when at least the floor is there; null when the book cannot decide
-    /// alone: it has no committed figures yet, or (unless <paramref name="exact"/>) the worst case does not fit whole.
+    /// Grants min(worst case, leased balance, leased key budget) when at least the floor is there; null when the book cannot
+    /// decide alone: it holds no lease yet, its heartbeat is stale, or (unless <paramref name="exact"/>) the worst case does
+    /// not fit whole.
     /// </summary>
     public ReserveOutcome? TryGrant(ReserveRequest request, bool exact)
     {
         lock (_lock)
         {
-            var user = RoomOf(_users, request.UserId);
-            var key = request.ApiKeyId != 0 ? RoomOf(_keys, request.ApiKeyId) : null;
+            if (clock.GetTimestamp() > _validUntil)
+                return null;
+            var user = RoomOf(new LeaseScope(request.UserId, 0));
+            var key = request.ApiKeyId != 0 ? RoomOf(new LeaseScope(request.UserId, request.ApiKeyId)) : null;
             if (!user.Known || key is { Known: false })
                 return null;
 
-            var balance = user.Committed - user.Pending;
-            var keyRoom = key?.Budget is { } budget ? budget - key.Committed - key.Pending : long.MaxValue;
+            var balance = user.Lease - user.Pending;
+            var keyRoom = key is { Unlimited: false } ? key.Lease - key.Pending : long.MaxValue;
             var amount = Math.Min(request.WorstCaseMicros, Math.Min(balance, keyRoom));
             if (amount < request.WorstCaseMicros && !exact)
                 return null;
@@ -43,52 +51,86 @@ internal sealed class HoldBook
             if (keyRoom < request.FloorMicros || keyRoom <= 0)
                 return new ReserveOutcome(null, ReserveRefusal.KeyBudget, Math.Max(0, keyRoom));
 
-            user.Pending += amount;
+            Take(user, amount);
             if (key is not null)
-                key.Pending += amount;
-            var hold = new Reservation(request.RequestId, request.UserId, amount, request.ApiKeyId) { CapMicros = request.CapMicros };
+                Take(key, amount);
+            var hold = new Reservation(request.RequestId, request.UserId, amount, request.ApiKeyId)
+            {
+                CapMicros = request.CapMicros,
+                KeyLeased = key is { Unlimited: false },
+            };
             return new ReserveOutcome(hold, ReserveRefusal.None, amount);
         }
     }
 
-    /// <summary>The writer read the committed figures (a refresh); <paramref name="keyUsed"/> is spent plus reserved.</summary>
-    public void Refreshed(string userId, long balance, long apiKeyId, long? budget, long keyUsed) =>
-        Committed(userId, apiKeyId, 0, balance, budget, keyUsed);
-
-    /// <summary>A granted hold is committed: it leaves the pending sum as the committed figures take it in.</summary>
-    public void HoldWritten(Reservation hold, long balance, long? budget, long keyUsed) =>
-        Committed(hold.UserId, hold.ApiKeyId, hold.AmountMicros, balance, budget, keyUsed);
-
-    /// <summary>A settle is committed, with the balance and the key's use as it left them.</summary>
-    public void Settled(Reservation hold, long balance, long? budget, long keyUsed) =>
-        Committed(hold.UserId, hold.ApiKeyId, 0, balance, budget, keyUsed);
-
-    /// <summary>A granted hold could not be written: its money is free again, and the next reserve reads afresh.</summary>
-    public void HoldLost(Reservation hold)
+    /// <summary>A lease was read or extended and committed; <paramref name="lease"/> null for a key with no budget.</summary>
+    public void Leased(LeaseScope scope, long? lease)
     {
         lock (_lock)
         {
-            Forget(RoomOf(_users, hold.UserId), hold.AmountMicros);
-            if (hold.ApiKeyId != 0)
-                Forget(RoomOf(_keys, hold.ApiKeyId), hold.AmountMicros);
+            var room = RoomOf(scope);
+            (room.Known, room.Unlimited, room.Lease) = (true, lease is null, lease ?? 0);
+        }
+    }
+
+    /// <summary>The server's heartbeat (or a lease) committed at <paramref name="timestamp"/>: its leases are good until then plus <paramref name="validFor"/>.</summary>
+    public void Renewed(long timestamp, TimeSpan validFor)
+    {
+        var until = timestamp + (long)(validFor.TotalSeconds * clock.TimestampFrequency);
+        lock (_lock)
+            _validUntil = Math.Max(_validUntil, until);
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="most"/> of the lease's unpromised money for a write now running: the lease in the database
+    /// is <paramref name="leaseInDatabase"/>, and <paramref name="heldInTransaction"/> of the pending grants are already
+    /// drawn from it in this transaction. Counted as pending until <see cref="Done"/>.
+    /// </summary>
+    public long Claim(LeaseScope scope, long most, long leaseInDatabase, long heldInTransaction)
+    {
+        lock (_lock)
+        {
+            var room = RoomOf(scope);
+            var unpromised = leaseInDatabase - (room.Pending - heldInTransaction);
+            var claimed = Math.Clamp(unpromised, 0, Math.Max(0, most));
+            room.Pending += claimed;
+            return claimed;
         }
     }
 
     /// <summary>
-    /// What this process granted the user's requests and has not written yet. An overrun settled before those holds are
-    /// written leaves that money to them: it was promised first, and the requests are already on their way upstream.
+    /// A write that drew <paramref name="pendingDone"/> from the lease has committed (or failed): it leaves the pending sum.
+    /// <paramref name="leaseAfter"/> is the lease as the write left it; null when the write did not learn it, and then
+    /// <paramref name="forget"/> says whether the next reserve must lease afresh.
     /// </summary>
-    public long PendingOf(string userId)
+    public void Done(LeaseScope scope, long pendingDone, long? leaseAfter, bool forget)
     {
         lock (_lock)
-            return _users.TryGetValue(userId, out var room) ? Math.Max(0, room.Pending) : 0;
+        {
+            var room = RoomOf(scope);
+            room.Pending -= pendingDone;
+            if (leaseAfter is { } lease && !room.Unlimited)
+                room.Lease = lease;
+            else if (leaseAfter is null && forget)
+                room.Known = false;
+        }
     }
 
-    /// <summary>The user's balance changed outside the writer (a credit or a debit): the next reserve reads afresh.</summary>
+    /// <summary>What this server granted from the lease and has not yet written.</summary>
+    public long PendingOf(LeaseScope scope)
+    {
+        lock (_lock)
+            return _rooms.TryGetValue(scope, out var room) ? Math.Max(0, room.Pending) : 0;
+    }
+
+    /// <summary>The user's balance changed outside the writer (a debit may have cut the leases): the next reserve leases afresh.</summary>
     public void Forget(string userId)
     {
         lock (_lock)
-            Forget(RoomOf(_users, userId), 0);
+        {
+            if (_rooms.TryGetValue(new LeaseScope(userId, 0), out var room))
+                room.Known = false;
+        }
     }
 
     /// <summary><see cref="Forget(string)"/> for every balance a just-committed context loaded or changed.</summary>
@@ -98,43 +140,66 @@ internal sealed class HoldBook
             Forget(balance.UserId);
     }
 
-    private void Committed(string userId, long apiKeyId, long pendingDone, long balance, long? budget, long keyUsed)
+    /// <summary>Every lease is void (a survivor took them back): every next reserve leases afresh.</summary>
+    public void ForgetAll()
     {
         lock (_lock)
         {
-            Commit(RoomOf(_users, userId), balance, pendingDone, null);
-            if (apiKeyId != 0)
-                Commit(RoomOf(_keys, apiKeyId), keyUsed, pendingDone, budget);
+            foreach (var room in _rooms.Values)
+                room.Known = false;
         }
     }
 
-    private static void Commit(Room room, long committed, long pendingDone, long? budget)
+    /// <summary>
+    /// The leases to give back now: those nobody granted from since the last sweep and, when other servers share the
+    /// balances (<paramref name="returnActive"/>), all of them, so each server's share follows its traffic. Rooms with
+    /// nothing leased or pending are dropped.
+    /// </summary>
+    public List<LeaseScope> Sweep(bool returnActive)
     {
-        room.Committed = committed;
-        room.Budget = budget;
-        room.Pending -= pendingDone;
-        room.Known = true;
+        List<LeaseScope> toReturn = [];
+        lock (_lock)
+        {
+            List<LeaseScope>? idle = null;
+            foreach (var (scope, room) in _rooms)
+            {
+                if (room.Known && !room.Unlimited && room.Lease > 0 && (returnActive || !room.Active))
+                    toReturn.Add(scope);
+                else if (room.Pending == 0 && (!room.Known || room.Lease == 0 || room.Unlimited) && !room.Active)
+                    (idle ??= []).Add(scope);
+                room.Active = false;
+            }
+            foreach (var scope in idle ?? [])
+                _rooms.Remove(scope);
+        }
+        return toReturn;
     }
 
-    private static void Forget(Room room, long pendingDone)
+    private static void Take(Room room, long amount)
     {
-        room.Pending -= pendingDone;
-        room.Known = false;
+        room.Pending += amount;
+        room.Active = true;
     }
 
-    private static Room RoomOf<TKey>(Dictionary<TKey, Room> rooms, TKey id) where TKey : notnull
+    private Room RoomOf(LeaseScope scope)
     {
-        if (!rooms.TryGetValue(id, out var room))
-            rooms[id] = room = new Room();
+        if (!_rooms.TryGetValue(scope, out var room))
+            _rooms[scope] = room = new Room();
         return room;
     }
 
-    /// <summary>One user's balance or one key's budget: committed figures, and the grants not yet written.</summary>
+    /// <summary>This server's lease on one balance or key budget, and the grants from it not yet written.</summary>
     private sealed class Room
     {
         public bool Known;
-        public long Committed;
+
+        /// <summary>A key with no budget: nothing to lease, no bound.</summary>
+        public bool Unlimited;
+
+        public long Lease;
         public long Pending;
-        public long? Budget;
+
+        /// <summary>Granted from since the last sweep.</summary>
+        public bool Active;
     }
 }

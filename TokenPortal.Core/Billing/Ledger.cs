@@ -11,6 +11,7 @@ internal sealed partial class Ledger(
     DatabaseWriteGate writeGate,
     LedgerWriter writer,
     HoldBook book,
+    ServerInstance server,
     TimeProvider clock,
     ILogger<Ledger> logger) : ILedger
 {
@@ -39,15 +40,8 @@ internal sealed partial class Ledger(
     {
         ArgumentOutOfRangeException.ThrowIfNegative(request.FloorMicros);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.WorstCaseMicros, request.FloorMicros);
-        // Most reserves fit whole in what the book knows and wait for nothing; the rest wait for one fresh read.
-        var outcome = book.TryGrant(request, exact: false);
-        for (var refresh = 0; outcome is null && refresh < MaxRefreshes; refresh++)
-        {
-            await writer.RunAsync(new RoomRefreshOperation(request.UserId, request.ApiKeyId, book, cancellationToken));
-            outcome = book.TryGrant(request, exact: true);
-        }
-        if (outcome is null)
-            throw new LedgerWriteException(new TimeoutException($"The balance of user {request.UserId} kept changing while reserving."));
+        // Most reserves fit whole in what this server leased and wait for nothing; the rest wait for a fresh lease.
+        var outcome = book.TryGrant(request, exact: false) ?? await LeaseAndGrantAsync(request, cancellationToken);
         if (outcome.Reservation is { } hold)
         {
             writer.Enqueue(new HoldOperation(hold, book, logger));
@@ -56,6 +50,30 @@ internal sealed partial class Ledger(
                 await writer.FlushAsync();
         }
         return outcome;
+    }
+
+    /// <summary>
+    /// Leases more and decides exactly. A refusal while other servers lease part of the balance waits for them: they give
+    /// back what they do not use at every heartbeat, so money the user has is not refused for sitting in another server.
+    /// </summary>
+    private async Task<ReserveOutcome> LeaseAndGrantAsync(ReserveRequest request, CancellationToken cancellationToken)
+    {
+        var started = clock.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            var lease = await writer.RunAsync(new LeaseOperation(request, server, book, clock, cancellationToken));
+            if (lease.Gone)
+                throw new LedgerWriteException(new InvalidOperationException("This server was taken for gone by another; it rejoins at its next heartbeat."));
+            var outcome = book.TryGrant(request, exact: true);
+            if (outcome is { Reservation: not null })
+                return outcome;
+            if (outcome is not null && (!lease.OthersMayHave(outcome.Refusal) || clock.GetElapsedTime(started) > 2 * server.HeartbeatInterval))
+                return outcome;
+            if (outcome is null && attempt >= MaxRefreshes)
+                throw new LedgerWriteException(new TimeoutException($"The balance of user {request.UserId} kept changing while reserving."));
+            if (outcome is not null)
+                await Task.Delay(server.HeartbeatInterval / 4, clock, cancellationToken);
+        }
     }
 
     public Task<Settlement> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken) =>
@@ -85,8 +103,14 @@ internal sealed partial class Ledger(
     public async Task<int> ReleaseAbandonedAsync(CancellationToken cancellationToken)
     {
         await writer.FlushAsync().WaitAsync(cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var abandoned = await db.OpenReservations.AsNoTracking().ToListAsync(cancellationToken);
+        List<OpenReservation> abandoned;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            using (await writeGate.EnterAsync(cancellationToken))
+                await ServerLeases.ReturnThoseOfGoneServersAsync(db, server, clock.GetUtcNow(), cancellationToken);
+            var live = db.Instances.Select(i => i.Id);
+            abandoned = await db.OpenReservations.AsNoTracking().Where(r => !live.Contains(r.InstanceId)).ToListAsync(cancellationToken);
+        }
         foreach (var open in abandoned)
             await ReleaseAsync(new Reservation(open.RequestId, open.UserId, open.AmountMicros, open.ApiKeyId), cancellationToken);
         if (abandoned.Count > 0)
@@ -108,6 +132,6 @@ internal sealed partial class Ledger(
     [LoggerMessage(Level = LogLevel.Error, Message = "Reservation {RequestId} was already closed; nothing charged twice.")]
     private static partial void LogAlreadyClosed(ILogger logger, string requestId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Released {Count} reservations left open by a stopped process ({Micros} micro-USD).")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Released {Count} reservations left open by a stopped server ({Micros} micro-USD).")]
     private static partial void LogReleasedAbandoned(ILogger logger, int count, long micros);
 }

@@ -5,7 +5,7 @@ namespace TokenPortal.Core.Billing;
 
 /// <summary>
 /// The reconciliation anyone can run (<c>tokenportal admin audit</c>): every user's balance against the sum of their
-/// ledger rows; every open hold against its reserve and its request still in flight (not logged yet); every reserve
+/// ledger rows; what is leased of each balance and key budget against the servers' leases; every open hold against its reserve and its request still in flight (not logged yet); every reserve
 /// against its release or open hold; every logged request's charge against the ledger's settle and write-off rows.
 /// Read-only. Requests in flight while it runs show only as open holds, which is not a difference.
 /// </summary>
@@ -30,6 +30,21 @@ public sealed class LedgerAudit(IDbContextFactory<TokenPortalDbContext> dbFactor
             """).ToListAsync(cancellationToken))
         {
             differences.Add($"user {row.UserId}: balance {MicroUsd.Format(row.BalanceMicros)} USD, ledger sum {MicroUsd.Format(row.LedgerMicros)} USD");
+        }
+
+        foreach (var row in await db.Database.SqlQueryRaw<LeaseRow>("""
+            SELECT 'user ' || b."UserId" AS "Owner", b."LeasedMicros" AS "LeasedMicros", COALESCE(l."Total", 0) AS "RowsMicros"
+            FROM "Balances" AS b
+            LEFT JOIN (SELECT "UserId", SUM("AmountMicros") AS "Total" FROM "Leases" WHERE "ApiKeyId" = 0 GROUP BY "UserId") AS l ON l."UserId" = b."UserId"
+            WHERE b."LeasedMicros" <> COALESCE(l."Total", 0)
+            UNION ALL
+            SELECT 'key ' || CAST(k."Id" AS VARCHAR(20)), k."LeasedMicros", COALESCE(l."Total", 0)
+            FROM "ApiKeys" AS k
+            LEFT JOIN (SELECT "ApiKeyId", SUM("AmountMicros") AS "Total" FROM "Leases" WHERE "ApiKeyId" <> 0 GROUP BY "ApiKeyId") AS l ON l."ApiKeyId" = k."Id"
+            WHERE k."LeasedMicros" <> COALESCE(l."Total", 0)
+            """).ToListAsync(cancellationToken))
+        {
+            differences.Add($"{row.Owner}: {MicroUsd.Format(row.LeasedMicros)} USD leased, the servers' leases add up to {MicroUsd.Format(row.RowsMicros)} USD");
         }
 
         foreach (var row in await db.Database.SqlQueryRaw<HoldRow>("""
@@ -89,6 +104,8 @@ public sealed class LedgerAudit(IDbContextFactory<TokenPortalDbContext> dbFactor
     }
 
     private sealed record BalanceRow(string UserId, long BalanceMicros, long LedgerMicros);
+
+    private sealed record LeaseRow(string Owner, long LeasedMicros, long RowsMicros);
 
     private sealed record HoldRow(string RequestId, long AmountMicros, long ReservedMicros, long Releases, long LogRows);
 

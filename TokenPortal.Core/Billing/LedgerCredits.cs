@@ -27,7 +27,7 @@ internal static class LedgerCredits
 
         // Local first: an earlier change in the same unit of work (a credit before its refund) may have added the row.
         var balance = db.Balances.Local.FirstOrDefault(b => b.UserId == userId)
-            ?? await db.Balances.FirstOrDefaultAsync(b => b.UserId == userId, cancellationToken);
+            ?? await LockedBalance(db, userId).FirstOrDefaultAsync(cancellationToken);
         if (balance is null)
         {
             balance = new UserBalance { UserId = userId };
@@ -48,7 +48,27 @@ internal static class LedgerCredits
             await ClawBackFromHoldsAsync(db, userId, shortfall, cancellationToken);
         }
         balance.BalanceMicros += amountMicros;
+        if (balance.LeasedMicros > balance.BalanceMicros)
+            await CutLeasesAsync(db, balance, cancellationToken);
         return (balance.BalanceMicros, Math.Max(0, shortfall));
+    }
+
+    /// <summary>
+    /// The balance row, locked until the transaction ends where the database has row locks: the ledger's writer changes
+    /// the same row meanwhile, and the absolute values saved here must not overwrite its changes. (SQLite has one writer.)
+    /// </summary>
+    private static IQueryable<UserBalance> LockedBalance(TokenPortalDbContext db, string userId) => db.Database.IsNpgsql()
+        ? db.Balances.FromSqlRaw("""SELECT * FROM "Balances" WHERE "UserId" = {0} FOR UPDATE""", userId)
+        : db.Balances.Where(b => b.UserId == userId);
+
+    /// <summary>
+    /// A debit took money servers had leased: their leases on the balance end, and a grant a server already made from
+    /// one holds what is still free when it is written (see <see cref="HoldOperation"/>).
+    /// </summary>
+    private static async Task CutLeasesAsync(TokenPortalDbContext db, UserBalance balance, CancellationToken cancellationToken)
+    {
+        db.Leases.RemoveRange(await db.Leases.Where(l => l.UserId == balance.UserId && l.ApiKeyId == 0).ToListAsync(cancellationToken));
+        balance.LeasedMicros = 0;
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// The hot path's ledger statements, each prepared once on the writer's connection and reused for every reserve and
+/// The hot path's ledger statements, each prepared once on the writer's connection and reused for every lease, hold and
 /// settle: SQLite compiles them once instead of per request. Identifiers quoted and parameters positional, which SQLite
 /// and PostgreSQL read the same way.
 /// </summary>
@@ -17,14 +17,34 @@ internal sealed class LedgerStatements : IAsyncDisposable
     {
     }
 
-    /// <summary>One row always: the user's balance (null when none) and the key's budget, spent and reserved (null without a key).</summary>
-    public PreparedCommand ReadRoom { get; private set; } = null!;
+    public PreparedCommand Heartbeat { get; private set; } = null!;
 
-    /// <summary>Takes the amount when the balance covers it, returning the new balance; no row when it does not.</summary>
+    /// <summary>One row always: the user's balance and leased sum (null when no balance), and this server's lease on it.</summary>
+    public PreparedCommand ReadBalanceLease { get; private set; } = null!;
+
+    /// <summary>One row always: the key's budget, spent plus reserved, and leased sum, and this server's lease on it.</summary>
+    public PreparedCommand ReadBudgetLease { get; private set; } = null!;
+
+    /// <summary>Leases the amount when the balance has that much not leased; no row changed when it has not.</summary>
+    public PreparedCommand LeaseBalance { get; private set; } = null!;
+
+    /// <summary>Leases the amount when the key's budget has that much neither spent, reserved nor leased.</summary>
+    public PreparedCommand LeaseBudget { get; private set; } = null!;
+
+    /// <summary>Adds to this server's lease row (creating it), returning the lease.</summary>
+    public PreparedCommand AddToLease { get; private set; } = null!;
+
+    /// <summary>Takes the amount from this server's lease when it has that much, returning what is left; no row when not.</summary>
+    public PreparedCommand DrawFromLease { get; private set; } = null!;
+
+    /// <summary>
+    /// Takes @p0 from the balance, @p1 of it out of leased money (a negative @p0 gives back), when the money not leased
+    /// covers the rest; returns the new balance, no row when not covered.
+    /// </summary>
     public PreparedCommand TakeFromBalance { get; private set; } = null!;
 
-    /// <summary>Adds to the key's reserved sum, returning its budget and its spent plus reserved.</summary>
-    public PreparedCommand HoldOnKey { get; private set; } = null!;
+    /// <summary>Adds @p0 to the key's spent and @p1 to its reserved, takes @p2 from its leased, and marks it used.</summary>
+    public PreparedCommand MoveOnKey { get; private set; } = null!;
 
     public PreparedCommand Append { get; private set; } = null!;
 
@@ -33,21 +53,6 @@ internal sealed class LedgerStatements : IAsyncDisposable
     /// <summary>Deletes the open hold, returning what it held and its claw-back; no row when it was already closed.</summary>
     public PreparedCommand CloseHold { get; private set; } = null!;
 
-    /// <summary>Returns the new balance.</summary>
-    public PreparedCommand GiveBack { get; private set; } = null!;
-
-    /// <summary>Returns the key's budget and its spent plus reserved.</summary>
-    public PreparedCommand SettleKey { get; private set; } = null!;
-
-    /// <summary>
-    /// A hold and its settle in one transaction, net: charges the amount when the balance still covers the whole hold,
-    /// returning the new balance; no row when it does not.
-    /// </summary>
-    public PreparedCommand ChargeHeld { get; private set; } = null!;
-
-    /// <summary>The key's side of a hold settled in the same transaction: spent goes up, reserved is unchanged.</summary>
-    public PreparedCommand SpendOnKey { get; private set; } = null!;
-
     /// <summary>The Reserve, Release and Settle rows of a hold settled in the same transaction, in one statement.</summary>
     public PreparedCommand AppendHeldAndSettled { get; private set; } = null!;
 
@@ -55,52 +60,67 @@ internal sealed class LedgerStatements : IAsyncDisposable
     public PreparedCommand AppendHeldAndReleased { get; private set; } = null!;
 
     /// <summary>
-    /// Grants held in the transaction now open, per user: the book still counts them as pending until it commits, but the
-    /// balance the statements read has them taken already.
+    /// Per lease, what writes in the transaction now open drew from it for grants (and claims) the book still counts as
+    /// pending until the commit: the lease the statements read has them taken already.
     /// </summary>
-    public Dictionary<string, long> HeldInTransaction { get; } = new(StringComparer.Ordinal);
+    public Dictionary<LeaseScope, long> HeldInTransaction { get; } = [];
+
+    /// <summary>This server's name, which its holds and leases carry.</summary>
+    public string InstanceId { get; set; } = "";
 
     public static async Task<LedgerStatements> PrepareAsync(DbConnection connection)
     {
         var s = new LedgerStatements
         {
-            ReadRoom = await PreparedCommand.CreateAsync(connection, """
-                SELECT b."BalanceMicros", k."BudgetMicros", k."SpentMicros", k."ReservedMicros"
+            Heartbeat = await PreparedCommand.CreateAsync(connection,
+                """UPDATE "Instances" SET "HeartbeatAt" = @p0 WHERE "Id" = @p1""", parameterCount: 2),
+            ReadBalanceLease = await PreparedCommand.CreateAsync(connection, """
+                SELECT b."BalanceMicros", b."LeasedMicros", l."AmountMicros"
                 FROM (SELECT 1 AS "One") AS one
                 LEFT JOIN "Balances" AS b ON b."UserId" = @p0
-                LEFT JOIN "ApiKeys" AS k ON k."Id" = @p1
+                LEFT JOIN "Leases" AS l ON l."InstanceId" = @p1 AND l."UserId" = @p0 AND l."ApiKeyId" = 0
                 """, parameterCount: 2),
+            ReadBudgetLease = await PreparedCommand.CreateAsync(connection, """
+                SELECT k."BudgetMicros", k."SpentMicros" + k."ReservedMicros", k."LeasedMicros", l."AmountMicros"
+                FROM (SELECT 1 AS "One") AS one
+                LEFT JOIN "ApiKeys" AS k ON k."Id" = @p0
+                LEFT JOIN "Leases" AS l ON l."InstanceId" = @p1 AND l."ApiKeyId" = @p0
+                """, parameterCount: 2),
+            LeaseBalance = await PreparedCommand.CreateAsync(connection, """
+                UPDATE "Balances" SET "LeasedMicros" = "LeasedMicros" + @p0 WHERE "UserId" = @p1 AND "BalanceMicros" - "LeasedMicros" >= @p0
+                """, parameterCount: 2),
+            LeaseBudget = await PreparedCommand.CreateAsync(connection, """
+                UPDATE "ApiKeys" SET "LeasedMicros" = "LeasedMicros" + @p0
+                WHERE "Id" = @p1 AND "BudgetMicros" - "SpentMicros" - "ReservedMicros" - "LeasedMicros" >= @p0
+                """, parameterCount: 2),
+            AddToLease = await PreparedCommand.CreateAsync(connection, """
+                INSERT INTO "Leases" ("InstanceId", "UserId", "ApiKeyId", "AmountMicros") VALUES (@p0, @p1, @p2, @p3)
+                ON CONFLICT ("InstanceId", "UserId", "ApiKeyId") DO UPDATE SET "AmountMicros" = "Leases"."AmountMicros" + excluded."AmountMicros"
+                RETURNING "AmountMicros"
+                """, parameterCount: 4),
+            DrawFromLease = await PreparedCommand.CreateAsync(connection, """
+                UPDATE "Leases" SET "AmountMicros" = "AmountMicros" - @p0
+                WHERE "InstanceId" = @p1 AND "UserId" = @p2 AND "ApiKeyId" = @p3 AND "AmountMicros" >= @p0
+                RETURNING "AmountMicros"
+                """, parameterCount: 4),
             TakeFromBalance = await PreparedCommand.CreateAsync(connection, """
-                UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0 WHERE "UserId" = @p1 AND "BalanceMicros" >= @p0
+                UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0, "LeasedMicros" = "LeasedMicros" - @p1
+                WHERE "UserId" = @p2 AND "BalanceMicros" - "LeasedMicros" + @p1 >= @p0
                 RETURNING "BalanceMicros"
-                """, parameterCount: 2),
-            HoldOnKey = await PreparedCommand.CreateAsync(connection, """
-                UPDATE "ApiKeys" SET "ReservedMicros" = "ReservedMicros" + @p0 WHERE "Id" = @p1
-                RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
-                """, parameterCount: 2),
+                """, parameterCount: 3),
+            MoveOnKey = await PreparedCommand.CreateAsync(connection, """
+                UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @p0, "ReservedMicros" = "ReservedMicros" + @p1,
+                    "LeasedMicros" = "LeasedMicros" - @p2, "LastUsedAt" = @p3
+                WHERE "Id" = @p4
+                """, parameterCount: 5),
             Append = await PreparedCommand.CreateAsync(connection,
                 """INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
-            OpenHold = await PreparedCommand.CreateAsync(connection,
-                """INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt", "ClawbackMicros") VALUES (@p0, @p1, @p2, @p3, @p4, 0)""", parameterCount: 5),
+            OpenHold = await PreparedCommand.CreateAsync(connection, """
+                INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt", "ClawbackMicros", "InstanceId")
+                VALUES (@p0, @p1, @p2, @p3, @p4, 0, @p5)
+                """, parameterCount: 6),
             CloseHold = await PreparedCommand.CreateAsync(connection,
                 """DELETE FROM "OpenReservations" WHERE "RequestId" = @p0 RETURNING "AmountMicros", "ClawbackMicros" """, parameterCount: 1),
-            GiveBack = await PreparedCommand.CreateAsync(connection, """
-                UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" + @p0 WHERE "UserId" = @p1
-                RETURNING "BalanceMicros"
-                """, parameterCount: 2),
-            SettleKey = await PreparedCommand.CreateAsync(connection, """
-                UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @p0, "ReservedMicros" = "ReservedMicros" - @p1, "LastUsedAt" = @p2
-                WHERE "Id" = @p3
-                RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
-                """, parameterCount: 4),
-            ChargeHeld = await PreparedCommand.CreateAsync(connection, """
-                UPDATE "Balances" SET "BalanceMicros" = "BalanceMicros" - @p0 WHERE "UserId" = @p1 AND "BalanceMicros" >= @p2
-                RETURNING "BalanceMicros"
-                """, parameterCount: 3),
-            SpendOnKey = await PreparedCommand.CreateAsync(connection, """
-                UPDATE "ApiKeys" SET "SpentMicros" = "SpentMicros" + @p0, "LastUsedAt" = @p1 WHERE "Id" = @p2
-                RETURNING "BudgetMicros", "SpentMicros" + "ReservedMicros"
-                """, parameterCount: 3),
             AppendHeldAndSettled = await PreparedCommand.CreateAsync(connection, $"""
                 INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt")
                 VALUES (@p0, {(int)LedgerEntryKind.Reserve}, -@p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Release}, @p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Settle}, -@p4, @p2, @p3)
@@ -110,9 +130,65 @@ internal sealed class LedgerStatements : IAsyncDisposable
                 VALUES (@p0, {(int)LedgerEntryKind.Reserve}, -@p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Release}, @p1, @p2, @p3)
                 """, parameterCount: 4),
         };
-        s._all = [s.ReadRoom, s.TakeFromBalance, s.HoldOnKey, s.Append, s.OpenHold, s.CloseHold, s.GiveBack, s.SettleKey,
-            s.ChargeHeld, s.SpendOnKey, s.AppendHeldAndSettled, s.AppendHeldAndReleased];
+        s._all = [s.Heartbeat, s.ReadBalanceLease, s.ReadBudgetLease, s.LeaseBalance, s.LeaseBudget, s.AddToLease, s.DrawFromLease,
+            s.TakeFromBalance, s.MoveOnKey, s.Append, s.OpenHold, s.CloseHold, s.AppendHeldAndSettled, s.AppendHeldAndReleased];
         return s;
+    }
+
+    /// <summary>What the database says of a lease's scope right now.</summary>
+    public async Task<LeaseRoom> ReadLeaseAsync(LeaseScope scope)
+    {
+        if (!scope.IsKey)
+        {
+            var b = await ReadBalanceLease.RowAsync(scope.UserId, InstanceId);
+            var (balance, leased, own) = (b?[0] ?? 0, b?[1] ?? 0, b?[2] ?? 0);
+            return new LeaseRoom(Unlimited: false, Free: balance - leased, Own: own, Others: leased - own);
+        }
+        var k = await ReadBudgetLease.RowAsync(scope.ApiKeyId, InstanceId);
+        var (budget, used, keyLeased, keyOwn) = (k?[0], k?[1] ?? 0, k?[2] ?? 0, k?[3] ?? 0);
+        return new LeaseRoom(Unlimited: budget is null, Free: (budget ?? 0) - used - keyLeased, Own: keyOwn, Others: keyLeased - keyOwn);
+    }
+
+    /// <summary>Leases <paramref name="amount"/> more when it is free; the lease after, or null when another server leased it first.</summary>
+    public async Task<long?> TryExtendLeaseAsync(LeaseScope scope, long amount)
+    {
+        var leased = scope.IsKey
+            ? await LeaseBudget.ExecuteAsync(amount, scope.ApiKeyId)
+            : await LeaseBalance.ExecuteAsync(amount, scope.UserId);
+        if (leased == 0)
+            return null;
+        return (await AddToLease.RowAsync(InstanceId, scope.UserId, scope.ApiKeyId, amount))![0];
+    }
+
+    /// <summary>Takes <paramref name="amount"/> out of this server's lease row only; the lease after, or null when it has less.</summary>
+    public async Task<long?> TryDrawAsync(LeaseScope scope, long amount) =>
+        (await DrawFromLease.RowAsync(amount, InstanceId, scope.UserId, scope.ApiKeyId))?[0];
+
+    /// <summary>Puts back into this server's lease row what a draw took and the write did not use; the lease after.</summary>
+    public async Task<long> UndrawAsync(LeaseScope scope, long amount) =>
+        (await AddToLease.RowAsync(InstanceId, scope.UserId, scope.ApiKeyId, amount))![0] ?? 0;
+
+    /// <summary>Counts <paramref name="amount"/> drawn from the lease in this transaction (see <see cref="HeldInTransaction"/>).</summary>
+    public void Drew(LeaseScope scope, long amount) =>
+        HeldInTransaction[scope] = HeldInTransaction.GetValueOrDefault(scope) + amount;
+
+    /// <summary>Gives <paramref name="amount"/> of this server's lease back to the balance or budget; the lease after, or null when it has less.</summary>
+    public async Task<long?> ReturnLeaseAsync(LeaseScope scope, long amount, long nowMs)
+    {
+        if (await TryDrawAsync(scope, amount) is not { } left)
+            return null;
+        if (scope.IsKey)
+            await MoveOnKey.ExecuteAsync(0L, 0L, amount, nowMs, scope.ApiKeyId);
+        else
+            await TakeFromBalance.RowAsync(0L, amount, scope.UserId);
+        return left;
+    }
+
+    /// <summary>Moves a balance by <paramref name="taken"/> (negative gives back), <paramref name="fromLease"/> of it out of leased money.</summary>
+    public async Task TakeAsync(string userId, long taken, long fromLease)
+    {
+        if (await TakeFromBalance.RowAsync(taken, fromLease, userId) is null)
+            throw new InvalidOperationException($"The balance of user {userId} does not cover {taken} micro-USD ({fromLease} from its lease).");
     }
 
     public Task AppendAsync(string userId, LedgerEntryKind kind, long amount, string requestId, long now) =>

@@ -10,11 +10,13 @@ namespace TokenPortal.Core.Billing;
 /// everything queued (up to <see cref="MaxBatch"/>), runs each in order inside one transaction on its own connection
 /// with prepared statements, commits, and only then tells each operation (which tells the <see cref="HoldBook"/> and
 /// any caller waiting). Requests do not wait for their hold or settle: a crash before the commit loses those
-/// requests' charges, exactly as a crash during the request would (holds left open are released at the next start).
+/// requests' charges, exactly as a crash during the request would (holds left open are released by a survivor or at
+/// the next start).
 /// </summary>
 internal sealed partial class LedgerWriter(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
+    ServerInstance server,
     TimeProvider clock,
     ILogger<LedgerWriter> logger) : IAsyncDisposable
 {
@@ -162,6 +164,7 @@ internal sealed partial class LedgerWriter(
             var (sql, connection) = await _connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();
             sql.HeldInTransaction.Clear();
+            sql.InstanceId = server.Id;
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var operation in operations)
                 await operation.ExecuteAsync(sql, now);

@@ -11,4 +11,7 @@ public sealed record Reservation(string RequestId, string UserId, long AmountMic
     /// grant and the write (then less, down to 0 when nothing could be held). Set and read only by the writer.
     /// </summary>
     internal long WrittenMicros { get; set; } = AmountMicros;
+
+    /// <summary>Granted from this server's lease on the key's budget (the key has one); drawn from that lease when written.</summary>
+    internal bool KeyLeased { get; init; }
 }

@@ -11,25 +11,23 @@ namespace TokenPortal.Core.Billing;
 internal sealed class SettleOperation(Reservation reservation, long cost, HoldBook book, CancellationToken cancellationToken)
     : LedgerOperation<Settlement?>(cancellationToken)
 {
-    private long _balance;
-    private long? _budget;
-    private long _keyUsed;
-    private bool _closed;
+    private readonly LeaseScope _user = new(reservation.UserId, 0);
+    private readonly LeaseScope _key = new(reservation.UserId, reservation.ApiKeyId);
     private bool _writtenWithHold;
+
+    /// <summary>Overrun money claimed from this server's leases (counted pending in the book until the commit), and the leases after.</summary>
+    private (long Claimed, long? LeaseAfter) _fromBalanceLease;
+    private (long Claimed, long? LeaseAfter) _fromBudgetLease;
 
     public Reservation Reservation => reservation;
 
     /// <summary>What the request cost, before any bound.</summary>
     public long Cost => cost;
 
-    /// <summary>
-    /// Its hold wrote both in this transaction (see <see cref="HoldOperation.Settle"/>); running it does nothing more.
-    /// The hold tells the book the balance as both left it, at the hold's place in the batch; this settle, later in the
-    /// batch, must not tell it again, since writes between the two have moved the balance on since.
-    /// </summary>
+    /// <summary>Its hold wrote both in this transaction (see <see cref="HoldOperation.Settle"/>); running it does nothing more.</summary>
     public void WrittenWithHold(long chargedMicros)
     {
-        (_writtenWithHold, _closed) = (true, false);
+        _writtenWithHold = true;
         Result = new Settlement(chargedMicros, 0);
     }
 
@@ -41,9 +39,10 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
     {
         if (_writtenWithHold)
             return;
+        // A batch retried runs this again: what an earlier, rolled-back run claimed is not claimed any more.
+        ReleaseClaims(forget: false);
         // Deleting the open reservation is what makes closing it happen once.
         var open = await sql.CloseHold.RowAsync(reservation.RequestId);
-        _closed = open is not null;
         if (open is null)
         {
             Result = null;
@@ -56,7 +55,7 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
 
         var giveBack = held - charge;
         var recovered = Math.Clamp(clawback, 0, Math.Max(0, giveBack));
-        _balance = (await sql.GiveBack.RowAsync(giveBack - recovered, reservation.UserId))?[0] ?? 0;
+        await sql.TakeAsync(reservation.UserId, recovered - giveBack, _fromBalanceLease.Claimed);
         await sql.AppendAsync(reservation.UserId, LedgerEntryKind.Release, held, reservation.RequestId, nowMs);
         if (cost > 0)
             await sql.AppendAsync(reservation.UserId, LedgerEntryKind.Settle, -cost, reservation.RequestId, nowMs);
@@ -64,35 +63,81 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
             await sql.AppendAsync(reservation.UserId, LedgerEntryKind.WriteOff, cost - charge, reservation.RequestId, nowMs);
         if (recovered > 0)
             await sql.AppendAsync(reservation.UserId, LedgerEntryKind.Recovery, -recovered, reservation.RequestId, nowMs);
-        if (reservation.ApiKeyId != 0 && await sql.SettleKey.RowAsync(charge, held, nowMs, reservation.ApiKeyId) is { } key)
-            (_budget, _keyUsed) = (key[0], key[1] ?? 0);
+        if (reservation.ApiKeyId != 0)
+            await sql.MoveOnKey.ExecuteAsync(charge, -held, _fromBudgetLease.Claimed, nowMs, reservation.ApiKeyId);
         Result = new Settlement(charge, cost - charge);
     }
 
     /// <summary>
-    /// How much of <paramref name="excess"/> the free balance (less what was granted to requests whose holds are still to be
-    /// written) and the key's budget beyond what it already holds or spent cover.
+    /// How much of <paramref name="excess"/> the balance and the key's budget still cover: what is free of them first,
+    /// then what this server leased of them and has not promised to requests whose holds are still to be written.
     /// </summary>
     private async Task<long> OverrunCoveredAsync(LedgerStatements sql, long excess)
     {
-        var room = await sql.ReadRoom.RowAsync(reservation.UserId, reservation.ApiKeyId);
-        var promised = book.PendingOf(reservation.UserId) - sql.HeldInTransaction.GetValueOrDefault(reservation.UserId);
-        var balance = (room?[0] ?? 0) - Math.Max(0, promised);
-        var keyRoom = room?[1] is { } budget ? budget - (room[2] ?? 0) - (room[3] ?? 0) : long.MaxValue;
-        return Math.Max(0, Math.Min(excess, Math.Min(balance, keyRoom)));
+        var balance = await sql.ReadLeaseAsync(_user);
+        var covered = Math.Min(excess, Math.Max(0, balance.Free) + Claim(sql, _user, balance, excess, ref _fromBalanceLease));
+        if (_key.IsKey && await sql.ReadLeaseAsync(_key) is { Unlimited: false } budget)
+        {
+            covered = Math.Min(covered, Math.Max(0, budget.Free) + Claim(sql, _key, budget, covered, ref _fromBudgetLease));
+            Keep(_key, budget, covered, ref _fromBudgetLease);
+        }
+        Keep(_user, balance, covered, ref _fromBalanceLease);
+        if (_fromBalanceLease.Claimed > 0)
+        {
+            _fromBalanceLease.LeaseAfter = await sql.TryDrawAsync(_user, _fromBalanceLease.Claimed);
+            sql.Drew(_user, _fromBalanceLease.Claimed);
+        }
+        if (_fromBudgetLease.Claimed > 0)
+        {
+            _fromBudgetLease.LeaseAfter = await sql.TryDrawAsync(_key, _fromBudgetLease.Claimed);
+            sql.Drew(_key, _fromBudgetLease.Claimed);
+        }
+        return covered;
+    }
+
+    /// <summary>Claims from the lease what the free money leaves of <paramref name="wanted"/>.</summary>
+    private long Claim(LedgerStatements sql, LeaseScope scope, LeaseRoom room, long wanted, ref (long Claimed, long? LeaseAfter) claim)
+    {
+        var fromLease = wanted - Math.Max(0, room.Free);
+        if (fromLease <= 0)
+            return 0;
+        claim.Claimed = book.Claim(scope, fromLease, room.Own, sql.HeldInTransaction.GetValueOrDefault(scope));
+        return claim.Claimed;
+    }
+
+    /// <summary>Gives back to the book what was claimed beyond what the overrun, as finally covered, takes from the lease.</summary>
+    private void Keep(LeaseScope scope, LeaseRoom room, long covered, ref (long Claimed, long? LeaseAfter) claim)
+    {
+        var needed = Math.Max(0, covered - Math.Max(0, room.Free));
+        if (claim.Claimed > needed)
+        {
+            book.Done(scope, claim.Claimed - needed, null, forget: false);
+            claim.Claimed = needed;
+        }
+    }
+
+    private void ReleaseClaims(bool forget)
+    {
+        if (_fromBalanceLease.Claimed > 0 || forget)
+            book.Done(_user, _fromBalanceLease.Claimed, null, forget);
+        if (_key.IsKey && (_fromBudgetLease.Claimed > 0 || forget))
+            book.Done(_key, _fromBudgetLease.Claimed, null, forget);
+        (_fromBalanceLease, _fromBudgetLease) = (default, default);
     }
 
     public override void Publish()
     {
-        if (_closed)
-            book.Settled(reservation, _balance, _budget, _keyUsed);
+        if (_fromBalanceLease.Claimed > 0)
+            book.Done(_user, _fromBalanceLease.Claimed, _fromBalanceLease.LeaseAfter, forget: true);
+        if (_fromBudgetLease.Claimed > 0)
+            book.Done(_key, _fromBudgetLease.Claimed, _fromBudgetLease.LeaseAfter, forget: true);
         base.Publish();
     }
 
     public override void Fail(Exception exception)
     {
-        // What the settle would have left is unknown now: the next reserve reads the balance afresh.
-        book.Forget(reservation.UserId);
+        // What the settle would have left is unknown now: the next reserve leases afresh.
+        ReleaseClaims(forget: true);
         base.Fail(exception);
     }
 }

@@ -9,6 +9,8 @@ public sealed class TokenPortalOptions
 
     public RedisOptions Redis { get; set; } = new();
 
+    public InstancesOptions Instances { get; set; } = new();
+
     /// <summary>Multiplies every provider list price; 0.5 sells at half price.</summary>
     public decimal PriceMultiplier { get; set; } = 1.0m;
 

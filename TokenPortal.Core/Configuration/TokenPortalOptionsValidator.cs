@@ -23,6 +23,8 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
             failures.Add("TokenPortal:ForwardedHeaders:KnownProxies must be IP addresses.");
         if (options.ForwardedHeaders.KnownNetworks.Any(n => !System.Net.IPNetwork.TryParse(n, out _)))
             failures.Add("TokenPortal:ForwardedHeaders:KnownNetworks must be CIDR networks, e.g. 10.0.0.0/8.");
+        if (options.Instances.HeartbeatSeconds <= 0 || options.Instances.DeadlineSeconds < 4 * options.Instances.HeartbeatSeconds)
+            failures.Add("TokenPortal:Instances:HeartbeatSeconds must be positive and DeadlineSeconds at least four heartbeats.");
         if (options.Redis.InFlightSlotSeconds < 3 || !Enum.IsDefined(options.Redis.WhenDown))
             failures.Add("TokenPortal:Redis:InFlightSlotSeconds must be at least 3 and WhenDown Refuse or PerInstance.");
         if (options.MaxRequestBodyBytes <= 0)

@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Hosting;
+using TokenPortal.Core.Billing;
 
 namespace TokenPortal.Core.Data;
 
 /// <summary>
-/// Runs the initializer before the server starts listening (StartingAsync precedes every StartAsync), once this server
-/// holds the database (<see cref="SingleServerLock"/>): releasing "abandoned" holds is only right when no other server runs.
+/// Before the server starts listening (StartingAsync precedes every StartAsync): brings the database up to date,
+/// registers this server among those on the database, then releases what servers that are gone left behind.
 /// </summary>
-internal sealed class DatabaseInitializationService(DatabaseInitializer initializer, SingleServerLock serverLock) : IHostedLifecycleService
+internal sealed class DatabaseInitializationService(DatabaseInitializer initializer, ServerRegistry registry, ILedger ledger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await serverLock.AcquireAsync(cancellationToken);
-        await initializer.InitializeAsync(releaseAbandoned: true, cancellationToken);
+        await initializer.InitializeAsync(releaseAbandoned: false, cancellationToken);
+        await registry.RegisterAsync(cancellationToken);
+        await ledger.ReleaseAbandonedAsync(cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -22,5 +24,5 @@ internal sealed class DatabaseInitializationService(DatabaseInitializer initiali
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StoppedAsync(CancellationToken cancellationToken) => await serverLock.DisposeAsync();
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

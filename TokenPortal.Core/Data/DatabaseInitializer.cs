@@ -18,8 +18,8 @@ public sealed partial class DatabaseInitializer(
     ILogger<DatabaseInitializer> logger)
 {
     /// <param name="releaseAbandoned">
-    /// True for the server: reservations still open belong to a process that is gone. The admin CLI
-    /// passes false, since it may run beside a live server.
+    /// True to release the holds and return the leases of servers that are gone (the server does that itself once it
+    /// registered, see <see cref="DatabaseInitializationService"/>). The admin CLI passes false: it may run beside a live server.
     /// </param>
     public async Task InitializeAsync(bool releaseAbandoned, CancellationToken cancellationToken)
     {

@@ -19,6 +19,10 @@ public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> 
 
     public DbSet<OpenReservation> OpenReservations => Set<OpenReservation>();
 
+    public DbSet<ServerInstanceRecord> Instances => Set<ServerInstanceRecord>();
+
+    public DbSet<BalanceLease> Leases => Set<BalanceLease>();
+
     public DbSet<ProviderRecord> Providers => Set<ProviderRecord>();
 
     public DbSet<ModelRecord> Models => Set<ModelRecord>();

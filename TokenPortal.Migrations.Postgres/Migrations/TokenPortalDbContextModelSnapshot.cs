@@ -221,6 +221,9 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("LeasedMicros")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("MaxMicrosPerRequest")
                         .HasColumnType("bigint");
 
@@ -264,7 +267,7 @@ namespace TokenPortal.Migrations.Postgres.Migrations
 
                     b.ToTable("ApiKeys", t =>
                         {
-                            t.HasCheckConstraint("CK_ApiKeys_WithinBudget", "\"BudgetMicros\" IS NULL OR \"SpentMicros\" + \"ReservedMicros\" <= \"BudgetMicros\"");
+                            t.HasCheckConstraint("CK_ApiKeys_WithinBudget", "\"LeasedMicros\" >= 0 AND (\"BudgetMicros\" IS NULL OR \"SpentMicros\" + \"ReservedMicros\" + \"LeasedMicros\" <= \"BudgetMicros\")");
                         });
                 });
 
@@ -303,6 +306,31 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.HasIndex("At");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.BalanceLease", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AmountMicros")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("InstanceId", "UserId", "ApiKeyId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Leases", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_Leases_NotNegative", "\"AmountMicros\" >= 0");
+                        });
                 });
 
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.BillingProfile", b =>
@@ -484,11 +512,18 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.HasKey("RequestId");
+
+                    b.HasIndex("InstanceId");
 
                     b.HasIndex("UserId");
 
@@ -718,6 +753,28 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.ToTable("RequestLogs", (string)null);
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ServerInstanceRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Instances", (string)null);
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.SiteSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -847,10 +904,15 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.Property<long>("BalanceMicros")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("LeasedMicros")
+                        .HasColumnType("bigint");
+
                     b.HasKey("UserId");
 
                     b.ToTable("Balances", t =>
                         {
+                            t.HasCheckConstraint("CK_Balances_LeasesCovered", "\"LeasedMicros\" >= 0 AND \"LeasedMicros\" <= \"BalanceMicros\"");
+
                             t.HasCheckConstraint("CK_Balances_NotNegative", "\"BalanceMicros\" >= 0");
                         });
                 });

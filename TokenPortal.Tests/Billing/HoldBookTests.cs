@@ -1,16 +1,18 @@
+using Microsoft.Extensions.Time.Testing;
 using TokenPortal.Core.Billing;
 
 namespace TokenPortal.Tests.Billing;
 
-/// <summary>The in-memory side of reserving: what is granted without waiting, and what must wait for a fresh read.</summary>
+/// <summary>The in-memory side of reserving: what is granted from this server's leases without waiting, and what must wait for the database.</summary>
 public sealed class HoldBookTests
 {
+    private static readonly LeaseScope User = new("u1", 0);
     private readonly HoldBook _book = new();
 
     private static ReserveRequest Request(long worst, long floor, long keyId = 0, string user = "u1") => new(user, Guid.NewGuid().ToString(), keyId, worst, floor);
 
     [Fact]
-    public void TryGrant_UserNeverRead_CannotDecide()
+    public void TryGrant_NothingLeasedYet_CannotDecide()
     {
         Assert.Null(_book.TryGrant(Request(100, 10), exact: false));
         Assert.Null(_book.TryGrant(Request(100, 10), exact: true));
@@ -19,10 +21,10 @@ public sealed class HoldBookTests
     [Fact]
     public void TryGrant_WholeWorstCaseFits_IsGrantedAndCountsAgainstTheNext()
     {
-        _book.Refreshed("u1", 1_000, 0, null, 0);
+        _book.Leased(User, 1_000);
 
         Assert.Equal(600, _book.TryGrant(Request(600, 10), exact: false)!.Reservation!.AmountMicros);
-        // 400 left: a 600 worst case no longer fits whole, so the book asks for a fresh read instead of lowering it.
+        // 400 left: a 600 worst case no longer fits whole, so the book asks for a fresh lease instead of lowering it.
         Assert.Null(_book.TryGrant(Request(600, 10), exact: false));
         var lowered = _book.TryGrant(Request(600, 10), exact: true)!;
         Assert.Equal(400, lowered.Reservation!.AmountMicros);
@@ -34,7 +36,7 @@ public sealed class HoldBookTests
     [Fact]
     public void TryGrant_BelowTheFloor_IsRefusedWithWhatIsLeft()
     {
-        _book.Refreshed("u1", 99, 0, null, 0);
+        _book.Leased(User, 99);
 
         var outcome = _book.TryGrant(Request(600, 100), exact: true)!;
 
@@ -46,9 +48,12 @@ public sealed class HoldBookTests
     [Fact]
     public void TryGrant_KeyBudget_LimitsTheHoldAndRefusesBelowItsFloor()
     {
-        _book.Refreshed("u1", 1_000_000, 7, budget: 500, keyUsed: 100);
+        _book.Leased(User, 1_000_000);
+        _book.Leased(new LeaseScope("u1", 7), 400);
 
-        Assert.Equal(300, _book.TryGrant(Request(300, 10, keyId: 7), exact: false)!.Reservation!.AmountMicros);
+        var first = _book.TryGrant(Request(300, 10, keyId: 7), exact: false)!.Reservation!;
+        Assert.Equal(300, first.AmountMicros);
+        Assert.True(first.KeyLeased);
         Assert.Equal(100, _book.TryGrant(Request(300, 10, keyId: 7), exact: true)!.Reservation!.AmountMicros);
         var refused = _book.TryGrant(Request(300, 10, keyId: 7), exact: true)!;
         Assert.Equal(ReserveRefusal.KeyBudget, refused.Refusal);
@@ -56,48 +61,71 @@ public sealed class HoldBookTests
     }
 
     [Fact]
-    public void HoldWritten_MovesTheHoldFromPendingToCommitted_WithoutCountingItTwice()
+    public void TryGrant_KeyWithoutBudget_IsBoundOnlyByTheBalance()
     {
-        _book.Refreshed("u1", 1_000, 0, null, 0);
+        _book.Leased(User, 500);
+        _book.Leased(new LeaseScope("u1", 7), null);
+
+        var hold = _book.TryGrant(Request(500, 10, keyId: 7), exact: false)!.Reservation!;
+
+        Assert.Equal(500, hold.AmountMicros);
+        Assert.False(hold.KeyLeased);
+    }
+
+    [Fact]
+    public void HoldWritten_MovesTheHoldFromPendingToTheLease_WithoutCountingItTwice()
+    {
+        _book.Leased(User, 1_000);
         var hold = _book.TryGrant(Request(300, 10), exact: false)!.Reservation!;
 
-        _book.HoldWritten(hold, balance: 700, budget: null, keyUsed: 0);
+        _book.Done(User, hold.AmountMicros, leaseAfter: 700, forget: false);
 
         Assert.Equal(700, _book.TryGrant(Request(700, 10), exact: false)!.Reservation!.AmountMicros);
     }
 
     [Fact]
-    public void Settled_GivesBackWhatTheWriterReports()
+    public void Claim_TakesOnlyUnpromisedMoney_AndKeepsItFromGrantsUntilDone()
     {
-        _book.Refreshed("u1", 1_000, 0, null, 0);
-        var hold = _book.TryGrant(Request(1_000, 10), exact: false)!.Reservation!;
-        _book.HoldWritten(hold, balance: 0, budget: null, keyUsed: 0);
-        Assert.Null(_book.TryGrant(Request(10, 10), exact: false));
+        _book.Leased(User, 1_000);
+        Assert.NotNull(_book.TryGrant(Request(400, 10), exact: false)?.Reservation);
 
-        _book.Settled(hold, balance: 750, budget: null, keyUsed: 0);
+        // The 400 granted is promised: only 600 of the lease can go back.
+        Assert.Equal(600, _book.Claim(User, long.MaxValue, leaseInDatabase: 1_000, heldInTransaction: 0));
+        Assert.Equal(ReserveRefusal.Balance, _book.TryGrant(Request(10, 10), exact: true)!.Refusal);
 
-        Assert.Equal(750, _book.TryGrant(Request(750, 10), exact: false)!.Reservation!.AmountMicros);
+        _book.Done(User, 600, leaseAfter: 400, forget: false);
+        Assert.Equal(ReserveRefusal.Balance, _book.TryGrant(Request(10, 10), exact: true)!.Refusal);
     }
 
     [Fact]
-    public void HoldLost_FreesItsMoney_AndTheNextReserveReadsAfresh()
+    public void Claim_CountsWhatTheTransactionAlreadyDrewForPendingGrants()
     {
-        _book.Refreshed("u1", 1_000, 0, null, 0);
+        _book.Leased(User, 1_000);
+        Assert.NotNull(_book.TryGrant(Request(300, 10), exact: false)?.Reservation);
+
+        // The grant's hold was drawn earlier in this transaction: the database shows 700, and all 700 is unpromised.
+        Assert.Equal(700, _book.Claim(User, long.MaxValue, leaseInDatabase: 700, heldInTransaction: 300));
+    }
+
+    [Fact]
+    public void HoldLost_FreesItsMoney_AndTheNextReserveLeasesAfresh()
+    {
+        _book.Leased(User, 1_000);
         var hold = _book.TryGrant(Request(400, 10), exact: false)!.Reservation!;
         Assert.NotNull(_book.TryGrant(Request(100, 10), exact: false)?.Reservation);
 
-        _book.HoldLost(hold);
+        _book.Done(User, hold.AmountMicros, leaseAfter: null, forget: true);
 
         Assert.Null(_book.TryGrant(Request(10, 10), exact: false));
-        _book.Refreshed("u1", 1_000, 0, null, 0);
+        _book.Leased(User, 1_000);
         // The other grant is still pending (not yet written), so 900 is what is free.
         Assert.Equal(900, _book.TryGrant(Request(2_000, 10), exact: true)!.Reservation!.AmountMicros);
     }
 
     [Fact]
-    public void Forget_ACreditOrDebitElsewhere_MakesTheNextReserveReadAfresh()
+    public void Forget_ACreditOrDebitElsewhere_MakesTheNextReserveLeaseAfresh()
     {
-        _book.Refreshed("u1", 1_000, 0, null, 0);
+        _book.Leased(User, 1_000);
 
         _book.Forget("u1");
 
@@ -105,9 +133,38 @@ public sealed class HoldBookTests
     }
 
     [Fact]
-    public async Task TryGrant_FromManyThreadsAtOnce_NeverGrantsMoreThanTheBalance()
+    public void StaleHeartbeat_StopsGrantsFromLeases_UntilRenewed()
     {
-        _book.Refreshed("u1", 5_000, 3, budget: 4_000, keyUsed: 0);
+        var clock = new FakeTimeProvider();
+        var book = new HoldBook(clock);
+        book.Leased(User, 1_000);
+        Assert.Null(book.TryGrant(Request(10, 10), exact: false));
+
+        book.Renewed(clock.GetTimestamp(), TimeSpan.FromSeconds(10));
+        Assert.NotNull(book.TryGrant(Request(10, 10), exact: false)?.Reservation);
+        clock.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.Null(book.TryGrant(Request(10, 10), exact: true));
+    }
+
+    [Fact]
+    public void Sweep_ReturnsIdleLeases_AndActiveOnesOnlyWhenOtherServersShare()
+    {
+        var busy = new LeaseScope("busy", 0);
+        var idle = new LeaseScope("idle", 0);
+        _book.Leased(busy, 1_000);
+        _book.Leased(idle, 1_000);
+        Assert.NotNull(_book.TryGrant(Request(10, 10, user: "busy"), exact: false)?.Reservation);
+
+        Assert.Equal([idle], _book.Sweep(returnActive: false));
+        Assert.Equal([busy, idle], _book.Sweep(returnActive: true).OrderBy(s => s.UserId));
+    }
+
+    [Fact]
+    public async Task TryGrant_FromManyThreadsAtOnce_NeverGrantsMoreThanTheLease()
+    {
+        _book.Leased(User, 5_000);
+        _book.Leased(new LeaseScope("u1", 3), 4_000);
         var granted = 0L;
         using var start = new ManualResetEventSlim();
 

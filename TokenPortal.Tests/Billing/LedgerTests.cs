@@ -117,12 +117,13 @@ public sealed class LedgerTests : IAsyncLifetime
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
         await Ledger.SettleAsync((await ReserveAsync(user, "r0", 100, 10))!, 0, default);
-        // Another process takes 800 on its own connection; this process's book still believes 1,000 is there.
+        // Another process takes 800 on its own connection, cutting this server's lease; its book still believes 1,000 is there.
         await using (var db = await DbAsync())
         {
-            await db.Database.ExecuteSqlAsync($"UPDATE Balances SET BalanceMicros = BalanceMicros - 800 WHERE UserId = {user}");
-            db.Ledger.Add(new LedgerEntry { UserId = user, Kind = LedgerEntryKind.Adjustment, AmountMicros = -800, CreatedAt = DateTimeOffset.UtcNow });
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await LedgerCredits.AddAsync(db, user, -800, LedgerEntryKind.Adjustment, null, DateTimeOffset.UtcNow, default);
             await db.SaveChangesAsync();
+            await tx.CommitAsync();
         }
 
         var hold = await ReserveAsync(user, "r1", 600, 10);
@@ -171,13 +172,18 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReleaseAbandoned_GivesBackEveryOpenHold()
+    public async Task ReleaseAbandoned_GivesBackEveryHoldOfAServerThatIsGone()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
         await ReserveAsync(user, "a", 300, 10);
         await ReserveAsync(user, "b", 200, 10);
+        // The server's own holds are its to settle.
+        Assert.Equal(0, await Ledger.ReleaseAbandonedAsync(default));
 
+        // Restarted (on SQLite, one server per file: whoever held the file before is gone).
+        _core.Get<ServerInstance>().Rename();
+        await _core.Get<ServerRegistry>().RegisterAsync(default);
         Assert.Equal(2, await Ledger.ReleaseAbandonedAsync(default));
 
         Assert.Equal(1_000, await Ledger.GetBalanceAsync(user, default));

@@ -43,6 +43,8 @@ public sealed class CoreServices : IAsyncDisposable
             .BuildServiceProvider();
         var core = new CoreServices(services, clock, directory);
         await core.Get<DatabaseInitializer>().InitializeAsync(releaseAbandoned: false, CancellationToken.None);
+        // Reserving takes leases, which only a registered server may hold.
+        await core.Get<Core.Billing.ServerRegistry>().RegisterAsync(CancellationToken.None);
         return core;
     }
 

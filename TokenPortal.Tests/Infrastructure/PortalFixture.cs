@@ -8,15 +8,13 @@ namespace TokenPortal.Tests.Infrastructure;
 /// </summary>
 public sealed class PortalFixture : GatewayFixture
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    private IPlaywright? _playwright;
+    private HeadlessChromium? _chromium;
 
     public FakeOAuthServer OAuth { get; private set; } = null!;
 
     public FakeStripe Stripe { get; private set; } = null!;
 
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => _chromium!.Browser;
 
     /// <summary>Where each test saves its screenshots, beside the test binaries.</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -25,17 +23,7 @@ public sealed class PortalFixture : GatewayFixture
     {
         OAuth = await FakeOAuthServer.StartAsync();
         Stripe = await FakeStripe.StartAsync();
-        if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}: apt-get install chromium (.ci/run does).");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // The flags this machine needs: no sandbox as root, and no background calls to Google's hosts (the network is closed).
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-        });
+        _chromium = await HeadlessChromium.LaunchAsync();
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
@@ -75,9 +63,8 @@ public sealed class PortalFixture : GatewayFixture
 
     public override async Task DisposeAsync()
     {
-        if (Browser is not null)
-            await Browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null)
+            await _chromium.DisposeAsync();
         await base.DisposeAsync();
         if (OAuth is not null)
             await OAuth.DisposeAsync();

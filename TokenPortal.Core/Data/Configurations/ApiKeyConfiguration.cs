@@ -16,6 +16,6 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasIndex(k => k.UserId);
         builder.HasOne<PortalUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.ToTable(t => t.HasCheckConstraint("CK_ApiKeys_WithinBudget",
-            "\"BudgetMicros\" IS NULL OR \"SpentMicros\" + \"ReservedMicros\" <= \"BudgetMicros\""));
+            "\"LeasedMicros\" >= 0 AND (\"BudgetMicros\" IS NULL OR \"SpentMicros\" + \"ReservedMicros\" + \"LeasedMicros\" <= \"BudgetMicros\")"));
     }
 }

@@ -9,6 +9,8 @@ internal sealed class OpenReservationConfiguration : IEntityTypeConfiguration<Op
     public void Configure(EntityTypeBuilder<OpenReservation> builder)
     {
         builder.HasKey(r => r.RequestId);
+        builder.Property(r => r.InstanceId).HasMaxLength(64);
+        builder.HasIndex(r => r.InstanceId);
         builder.HasOne<PortalUser>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -10,6 +10,10 @@ internal sealed class UserBalanceConfiguration : IEntityTypeConfiguration<UserBa
     {
         builder.HasKey(b => b.UserId);
         builder.HasOne<PortalUser>().WithOne().HasForeignKey<UserBalance>(b => b.UserId).OnDelete(DeleteBehavior.Cascade);
-        builder.ToTable(t => t.HasCheckConstraint("CK_Balances_NotNegative", "\"BalanceMicros\" >= 0"));
+        builder.ToTable(t =>
+        {
+            t.HasCheckConstraint("CK_Balances_NotNegative", "\"BalanceMicros\" >= 0");
+            t.HasCheckConstraint("CK_Balances_LeasesCovered", "\"LeasedMicros\" >= 0 AND \"LeasedMicros\" <= \"BalanceMicros\"");
+        });
     }
 }

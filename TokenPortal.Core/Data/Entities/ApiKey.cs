@@ -40,4 +40,7 @@ public sealed class ApiKey
 
     /// <summary>Micro-USD held by the key's requests in flight: with <see cref="SpentMicros"/>, never above the budget.</summary>
     public long ReservedMicros { get; set; }
+
+    /// <summary>The part of the budget leased to servers; spent, reserved and leased never exceed the budget.</summary>
+    public long LeasedMicros { get; set; }
 }

@@ -17,6 +17,9 @@ public sealed class OpenReservation
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The server that granted it and will settle it; when that server is gone, a survivor releases it.</summary>
+    public string InstanceId { get; set; } = "";
+
     /// <summary>
     /// Owed from this hold's money: a refund or dispute the balance could not cover while the request was in flight.
     /// When the hold settles, what it gives back goes here first (a <see cref="LedgerEntryKind.Recovery"/>).

@@ -10,4 +10,7 @@ public sealed class UserBalance
 
     /// <summary>Micro-USD: credits minus charges minus open reservations. Never below zero.</summary>
     public long BalanceMicros { get; set; }
+
+    /// <summary>The part of the balance leased to servers (<see cref="BalanceLease"/>): never more than the balance.</summary>
+    public long LeasedMicros { get; set; }
 }

@@ -208,6 +208,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("LeasedMicros")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("MaxMicrosPerRequest")
                         .HasColumnType("INTEGER");
 
@@ -251,7 +254,7 @@ namespace TokenPortal.Core.Data.Migrations
 
                     b.ToTable("ApiKeys", t =>
                         {
-                            t.HasCheckConstraint("CK_ApiKeys_WithinBudget", "\"BudgetMicros\" IS NULL OR \"SpentMicros\" + \"ReservedMicros\" <= \"BudgetMicros\"");
+                            t.HasCheckConstraint("CK_ApiKeys_WithinBudget", "\"LeasedMicros\" >= 0 AND (\"BudgetMicros\" IS NULL OR \"SpentMicros\" + \"ReservedMicros\" + \"LeasedMicros\" <= \"BudgetMicros\")");
                         });
                 });
 
@@ -288,6 +291,31 @@ namespace TokenPortal.Core.Data.Migrations
                     b.HasIndex("At");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.BalanceLease", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InstanceId", "UserId", "ApiKeyId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Leases", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_Leases_NotNegative", "\"AmountMicros\" >= 0");
+                        });
                 });
 
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.BillingProfile", b =>
@@ -465,11 +493,18 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("RequestId");
+
+                    b.HasIndex("InstanceId");
 
                     b.HasIndex("UserId");
 
@@ -695,6 +730,28 @@ namespace TokenPortal.Core.Data.Migrations
                     b.ToTable("RequestLogs", (string)null);
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ServerInstanceRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Instances", (string)null);
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.SiteSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -824,10 +881,15 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long>("BalanceMicros")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("LeasedMicros")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("UserId");
 
                     b.ToTable("Balances", t =>
                         {
+                            t.HasCheckConstraint("CK_Balances_LeasesCovered", "\"LeasedMicros\" >= 0 AND \"LeasedMicros\" <= \"BalanceMicros\"");
+
                             t.HasCheckConstraint("CK_Balances_NotNegative", "\"BalanceMicros\" >= 0");
                         });
                 });
