@@ -81,6 +81,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<IRequestLogQueries, RequestLogQueries>();
         services.AddSingleton<ILedgerHistory, LedgerHistory>();
         services.AddSingleton<LedgerAudit>();
+        services.AddSingleton<DatabaseCopier>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddSingleton<ICatalogAdministration, CatalogAdministration>();

@@ -3,6 +3,7 @@ using System.Globalization;
 using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Admin;
 using TokenPortal.Core.Billing;
+using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
 using TokenPortal.Core.Keys;
 
@@ -20,7 +21,30 @@ internal static class AdminCommands
         admin.Add(ModelCommands());
         admin.Add(BalanceCommand());
         admin.Add(AuditCommand());
+        admin.Add(DatabaseCommands());
         return admin;
+    }
+
+    private static Command DatabaseCommands()
+    {
+        var to = new Option<string>("--to") { Description = "Connection string of an empty PostgreSQL database.", Required = true };
+        var copy = new Command("copy", "Copy this database (users, passkeys, keys, ledger, log, settings) into an empty PostgreSQL database, " +
+            "then audit both. Stop the server first.") { to };
+        copy.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var report = await services.GetRequiredService<DatabaseCopier>().CopyToPostgresAsync(parse.GetRequiredValue(to), ct);
+            foreach (var (table, rows) in report.Tables)
+                Console.WriteLine($"{table,-28} {rows,12:N0} rows");
+            foreach (var (side, audit) in new[] { ("Here", report.Source), ("There", report.Target) })
+            {
+                foreach (var difference in audit.Differences)
+                    Console.WriteLine($"{side}: {difference}");
+                Console.WriteLine($"{side}: {audit.Users} balances, {audit.LedgerRows} ledger rows: " +
+                    (audit.Clean ? "the books agree." : $"{audit.Differences.Count} differences."));
+            }
+            return report.Clean && report.Source.LedgerRows == report.Target.LedgerRows ? AdminCli.Success : AdminCli.Failure;
+        }, cancellationToken));
+        return new Command("db", "Move the database.") { copy };
     }
 
     private static Command AuditCommand()
@@ -222,7 +246,7 @@ internal static class AdminCommands
             await using var scope = host.Services.CreateAsyncScope();
             return await command(scope.ServiceProvider, cancellationToken);
         }
-        catch (Exception ex) when (ex is AccountException or ApiKeySpecException)
+        catch (Exception ex) when (ex is AccountException or ApiKeySpecException or DatabaseCopyException)
         {
             return Refuse(ex.Message);
         }
