@@ -72,7 +72,11 @@ internal sealed partial class ServerRegistry(
         await writer.FlushAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         using (await writeGate.EnterAsync(cancellationToken))
+        {
             await db.Instances.Where(i => i.Id == server.Id).ExecuteDeleteAsync(cancellationToken);
+            // Gone now: whatever is still leased (a grant whose request did not drain) goes back with the rows.
+            await ServerLeases.ReturnThoseOfGoneServersAsync(db, server, clock.GetUtcNow(), cancellationToken);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Server {Id} missed its heartbeats long enough that another took it for gone and released its holds; it rejoins under a new name.")]
