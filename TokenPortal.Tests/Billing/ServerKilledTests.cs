@@ -3,6 +3,7 @@ using System.Net;
 namespace TokenPortal.Tests.Billing;
 
 /// <summary>A server killed mid-stream: the survivor releases its hold and takes back its leases once its heartbeat is past the deadline.</summary>
+[Trait("Database", "Postgres")]
 public sealed class ServerKilledTests(TwoServersFixture servers) : IClassFixture<TwoServersFixture>
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 namespace TokenPortal.Tests.Billing;
 
 /// <summary>A server stopped in order (SIGTERM, a rolling deploy) gives its leases back and leaves at once: nobody waits for the deadline.</summary>
+[Trait("Database", "Postgres")]
 public sealed class ServerStoppedTests(TwoServersFixture servers) : IClassFixture<TwoServersFixture>
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace TokenPortal.Tests.Billing;
 /// a key revoked on one is refused by the other at once, and a sign-in on one holds on the other.
 /// </summary>
 [Trait("Category", "Browser")]
+[Trait("Database", "Postgres")]
 public sealed class TwoServersTests(TwoServersFixture servers) : IClassFixture<TwoServersFixture>
 {
     private const string Password = "Correct-Horse-9";

@@ -9,6 +9,7 @@ namespace TokenPortal.Tests.Data;
 /// Moving up: <c>admin db copy --to</c> takes a SQLite database that served requests into an empty PostgreSQL one, and
 /// a server on PostgreSQL then carries on where the SQLite one stopped: same key, same balance, same sign-in, clean books.
 /// </summary>
+[Trait("Database", "Postgres")]
 public sealed class DatabaseCopyTests : IAsyncLifetime
 {
     private const string Password = "Correct-Horse-9";

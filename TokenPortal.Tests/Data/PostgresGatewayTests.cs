@@ -14,6 +14,7 @@ public sealed class PostgresGatewayFixture : GatewayFixture
 /// <c>Database:Provider=Postgres</c>: migrations applied at start, requests reserved, served, settled and logged through
 /// the PostgreSQL writers, concurrency without overspend, and the books agree (the fixture audits them at the end).
 /// </summary>
+[Trait("Database", "Postgres")]
 public sealed class PostgresGatewayTests(PostgresGatewayFixture gateway) : IClassFixture<PostgresGatewayFixture>
 {
     private static StringContent Chat(bool stream = false) => new(
