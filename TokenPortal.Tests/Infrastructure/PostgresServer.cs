@@ -32,8 +32,7 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             if (_shared is null)
             {
-                var server = new PostgresServer(ServerProcess.FreePort());
-                await server.StartAsync();
+                var server = await StartAsync(durable: false);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAsync().GetAwaiter().GetResult();
                 _shared = server;
             }
@@ -53,15 +52,26 @@ public sealed class PostgresServer : IAsyncDisposable
         return $"Host=127.0.0.1;Port={Port};Database={name};Username=postgres;Include Error Detail=true";
     }
 
-    private async Task StartAsync()
+    /// <summary>
+    /// A server of its own. <paramref name="durable"/> keeps PostgreSQL's defaults (every commit flushed to disk), as a
+    /// benchmark needs; tests turn flushing off, since their data is thrown away.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(bool durable)
+    {
+        var server = new PostgresServer(ServerProcess.FreePort());
+        await server.StartAsync(durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        return server;
+    }
+
+    private async Task StartAsync(string[] settings)
     {
         Directory.CreateDirectory(_directory);
         var data = Path.Combine(_directory, "data");
         if (IsRoot)
             Run("chown", "-R", "postgres:postgres", _directory);
         Run(Path.Combine(BinDirectory, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
-        var start = Command(Path.Combine(BinDirectory, "postgres"), "-D", data, "-p", Port.ToString(), "-h", "127.0.0.1", "-k", _directory,
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=400");
+        var start = Command(Path.Combine(BinDirectory, "postgres"), ["-D", data, "-p", Port.ToString(), "-h", "127.0.0.1", "-k", _directory,
+            "-c", "max_connections=400", .. settings]);
         _process = await ServerProcess.StartAndWaitAsync(start, Port, "postgres");
         await Task.Delay(200); // listening precedes accepting logins by a moment
     }

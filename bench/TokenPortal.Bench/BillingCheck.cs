@@ -1,13 +1,19 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace TokenPortal.Bench;
 
 /// <summary>After the gateway stopped: every request in the log billed exactly once, the ledger agreeing to the micro-USD.</summary>
 internal static class BillingCheck
 {
-    public static async Task<BillingResult> RunAsync(string databasePath)
+    public static Task<BillingResult> RunAsync(GatewayProcess gateway) => gateway.PostgresConnectionString is { } postgres
+        ? RunAsync(new NpgsqlConnection(postgres))
+        : RunAsync(new SqliteConnection($"Data Source={gateway.DatabasePath};Pooling=False"));
+
+    private static async Task<BillingResult> RunAsync(DbConnection connection)
     {
-        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        await using var _ = connection;
         await connection.OpenAsync();
         async Task<long> Scalar(string sql)
         {
@@ -16,12 +22,12 @@ internal static class BillingCheck
             return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L);
         }
         return new BillingResult(
-            LoggedRequests: await Scalar("SELECT COUNT(*) FROM RequestLogs"),
-            BilledRequests: await Scalar("SELECT COUNT(*) FROM RequestLogs WHERE CostMicros > 0"),
-            LedgerChargedMicros: -await Scalar("SELECT COALESCE(SUM(AmountMicros), 0) FROM Ledger WHERE Kind = 4"),
-            LoggedCostMicros: await Scalar("SELECT COALESCE(SUM(CostMicros), 0) FROM RequestLogs"),
-            OpenReservations: await Scalar("SELECT COUNT(*) FROM OpenReservations"),
-            BalanceMatchesLedger: await Scalar("SELECT (SELECT SUM(BalanceMicros) FROM Balances) = (SELECT SUM(AmountMicros) FROM Ledger)") == 1);
+            LoggedRequests: await Scalar("""SELECT COUNT(*) FROM "RequestLogs" """),
+            BilledRequests: await Scalar("""SELECT COUNT(*) FROM "RequestLogs" WHERE "CostMicros" > 0"""),
+            LedgerChargedMicros: -await Scalar("""SELECT COALESCE(SUM("AmountMicros"), 0) FROM "Ledger" WHERE "Kind" = 4"""),
+            LoggedCostMicros: await Scalar("""SELECT COALESCE(SUM("CostMicros"), 0) FROM "RequestLogs" """),
+            OpenReservations: await Scalar("""SELECT COUNT(*) FROM "OpenReservations" """),
+            BalanceMatchesLedger: await Scalar("""SELECT CASE WHEN (SELECT SUM("BalanceMicros") FROM "Balances") = (SELECT SUM("AmountMicros") FROM "Ledger") THEN 1 ELSE 0 END""") == 1);
     }
 }
 

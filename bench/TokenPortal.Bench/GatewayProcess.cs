@@ -3,20 +3,29 @@ using System.Text.RegularExpressions;
 
 namespace TokenPortal.Bench;
 
-/// <summary>TokenPortal in Release as its own process, over a fresh SQLite file, with one funded key.</summary>
+/// <summary>
+/// TokenPortal in Release as its own process, over a fresh SQLite file (or a PostgreSQL database, with Redis for the
+/// limits when several share it), with one funded key.
+/// </summary>
 internal sealed partial class GatewayProcess : IAsyncDisposable
 {
     public const string ModelPrefix = "bench-";
 
     private readonly Process _process;
+    private readonly string _appPath;
+    private readonly Dictionary<string, string> _environment;
 
-    private GatewayProcess(Process process, Uri baseAddress, string key, string databasePath)
+    private GatewayProcess(Process process, Uri baseAddress, string key, string databasePath, string appPath, Dictionary<string, string> environment)
     {
         _process = process;
         BaseAddress = baseAddress;
         Key = key;
         DatabasePath = databasePath;
+        (_appPath, _environment) = (appPath, environment);
     }
+
+    /// <summary>The PostgreSQL connection string, or null on SQLite (<see cref="DatabasePath"/>).</summary>
+    public string? PostgresConnectionString => _environment.GetValueOrDefault("TokenPortal__Database__ConnectionString") is { } cs && cs.StartsWith("Host=", StringComparison.Ordinal) ? cs : null;
 
     public Uri BaseAddress { get; }
 
@@ -36,14 +45,21 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>CPU time the gateway has used so far (user + system).</summary>
     public TimeSpan CpuTime() => ProcessCpu.Of(_process.Id);
 
-    public static async Task<GatewayProcess> StartAsync(Uri upstream, string workDirectory, string appPath)
+    public static async Task<GatewayProcess> StartAsync(Uri upstream, string workDirectory, string appPath, string? postgres = null, string? redis = null)
     {
         var databasePath = Path.Combine(workDirectory, "bench.db");
-        var environment = Environment(databasePath, upstream);
+        var environment = Environment(databasePath, upstream, postgres, redis);
         await CliAsync(appPath, environment, "user", "create", "--email", "bench@example.test");
         await CliAsync(appPath, environment, "credit", "--email", "bench@example.test", "--usd", "100000");
         var key = (await CliAsync(appPath, environment, "key", "create", "--email", "bench@example.test", "--name", "bench")).Trim();
+        return await LaunchAsync(appPath, environment, key, databasePath);
+    }
 
+    /// <summary>Another server on the same database and Redis, with the same key: the second instance behind a load balancer.</summary>
+    public Task<GatewayProcess> StartAnotherAsync() => LaunchAsync(_appPath, _environment, Key, DatabasePath);
+
+    private static async Task<GatewayProcess> LaunchAsync(string appPath, Dictionary<string, string> environment, string key, string databasePath)
+    {
         var process = Start(appPath, environment, ["--urls", "http://127.0.0.1:0"]);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
@@ -55,7 +71,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new GatewayProcess(process, address, key, databasePath);
+        return new GatewayProcess(process, address, key, databasePath, appPath, environment);
     }
 
     /// <summary>SIGTERM, as an orchestrator stops it: in-flight work and the request log are flushed.</summary>
@@ -76,7 +92,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static Dictionary<string, string> Environment(string databasePath, Uri upstream)
+    private static Dictionary<string, string> Environment(string databasePath, Uri upstream, string? postgres, string? redis)
     {
         var environment = new Dictionary<string, string>
         {
@@ -84,7 +100,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
-            ["TokenPortal__Database__ConnectionString"] = $"Data Source={databasePath}",
+            ["TokenPortal__Database__Provider"] = postgres is null ? "Sqlite" : "Postgres",
+            ["TokenPortal__Database__ConnectionString"] = postgres ?? $"Data Source={databasePath}",
             ["TokenPortal__SignupCreditUsd"] = "0",
             ["TokenPortal__Defaults__UserMaxConcurrent"] = "100000",
             ["TokenPortal__Defaults__KeyRpm"] = "100000000",
@@ -94,6 +111,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             ["TokenPortal__Providers__0__BaseUrl"] = upstream.ToString(),
             ["TokenPortal__Providers__0__TimeoutSeconds"] = "30",
         };
+        if (redis is not null)
+            environment["TokenPortal__Redis__Configuration"] = redis;
         string[] models = ["bench-fast", "bench-stream", "bench-long"];
         for (var i = 0; i < models.Length; i++)
         {

@@ -6,6 +6,7 @@ using TokenPortal.Bench;
 // bench/run --latency: only the fixed-rate latency scenario, direct, through the bare forwarder and through the gateway.
 // bench/run --streams: only the 1,000 concurrent streams, with the gateway's memory before and at its peak.
 // bench/run --estimate: the reservation's token estimate over adversarial 1 MiB bodies, in ms per MiB.
+// bench/run --postgres: the same gateway on SQLite, on PostgreSQL, and as two PostgreSQL instances sharing Redis.
 if (args is [BareForwarder.Flag, var forwardTo])
     return await BareForwarder.ServeAsync(new Uri(forwardTo));
 if (args.Contains("--estimate"))
@@ -18,6 +19,9 @@ var peerDirectory = args.SkipWhile(a => a != "--peer").Skip(1).FirstOrDefault();
 var root = FindRepositoryRoot();
 var work = Directory.CreateTempSubdirectory("tokenportal-bench").FullName;
 var app = Path.Combine(root, "TokenPortal.Web", "bin", "Release", "net10.0", "TokenPortal.Web.dll");
+
+if (args.Contains("--postgres"))
+    return await DatabaseComparison.RunAsync(app, work, Path.Combine(root, "bench", "results"), quick);
 
 await using var upstream = await FastUpstream.StartAsync();
 await using var gateway = await GatewayProcess.StartAsync(upstream.BaseUrl, work, app);
@@ -91,7 +95,7 @@ var many = await ConcurrentStreams.RunAsync(through, concurrent, gateway.Residen
 
 Console.WriteLine("stopping the gateway and checking the books...");
 await gateway.StopGracefullyAsync();
-var billing = await BillingCheck.RunAsync(gateway.DatabasePath);
+var billing = await BillingCheck.RunAsync(gateway);
 
 var results = new BenchResults(
     DateTimeOffset.UtcNow, $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", rate,
