@@ -28,6 +28,8 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
         set => _settle = value;
     }
 
+    public override IEnumerable<LeaseScope> Scopes => [_key];
+
     public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
     {
         if (_settle is { } settle && await TryWriteWithSettleAsync(sql, settle, nowMs))
@@ -101,6 +103,23 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
         hold.WrittenMicros = amount;
         settle.WrittenWithHold(charged);
         return true;
+    }
+
+    public override PostgresWrite Fast(LedgerStatements sql, long nowMs)
+    {
+        var settle = _settle is { } paired && paired.Cost <= hold.AmountMicros ? paired : null;
+        settle?.WillBeWrittenWithHold();
+        return new PostgresWrite(PostgresLedgerBatch.Hold(hold, settle?.Cost, sql.InstanceId, nowMs),
+            row => row?[0] is not null && (!hold.KeyLeased || row[1] is not null),
+            row =>
+            {
+                (_userLease, _keyLease) = (row![0], hold.KeyLeased ? row[1] : null);
+                sql.Drew(_user, hold.AmountMicros);
+                if (hold.KeyLeased)
+                    sql.Drew(_key, hold.AmountMicros);
+                hold.WrittenMicros = hold.AmountMicros;
+                settle?.WrittenWithHold(settle.Cost);
+            });
     }
 
     public override void Publish()

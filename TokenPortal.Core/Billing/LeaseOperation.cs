@@ -20,6 +20,8 @@ internal sealed class LeaseOperation(ReserveRequest request, ServerInstance serv
     private (long? Lease, long Others) _onBalance;
     private (long? Lease, long Others) _onBudget;
 
+    public override IEnumerable<LeaseScope> Scopes => [_key];
+
     public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
     {
         _timestamp = clock.GetTimestamp();

@@ -9,6 +9,8 @@ internal sealed class LeaseReturnOperation(IReadOnlyList<LeaseScope> scopes, Hol
 {
     private readonly List<(LeaseScope Scope, long Amount, long? LeaseAfter)> _returned = [];
 
+    public override IEnumerable<LeaseScope> Scopes => scopes;
+
     public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
     {
         // A batch retried runs this again: what the rolled-back run claimed is unclaimed first.

@@ -122,7 +122,7 @@ internal sealed partial class LedgerWriter(
         using var _ = await writeGate.EnterAsync(CancellationToken.None);
         try
         {
-            await RunInTransactionAsync(batch);
+            await RunWithRetriesAsync(batch);
             foreach (var operation in batch)
                 operation.Publish();
             return;
@@ -153,6 +153,27 @@ internal sealed partial class LedgerWriter(
         }
     }
 
+    /// <summary>
+    /// Another server's transaction and this one each waited for the other (PostgreSQL chose this one to fail): the batch
+    /// is written again, a few times, before its callers hear of it. (Rows are locked in one order, which makes it rare.)
+    /// </summary>
+    private async Task RunWithRetriesAsync(List<LedgerOperation> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunInTransactionAsync(batch);
+                return;
+            }
+            catch (Exception ex) when (DatabaseEngines.IsConflict(ex) && attempt < 4)
+            {
+                LogConflictRetried(logger, ex, attempt);
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
+            }
+        }
+    }
+
     /// <summary>A constraint one operation broke.</summary>
     private static bool IsOneOperationsFault(Exception ex) => DatabaseEngines.IsConstraintViolation(ex);
 
@@ -162,13 +183,30 @@ internal sealed partial class LedgerWriter(
         try
         {
             var (sql, connection) = await _connection.OpenAsync();
-            await using var tx = await connection.BeginTransactionAsync();
-            sql.HeldInTransaction.Clear();
-            sql.InstanceId = server.Id;
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (var operation in operations)
-                await operation.ExecuteAsync(sql, now);
-            await tx.CommitAsync();
+            // On PostgreSQL the common cases go in one round trip; if one did not hold, the batch is written again one by one.
+            for (var fast = connection is Npgsql.NpgsqlConnection; ; fast = false)
+            {
+                await using var tx = await connection.BeginTransactionAsync();
+                sql.HeldInTransaction.Clear();
+                sql.InstanceId = server.Id;
+                if (connection is Npgsql.NpgsqlConnection postgres)
+                    await PostgresLedgerBatch.LockRowsAsync(postgres, operations);
+                if (fast && !await PostgresLedgerBatch.TryRunAsync((Npgsql.NpgsqlConnection)connection, operations, sql, now))
+                {
+                    await tx.RollbackAsync();
+                    foreach (var (_, settle) in pairs)
+                        settle.Unpair();
+                    continue;
+                }
+                if (!fast)
+                {
+                    foreach (var operation in operations)
+                        await operation.ExecuteAsync(sql, now);
+                }
+                await tx.CommitAsync();
+                break;
+            }
         }
         catch (Exception ex) when (!IsOneOperationsFault(ex))
         {
@@ -217,6 +255,9 @@ internal sealed partial class LedgerWriter(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The ledger writer failed outside a transaction; the batch is failed and writing goes on.")]
     private static partial void LogLoopFault(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A batch of ledger writes met another server's (attempt {Attempt}); writing it again.")]
+    private static partial void LogConflictRetried(ILogger logger, Exception exception, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} ledger writes failed; retrying each on its own.")]
     private static partial void LogBatchRetried(ILogger logger, Exception exception, int count);

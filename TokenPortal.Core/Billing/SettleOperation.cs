@@ -14,6 +14,7 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
     private readonly LeaseScope _user = new(reservation.UserId, 0);
     private readonly LeaseScope _key = new(reservation.UserId, reservation.ApiKeyId);
     private bool _writtenWithHold;
+    private bool _fastWithHold;
 
     /// <summary>Overrun money claimed from this server's leases (counted pending in the book until the commit), and the leases after.</summary>
     private (long Claimed, long? LeaseAfter) _fromBalanceLease;
@@ -32,9 +33,29 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
     }
 
     /// <summary>The transaction that wrote it with its hold did not commit: if run again, it runs on its own.</summary>
-    public void Unpair() => _writtenWithHold = false;
+    public void Unpair() => (_writtenWithHold, _fastWithHold) = (false, false);
+
+    /// <summary>Its hold's statement in a PostgreSQL batch writes it too (<see cref="Fast"/> adds none of its own).</summary>
+    public void WillBeWrittenWithHold() => _fastWithHold = true;
+
+    /// <summary>The common case, a cost within the hold and its cap with no claw-back owed, as one statement.</summary>
+    public override PostgresWrite? Fast(LedgerStatements sql, long nowMs)
+    {
+        if (_fastWithHold)
+        {
+            _fastWithHold = false;
+            return PostgresWrite.DoneElsewhere;
+        }
+        if (cost > (reservation.CapMicros ?? long.MaxValue))
+            return null;
+        return new PostgresWrite(PostgresLedgerBatch.Settle(reservation, cost, nowMs),
+            row => row?[0] is not null,
+            _ => Result = new Settlement(cost, 0));
+    }
 
     /// <summary>The settlement, or null when the hold had already been closed or was never written (nothing done).</summary>
+    public override IEnumerable<LeaseScope> Scopes => [_key];
+
     public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
     {
         if (_writtenWithHold)

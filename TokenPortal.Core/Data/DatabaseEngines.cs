@@ -16,9 +16,21 @@ public static class DatabaseEngines
 
     public static DbContextOptionsBuilder Use(this DbContextOptionsBuilder db, DatabaseProvider provider, string connectionString) => provider switch
     {
-        DatabaseProvider.Postgres => db.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
+        DatabaseProvider.Postgres => db.UseNpgsql(WithAutoPrepare(connectionString), npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
         _ => db.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionOpenedInterceptor()),
     };
+
+    /// <summary>
+    /// Statements run again and again (the writers', EF's common queries) are prepared on the server after a couple of
+    /// uses, so PostgreSQL parses and plans each once per connection; an operator's own <c>Max Auto Prepare</c> wins.
+    /// </summary>
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
+    }
 
     /// <summary>True for a unique or check constraint a statement broke (one operation's fault, not the batch's).</summary>
     public static bool IsConstraintViolation(Exception ex) => ex switch
@@ -26,6 +38,13 @@ public static class DatabaseEngines
         SqliteException { SqliteErrorCode: 19 } => true,
         PostgresException postgres => postgres.SqlState.StartsWith("23", StringComparison.Ordinal),
         _ => ex.InnerException is { } inner && IsConstraintViolation(inner),
+    };
+
+    /// <summary>True when the database broke a deadlock or a serialization conflict by failing this transaction: worth one more try.</summary>
+    public static bool IsConflict(Exception ex) => ex switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } => true,
+        _ => ex.InnerException is { } inner && IsConflict(inner),
     };
 
     /// <summary>True for a duplicate key (a row someone else inserted first).</summary>

@@ -3,15 +3,16 @@ using Npgsql;
 namespace TokenPortal.Core.Data;
 
 /// <summary>
-/// <see cref="PreparedCommand"/> on PostgreSQL: one <see cref="NpgsqlCommand"/> per statement, kept with its parameters.
-/// Not prepared on the server: a parameter that is sometimes null (no type) and sometimes a number would not fit one
-/// prepared plan. Preparing with declared types is the next step when PostgreSQL's throughput is measured.
+/// <see cref="PreparedCommand"/> on PostgreSQL: one <see cref="NpgsqlCommand"/> per statement, kept with its parameters,
+/// prepared on the server by Npgsql's auto-prepare (see <see cref="DatabaseEngines"/>). Each parameter keeps the type of
+/// the first value it was given, so a later null is sent as that type and the prepared plan still fits.
 /// </summary>
 internal sealed class NpgsqlPreparedCommand : PreparedCommand
 {
     private readonly NpgsqlCommand _command;
+    private readonly bool[] _typed;
 
-    private NpgsqlPreparedCommand(NpgsqlCommand command) => _command = command;
+    private NpgsqlPreparedCommand(NpgsqlCommand command) => (_command, _typed) = (command, new bool[command.Parameters.Count]);
 
     public static Task<PreparedCommand> CreateAsync(NpgsqlConnection connection, string sql, int parameterCount)
     {
@@ -46,9 +47,21 @@ internal sealed class NpgsqlPreparedCommand : PreparedCommand
         for (var i = 0; i < values.Length; i++)
         {
             var parameter = _command.Parameters[i];
+            if (!_typed[i] && values[i] is { } value)
+                (parameter.NpgsqlDbType, _typed[i]) = (TypeOf(value), true);
             parameter.Value = values[i] ?? DBNull.Value;
         }
     }
+
+    private static NpgsqlTypes.NpgsqlDbType TypeOf(object value) => value switch
+    {
+        long => NpgsqlTypes.NpgsqlDbType.Bigint,
+        int => NpgsqlTypes.NpgsqlDbType.Integer,
+        string => NpgsqlTypes.NpgsqlDbType.Text,
+        bool => NpgsqlTypes.NpgsqlDbType.Boolean,
+        double => NpgsqlTypes.NpgsqlDbType.Double,
+        _ => NpgsqlTypes.NpgsqlDbType.Unknown,
+    };
 
     public override async ValueTask DisposeAsync() => await _command.DisposeAsync();
 }

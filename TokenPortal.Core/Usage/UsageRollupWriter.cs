@@ -52,7 +52,10 @@ internal static class UsageRollupWriter
             }
         }
 
-        foreach (var ((userId, period, start, keyId, model, bucket), t) in groups)
+        // In one order on every server: two servers adding to the same rollups wait for each other instead of deadlocking.
+        var ordered = groups.OrderBy(g => g.Key.UserId, StringComparer.Ordinal).ThenBy(g => g.Key.Period).ThenBy(g => g.Key.Start)
+            .ThenBy(g => g.Key.KeyId).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Bucket);
+        foreach (var ((userId, period, start, keyId, model, bucket), t) in ordered)
             await upsert.ExecuteAsync(userId, (int)period, start, keyId, model, bucket, t.Requests, t.Errors, t.PromptTokens, t.CompletionTokens, t.CachedTokens, t.CostMicros);
     }
 

@@ -54,6 +54,7 @@ internal static class DatabaseComparison
         foreach (var gateway in gateways)
             await gateway.StopGracefullyAsync();
         var billing = await BillingCheck.RunAsync(gateways[0]);
+        Console.WriteLine($"  {billing}");
         return new EngineResult(name, latency, latencyErrors, throughput.Sum(t => t.RequestsPerSecond), throughput.Sum(t => t.Errors), billing);
     }
 

@@ -62,12 +62,16 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     {
         var process = Start(appPath, environment, ["--urls", "http://127.0.0.1:0"]);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Its console output, beside the database, for when a run needs explaining.
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(Path.GetDirectoryName(databasePath)!, $"gateway-{process.Id}.log")) { AutoFlush = true });
         process.OutputDataReceived += (_, e) =>
         {
+            if (e.Data is not null)
+                log.WriteLine(e.Data);
             if (e.Data is not null && ListeningLine().Match(e.Data) is { Success: true } match)
                 listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => log.WriteLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
