@@ -107,8 +107,9 @@ internal static class PostgresLedgerBatch
     /// </summary>
     public static async Task<bool> TryRunAsync(NpgsqlConnection connection, IReadOnlyList<LedgerOperation> operations, LedgerStatements sql, long nowMs)
     {
+        if (PostgresSetWrite.Plan(operations) is { } setWise)
+            return await setWise.TryRunAsync(connection, sql, nowMs);
         List<PostgresWrite> run = [];
-        List<PostgresWrite> done = [];
         foreach (var operation in operations)
         {
             if (operation.Fast(sql, nowMs) is { } write)
@@ -116,19 +117,19 @@ internal static class PostgresLedgerBatch
                 run.Add(write);
                 continue;
             }
-            if (!await SendAsync(connection, run, done))
+            if (!await SendAsync(connection, run))
                 return false;
             await operation.ExecuteAsync(sql, nowMs);
         }
-        if (!await SendAsync(connection, run, done))
-            return false;
-        foreach (var write in done)
-            write.Apply(null);
-        return true;
+        return await SendAsync(connection, run);
     }
 
-    /// <summary>Sends the run as one batch; each write's row is kept for <see cref="PostgresWrite.Apply"/> once all succeeded.</summary>
-    private static async Task<bool> SendAsync(NpgsqlConnection connection, List<PostgresWrite> run, List<PostgresWrite> done)
+    /// <summary>
+    /// Sends the run as one batch and, when every write in it did its common case, takes their results in at once: the
+    /// operations run one by one after it must see what the run drew from the leases. (A rolled-back transaction is
+    /// written again one by one, which sets all of it afresh.)
+    /// </summary>
+    private static async Task<bool> SendAsync(NpgsqlConnection connection, List<PostgresWrite> run)
     {
         if (run.Count == 0)
             return true;
@@ -155,14 +156,17 @@ internal static class PostgresLedgerBatch
             }
             while (await reader.NextResultAsync());
         }
+        List<(PostgresWrite Write, long?[]? Row)> results = [];
         var next = 0;
         foreach (var write in run)
         {
             var row = write.Command is null ? null : rows[next++];
             if (!write.Succeeded(row))
                 return false;
-            done.Add(write with { Apply = _ => write.Apply(row) });
+            results.Add((write, row));
         }
+        foreach (var (write, row) in results)
+            write.Apply(row);
         run.Clear();
         return true;
     }

@@ -46,12 +46,18 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
             _fastWithHold = false;
             return PostgresWrite.DoneElsewhere;
         }
-        if (cost > (reservation.CapMicros ?? long.MaxValue))
+        if (!FastCase)
             return null;
         return new PostgresWrite(PostgresLedgerBatch.Settle(reservation, cost, nowMs),
             row => row?[0] is not null,
-            _ => Result = new Settlement(cost, 0));
+            _ => WrittenFast());
     }
+
+    /// <summary>The cost is within the cap and within what its hold holds: nothing beyond the hold to charge.</summary>
+    public bool FastCase => cost <= (reservation.CapMicros ?? long.MaxValue) && cost <= reservation.WrittenMicros && reservation.WrittenMicros > 0;
+
+    /// <summary>A PostgreSQL batch closed it in its common case.</summary>
+    public void WrittenFast() => Result = new Settlement(cost, 0);
 
     /// <summary>The settlement, or null when the hold had already been closed or was never written (nothing done).</summary>
     public override IEnumerable<LeaseScope> Scopes => [_key];
