@@ -5,30 +5,14 @@ using Microsoft.Data.Sqlite;
 namespace TokenPortal.Tests.Data;
 
 /// <summary>A server killed mid-request leaves a reservation; the next start gives it back.</summary>
-public sealed class CrashRecoveryTests : IAsyncLifetime
+public sealed class CrashRecoveryTests : ProcessTest
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tokenportal-crash", Guid.NewGuid().ToString("N"));
-    private FakeUpstream _upstream = null!;
-
-    private string DatabasePath => Path.Combine(_directory, "crash.db");
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _upstream = await FakeUpstream.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    private string DatabasePath => Path.Combine(WorkDirectory, "crash.db");
 
     [Fact]
     public async Task KilledWhileRequestInFlight_RestartReleasesTheReservation()
     {
-        var environment = ProcessEnvironment.For(DatabasePath, _upstream.BaseUrl, timeoutSeconds: 120);
+        var environment = ProcessEnvironment.For(DatabasePath, Upstream.BaseUrl, timeoutSeconds: 120);
         Assert.Equal(0, (await AppProcess.RunCliAsync(environment, "user", "create", "--email", "crash@example.test")).ExitCode);
         Assert.Equal(0, (await AppProcess.RunCliAsync(environment, "credit", "--email", "crash@example.test", "--usd", "2")).ExitCode);
         var key = (await AppProcess.RunCliAsync(environment, "key", "create", "--email", "crash@example.test", "--name", "k")).StandardOutput.Trim();

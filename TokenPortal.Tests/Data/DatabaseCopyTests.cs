@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.Data.Sqlite;
 
 namespace TokenPortal.Tests.Data;
 
@@ -10,29 +9,14 @@ namespace TokenPortal.Tests.Data;
 /// a server on PostgreSQL then carries on where the SQLite one stopped: same key, same balance, same sign-in, clean books.
 /// </summary>
 [Trait("Database", "Postgres")]
-public sealed class DatabaseCopyTests : IAsyncLifetime
+public sealed class DatabaseCopyTests : ProcessTest
 {
     private const string Password = "Correct-Horse-9";
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tokenportal-copy", Guid.NewGuid().ToString("N"));
-    private FakeUpstream _upstream = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _upstream = await FakeUpstream.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
 
     [Fact]
     public async Task ASqliteDatabaseCopiedToPostgres_ServesOnThereWithTheSameKeysBalancesAndSignIns()
     {
-        var sqlite = ProcessEnvironment.For(Path.Combine(_directory, "old.db"), _upstream.BaseUrl);
+        var sqlite = ProcessEnvironment.For(Path.Combine(WorkDirectory, "old.db"), Upstream.BaseUrl);
         await CliAsync(sqlite, "user", "create", "--email", "mover@example.test", "--password", Password);
         await CliAsync(sqlite, "credit", "--email", "mover@example.test", "--usd", "2");
         var key = (await CliAsync(sqlite, "key", "create", "--email", "mover@example.test", "--name", "k")).Trim();
