@@ -105,17 +105,8 @@ internal sealed partial class HoldOperation(Reservation hold, HoldBook book, ILo
         return true;
     }
 
-    /// <summary>The settle written with it in a PostgreSQL batch, when there is one and it costs no more than the hold.</summary>
+    /// <summary>The settle written with it in a PostgreSQL batch: its own, when in the same batch and costing no more than the hold.</summary>
     public SettleOperation? FastSettle => _settle is { } paired && paired.Cost <= hold.AmountMicros ? paired : null;
-
-    public override PostgresWrite Fast(LedgerStatements sql, long nowMs)
-    {
-        var settle = FastSettle;
-        settle?.WillBeWrittenWithHold();
-        return new PostgresWrite(PostgresLedgerBatch.Hold(hold, settle?.Cost, sql.InstanceId, nowMs),
-            row => row?[0] is not null && (!hold.KeyLeased || row[1] is not null),
-            row => WrittenFast(sql, row![0], row[1], settle));
-    }
 
     /// <summary>A PostgreSQL batch wrote it whole, drawn from the leases (left at these amounts), with its settle when given.</summary>
     public void WrittenFast(LedgerStatements sql, long? userLease, long? keyLease, SettleOperation? settle)

@@ -12,12 +12,6 @@ internal abstract class LedgerOperation(CancellationToken cancellationToken)
     /// <summary>Runs the statements and keeps the result for <see cref="Publish"/>; may run again if its batch is retried.</summary>
     public abstract Task ExecuteAsync(LedgerStatements sql, long nowMs);
 
-    /// <summary>
-    /// On PostgreSQL, the operation's common case as one all-or-nothing statement for a batch sent in one round trip
-    /// (see <see cref="PostgresLedgerBatch"/>); null to run <see cref="ExecuteAsync"/> instead.
-    /// </summary>
-    public virtual PostgresWrite? Fast(LedgerStatements sql, long nowMs) => null;
-
     /// <summary>The balances (and key budgets, <see cref="LeaseScope.ApiKeyId"/> not 0) the operation writes, locked up front on PostgreSQL.</summary>
     public virtual IEnumerable<LeaseScope> Scopes => [];
 

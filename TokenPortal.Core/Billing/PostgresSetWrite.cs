@@ -6,10 +6,10 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// A batch made of nothing but holds and settles in their common case, written set-wise on PostgreSQL: each lease,
-/// balance and key is updated once by the batch's sum for it, the ledger rows and open holds go in (and out) as arrays,
-/// six statements in one round trip whatever the batch's size. The leases drawn and the holds closed are checked
-/// against what was expected; when one falls short the caller rolls back and writes one statement at a time.
+/// A run of holds and settles in their common case, written set-wise on PostgreSQL: each lease, balance and key is
+/// updated once by the run's sum for it, the ledger rows and open holds go in (and out) as arrays, six statements in one
+/// round trip whatever the run's size. The leases drawn and the holds closed are checked against what was expected;
+/// when one falls short the caller rolls back and writes one statement at a time.
 /// </summary>
 internal sealed class PostgresSetWrite
 {
@@ -20,36 +20,28 @@ internal sealed class PostgresSetWrite
     private readonly Dictionary<long, (long Spent, long Reserved, long Leased)> _keys = [];
     private readonly List<(string UserId, LedgerEntryKind Kind, long Amount, string RequestId)> _entries = [];
 
-    private PostgresSetWrite()
-    {
-    }
+    private readonly IReadOnlySet<SettleOperation> _withHolds;
 
-    /// <summary>The plan for the batch, or null when something in it (a lease, an overrun, a flush aside) is not a common case.</summary>
-    public static PostgresSetWrite? Plan(IReadOnlyList<LedgerOperation> operations)
+    /// <param name="withHolds">The settles of the batch written with their holds (added here with the hold, skipped on their own).</param>
+    public PostgresSetWrite(IReadOnlySet<SettleOperation> withHolds) => _withHolds = withHolds;
+
+    /// <summary>Takes the operation into the run when it is a common case; false for one that must run on its own.</summary>
+    public bool TryAdd(LedgerOperation operation)
     {
-        var plan = new PostgresSetWrite();
-        HashSet<SettleOperation> paired = new(ReferenceEqualityComparer.Instance);
-        foreach (var operation in operations)
+        switch (operation)
         {
-            switch (operation)
-            {
-                case HoldOperation hold:
-                    plan.AddHold(hold, hold.FastSettle);
-                    if (hold.FastSettle is { } itsSettle)
-                        paired.Add(itsSettle);
-                    break;
-                case SettleOperation written when paired.Contains(written):
-                    break;
-                case SettleOperation { FastCase: true } alone:
-                    plan.AddSettle(alone);
-                    break;
-                case FlushOperation:
-                    break;
-                default:
-                    return null;
-            }
+            case HoldOperation hold:
+                AddHold(hold, hold.FastSettle);
+                return true;
+            case SettleOperation settle when _withHolds.Contains(settle):
+            case FlushOperation:
+                return true;
+            case SettleOperation { FastCase: true } settle:
+                AddSettle(settle);
+                return true;
+            default:
+                return false;
         }
-        return plan._holds.Count + plan._settles.Count > 1 ? plan : null;
     }
 
     private void AddHold(HoldOperation operation, SettleOperation? settle)
@@ -107,6 +99,8 @@ internal sealed class PostgresSetWrite
     /// <summary>False when a lease had less than drawn or a hold was not open as expected (nothing the caller may keep).</summary>
     public async Task<bool> TryRunAsync(NpgsqlConnection connection, LedgerStatements sql, long nowMs)
     {
+        if (_holds.Count + _settles.Count == 0)
+            return true;
         var draws = _draws.ToArray();
         var opened = _holds.Where(h => h.Settle is null).Select(h => h.Hold.Hold).ToArray();
         await using var batch = new NpgsqlBatch(connection)

@@ -14,7 +14,6 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
     private readonly LeaseScope _user = new(reservation.UserId, 0);
     private readonly LeaseScope _key = new(reservation.UserId, reservation.ApiKeyId);
     private bool _writtenWithHold;
-    private bool _fastWithHold;
 
     /// <summary>Overrun money claimed from this server's leases (counted pending in the book until the commit), and the leases after.</summary>
     private (long Claimed, long? LeaseAfter) _fromBalanceLease;
@@ -33,25 +32,7 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
     }
 
     /// <summary>The transaction that wrote it with its hold did not commit: if run again, it runs on its own.</summary>
-    public void Unpair() => (_writtenWithHold, _fastWithHold) = (false, false);
-
-    /// <summary>Its hold's statement in a PostgreSQL batch writes it too (<see cref="Fast"/> adds none of its own).</summary>
-    public void WillBeWrittenWithHold() => _fastWithHold = true;
-
-    /// <summary>The common case, a cost within the hold and its cap with no claw-back owed, as one statement.</summary>
-    public override PostgresWrite? Fast(LedgerStatements sql, long nowMs)
-    {
-        if (_fastWithHold)
-        {
-            _fastWithHold = false;
-            return PostgresWrite.DoneElsewhere;
-        }
-        if (!FastCase)
-            return null;
-        return new PostgresWrite(PostgresLedgerBatch.Settle(reservation, cost, nowMs),
-            row => row?[0] is not null,
-            _ => WrittenFast());
-    }
+    public void Unpair() => _writtenWithHold = false;
 
     /// <summary>The cost is within the cap and within what its hold holds: nothing beyond the hold to charge.</summary>
     public bool FastCase => cost <= (reservation.CapMicros ?? long.MaxValue) && cost <= reservation.WrittenMicros && reservation.WrittenMicros > 0;
@@ -59,9 +40,9 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
     /// <summary>A PostgreSQL batch closed it in its common case.</summary>
     public void WrittenFast() => Result = new Settlement(cost, 0);
 
-    /// <summary>The settlement, or null when the hold had already been closed or was never written (nothing done).</summary>
     public override IEnumerable<LeaseScope> Scopes => [_key];
 
+    /// <summary>The settlement, or null when the hold had already been closed or was never written (nothing done).</summary>
     public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
     {
         if (_writtenWithHold)
