@@ -116,13 +116,6 @@ internal sealed class HoldBook(TimeProvider clock)
         }
     }
 
-    /// <summary>What this server granted from the lease and has not yet written.</summary>
-    public long PendingOf(LeaseScope scope)
-    {
-        lock (_lock)
-            return _rooms.TryGetValue(scope, out var room) ? Math.Max(0, room.Pending) : 0;
-    }
-
     /// <summary>The user's balance changed outside the writer (a debit may have cut the leases): the next reserve leases afresh.</summary>
     public void Forget(string userId)
     {
