@@ -128,11 +128,10 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<UsageLimits>();
         services.AddTokenPortalStripe();
         services.AddSingleton<UpstreamThrottle>();
-        services.AddSingleton<CompletionRelay>();
+        services.AddSingleton<WholeReplyRelay>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<GatewayHandler>();
         services.AddSingleton<ChatCompletionsEndpoint>();
-        services.AddSingleton<EmbeddingsRelay>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();
         return services;

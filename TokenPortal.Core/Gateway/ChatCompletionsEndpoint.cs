@@ -5,7 +5,7 @@ using TokenPortal.Core.Providers;
 namespace TokenPortal.Core.Gateway;
 
 /// <summary><c>POST /v1/chat/completions</c>: OpenAI in, OpenAI out, whole or streamed.</summary>
-public sealed class ChatCompletionsEndpoint(CompletionRelay completions, StreamRelay streams) : IGatewayEndpoint
+public sealed class ChatCompletionsEndpoint : IGatewayEndpoint
 {
     public ModelKind ModelKind => ModelKind.Chat;
 
@@ -16,9 +16,6 @@ public sealed class ChatCompletionsEndpoint(CompletionRelay completions, StreamR
     }
 
     public HttpRequestMessage CreateUpstreamRequest(IProviderAdapter adapter, UpstreamCall call) => adapter.CreateChatRequest(call);
-
-    public Task<GatewayError?> RelayAsync(RelayContext relay) =>
-        relay.Upstream.Request.Stream ? streams.RelayAsync(relay) : completions.RelayAsync(relay);
 
     public IClientDialect Dialect => OpenAIDialect.Instance;
 }

@@ -29,21 +29,44 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
 
     public string? ErrorCode { get; set; }
 
-    public TokenUsage Usage { get; set; }
+    public TokenUsage Usage { get; private set; }
 
-    public bool UsageEstimated { get; set; }
+    public bool UsageEstimated { get; private set; }
 
-    public long ChargedMicros { get; set; }
+    public long ChargedMicros { get; private set; }
 
     /// <summary>The settle written behind the answer: what the ledger charged, or null when it could not be written.</summary>
-    public Task<Billing.Settlement?>? Settlement { get; set; }
+    public Task<Billing.Settlement?>? Settlement { get; private set; }
 
-    public long? FirstTokenTimestamp { get; set; }
+    public long? FirstTokenTimestamp { get; private set; }
 
     public void Fail(GatewayError error)
     {
         Status = error.Status;
         ErrorCode = error.Code;
+    }
+
+    public void ClientGone() => Status = ClientClosedRequest;
+
+    /// <summary>What relaying came to: a stream that failed after its first byte is logged as the failure the client saw in it.</summary>
+    public void Record(RelayOutcome outcome)
+    {
+        FirstTokenTimestamp = outcome.FirstByteTimestamp ?? FirstTokenTimestamp;
+        if (outcome.ClientGone)
+            ClientGone();
+        else if (outcome.Failure is { } failure && outcome.ClientSawBytes)
+            Fail(failure.Error);
+    }
+
+    /// <summary>What the request was charged, once its reservation is closed.</summary>
+    public void Record(RequestReservation reservation)
+    {
+        if (reservation.Metered is not { } metered)
+            return;
+        Usage = metered.Usage;
+        UsageEstimated = metered.Estimated;
+        ChargedMicros = reservation.ChargedMicros;
+        Settlement = reservation.Settlement;
     }
 
     public RequestLogRecord ToRecord(TimeProvider clock)

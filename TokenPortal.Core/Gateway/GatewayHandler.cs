@@ -21,6 +21,8 @@ public sealed partial class GatewayHandler(
     RequestBilling billing,
     IProviderAdapters adapters,
     UpstreamClient upstream,
+    WholeReplyRelay wholeReplies,
+    StreamRelay streams,
     UsageLimits limits,
     UpstreamThrottle throttle,
     IRequestLogSink requestLog,
@@ -51,7 +53,7 @@ public sealed partial class GatewayHandler(
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            call.Status = GatewayCall.ClientClosedRequest;
+            call.ClientGone();
             LogClientAborted(logger, call.RequestId);
         }
         finally
@@ -127,97 +129,74 @@ public sealed partial class GatewayHandler(
     private async Task<GatewayError?> ReserveAndCallAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint,
         CatalogModel model, RequestInfo request, ReadOnlyMemory<byte> body, int inputTokens, int requestedOutput)
     {
-        // Not the client's token: a hold committed just as the client left must still be closed by us.
+        // Not the client's token: a reservation committed just as the client left must still be closed by us.
         var plan = await billing.ReserveAsync(call.Key, call.RequestId, model, inputTokens,
             requestedOutput, request.Choices, CancellationToken.None);
         if (plan.Error is not null)
             return plan.Error;
-        var reservation = plan.Reservation!;
+        var reservation = new RequestReservation(billing, plan.Reservation!);
         try
         {
             if (await throttle.WaitForSlotAsync(model.Provider, context.RequestAborted) is { } busy)
-            {
-                await billing.ReleaseAsync(reservation);
                 return busy;
-            }
             // OpenAI (not servers that copy its API, which may refuse unknown fields) learns which of our users is asking.
             var safetyIdentifier = model.Provider.Kind == ProviderKind.OpenAI && endpoint.ModelKind == ModelKind.Chat
                 ? await safetyIdentifiers.ForAsync(call.Key.UserId)
                 : null;
-            return await CallUpstreamAsync(context, call, endpoint, new UpstreamCall(model, request, body, plan.OutputTokensPerChoice, safetyIdentifier), reservation);
+            call.Forwarded = true;
+            var outcome = await AttemptAsync(context, call.RequestId, endpoint, new UpstreamCall(model, request, body, plan.OutputTokensPerChoice, safetyIdentifier), reservation);
+            call.Record(outcome);
+            if (outcome.Failure is { } failure && !outcome.ClientSawBytes)
+                return failure.Error;
+            return null;
         }
-        catch
+        finally
         {
-            // A fault of ours must not hold the user's money until the next restart; closing twice is a no-op.
-            await billing.ReleaseAsync(reservation);
-            throw;
+            // The one place a request's money is given back: whatever happened, unless a relay charged it.
+            await reservation.ReleaseUnlessChargedAsync();
+            call.Record(reservation);
         }
     }
 
-    private async Task<GatewayError?> CallUpstreamAsync(HttpContext context, GatewayCall call, IGatewayEndpoint endpoint, UpstreamCall upstreamCall, Reservation reservation)
+    /// <summary>One call to one upstream, relayed; every way it can fail comes back as a value.</summary>
+    private async Task<RelayOutcome> AttemptAsync(HttpContext context, string requestId, IGatewayEndpoint endpoint, UpstreamCall upstreamCall, RequestReservation reservation)
     {
-        var model = upstreamCall.Model;
-        var adapter = adapters.For(model.Provider.Kind);
+        var provider = upstreamCall.Model.Provider;
+        var adapter = adapters.For(provider.Kind);
         // Not the client's token: a caller that hangs up mid-answer is still billed for what was generated.
-        using var activity = new ActivityTimeout(model.Provider.Timeout, clock);
+        using var activity = new ActivityTimeout(provider.Timeout, clock);
         HttpResponseMessage response;
         try
         {
             using var upstreamRequest = endpoint.CreateUpstreamRequest(adapter, upstreamCall);
-            call.Forwarded = true;
             response = await upstream.Invoker.SendAsync(upstreamRequest, activity.Token);
         }
         catch (UnsupportedRequestException ex)
         {
-            await billing.ReleaseAsync(reservation);
-            return ex.Error;
+            return RelayOutcome.Failed(new UpstreamFailure(UpstreamFailureKind.Unsuitable, ex.Error));
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
-            await billing.ReleaseAsync(reservation);
-            return UpstreamFailure(call, ex, model.Provider);
+            LogUpstreamFailed(logger, ex, requestId, provider.Name);
+            return RelayOutcome.Failed(UpstreamFailures.FromException(ex, provider));
         }
 
         using (response)
         {
             if (!response.IsSuccessStatusCode)
             {
+                var status = (int)response.StatusCode;
                 var errorBody = await UpstreamBody.ReadErrorAsync(response, activity.Token);
-                await billing.ReleaseAsync(reservation);
-                return MapUpstreamStatus(call, model.Provider, (int)response.StatusCode, adapter.DescribeError((int)response.StatusCode, errorBody.Span));
+                var message = adapter.DescribeError(status, errorBody.Span);
+                var failure = UpstreamFailures.FromStatus(status, provider, message, UpstreamFailures.RetryAfter(response, clock));
+                if (failure.Kind != UpstreamFailureKind.CallerError)
+                    LogUpstreamStatus(logger, requestId, provider.Name, status, message);
+                return RelayOutcome.Failed(failure);
             }
 
-            return await endpoint.RelayAsync(new RelayContext(context, call, upstreamCall, adapter, reservation, response, activity, endpoint.Dialect));
+            var relay = new RelayContext(context, requestId, upstreamCall, adapter, reservation, response, activity, endpoint.Dialect);
+            return upstreamCall.Request.Stream ? await streams.RelayAsync(relay) : await wholeReplies.RelayAsync(relay);
         }
-    }
-
-    private GatewayError UpstreamFailure(GatewayCall call, Exception ex, CatalogProvider provider)
-    {
-        LogUpstreamFailed(logger, ex, call.RequestId, provider.Name);
-        return ex switch
-        {
-            OperationCanceledException => GatewayError.Upstream($"The provider '{provider.Name}' did not answer within {provider.Timeout.TotalSeconds:0} seconds."),
-            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }
-                => GatewayError.Upstream($"Could not reach the provider '{provider.Name}': {ex.Message}"),
-            _ => GatewayError.Upstream($"The provider '{provider.Name}' cut off its reply: {ex.Message}"),
-        };
-    }
-
-    /// <summary>
-    /// Provider refusals of the request itself are the client's to fix, and say why. Everything else is ours, and its text
-    /// stays in our log: a provider's 401, 403 or 5xx can name internal hosts, organisation ids or fragments of our key.
-    /// </summary>
-    private GatewayError MapUpstreamStatus(GatewayCall call, CatalogProvider provider, int status, string message)
-    {
-        if (status is 400 or 413 or 422)
-            return GatewayError.InvalidRequest(message);
-        LogUpstreamStatus(logger, call.RequestId, provider.Name, status, message);
-        return GatewayError.Upstream(status switch
-        {
-            401 or 403 => $"The provider '{provider.Name}' refused the gateway's credentials (HTTP {status}); nothing was charged. The operator can see why in the server log.",
-            429 => $"The provider '{provider.Name}' is limiting the gateway's requests (HTTP 429); nothing was charged. Retry shortly.",
-            _ => $"The provider '{provider.Name}' failed (HTTP {status}); nothing was charged. Retry shortly.",
-        });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: provider {Provider} answered HTTP {Status}: {ProviderMessage}")]

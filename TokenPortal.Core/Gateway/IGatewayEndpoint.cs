@@ -6,8 +6,8 @@ namespace TokenPortal.Core.Gateway;
 
 /// <summary>
 /// What one API endpoint adds to the shared request path of <see cref="GatewayHandler"/>: how to read
-/// the client's request, which upstream call it makes, how the answer is relayed, and how errors look
-/// in the client's protocol.
+/// the client's request, which upstream call it makes, and the client's protocol for answers, streams
+/// and errors.
 /// </summary>
 public interface IGatewayEndpoint
 {
@@ -16,8 +16,6 @@ public interface IGatewayEndpoint
     ParsedRequest Parse(ReadOnlyMemory<byte> body, TokenCounter tokens);
 
     HttpRequestMessage CreateUpstreamRequest(IProviderAdapter adapter, UpstreamCall call);
-
-    Task<GatewayError?> RelayAsync(RelayContext relay);
 
     /// <summary>The client's protocol, for answers, streams and errors.</summary>
     IClientDialect Dialect { get; }

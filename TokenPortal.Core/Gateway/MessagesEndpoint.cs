@@ -18,6 +18,4 @@ public sealed class MessagesEndpoint(ChatCompletionsEndpoint chat) : IGatewayEnd
     public ParsedRequest Parse(ReadOnlyMemory<byte> body, TokenCounter tokens) => AnthropicRequestReader.Read(body, tokens);
 
     public HttpRequestMessage CreateUpstreamRequest(IProviderAdapter adapter, UpstreamCall call) => chat.CreateUpstreamRequest(adapter, call);
-
-    public Task<GatewayError?> RelayAsync(RelayContext relay) => chat.RelayAsync(relay);
 }

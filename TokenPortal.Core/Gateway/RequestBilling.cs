@@ -81,28 +81,12 @@ public sealed partial class RequestBilling(
     internal static int WithHeadroom(int estimatedInputTokens) =>
         (int)Math.Min(int.MaxValue, estimatedInputTokens + (long)estimatedInputTokens / 8 + 8);
 
-    /// <summary>
-    /// Settles a relayed request and returns what it charges, recording it on <paramref name="relay"/>'s call. Within its
-    /// hold the answer does not wait: the write follows in order, and the call's log row waits for it. A cost above the
-    /// hold is taken from the rest of the balance by the ledger, and the answer waits to say what that came to.
-    /// </summary>
-    public async ValueTask<long> ChargeAsync(RelayContext relay, MeteredUsage metered)
-    {
-        var call = relay.Call;
-        var reservation = relay.Reservation;
-        call.Usage = metered.Usage;
-        call.UsageEstimated = metered.Estimated;
-        var billed = options.CurrentValue.Billing.UnreportedUsage == UnreportedUsage.Free ? metered.ReportedOnly : metered.Usage;
-        var cost = relay.Upstream.Model.Price.Cost(billed);
-        call.Settlement = SettleBehindAsync(reservation, cost);
-        if (cost <= reservation.AmountMicros)
-            return call.ChargedMicros = cost;
-        var settled = await call.Settlement;
-        return call.ChargedMicros = settled?.ChargedMicros ?? 0;
-    }
+    /// <summary>What <paramref name="metered"/> costs at <paramref name="price"/>, under the site's rule for usage the provider did not report.</summary>
+    public long CostOf(ModelPrice price, MeteredUsage metered) =>
+        price.Cost(options.CurrentValue.Billing.UnreportedUsage == UnreportedUsage.Free ? metered.ReportedOnly : metered.Usage);
 
     /// <summary>What the ledger charged; null when it could not be written (the hold stays open until the next start).</summary>
-    private async Task<Settlement?> SettleBehindAsync(Reservation reservation, long costMicros)
+    public async Task<Settlement?> SettleBehindAsync(Reservation reservation, long costMicros)
     {
         try
         {

@@ -21,12 +21,11 @@ namespace TokenPortal.Core.Gateway;
 /// bounds it), so the provider's own count arrives; a stream that breaks is billed what was counted.
 /// </summary>
 public sealed partial class StreamRelay(
-    RequestBilling billing,
     TokenCounter tokens,
     TimeProvider clock,
     ILogger<StreamRelay> logger)
 {
-    public async Task<GatewayError?> RelayAsync(RelayContext relay)
+    public async Task<RelayOutcome> RelayAsync(RelayContext relay)
     {
         var http = relay.Http;
         var state = new StreamState(relay.Adapter.CreateStreamTranslator(relay.Upstream), relay.Dialect.CreateStreamEncoder());
@@ -53,10 +52,8 @@ public sealed partial class StreamRelay(
             state.ClientGone |= http.RequestAborted.IsCancellationRequested;
             if (!state.ClientGone)
             {
-                LogStreamBroken(logger, ex, relay.Call.RequestId);
-                state.Failure = relay.Activity.Expired
-                    ? GatewayError.Upstream($"The provider went silent for more than {relay.Upstream.Model.Provider.Timeout.TotalSeconds:0} seconds.")
-                    : GatewayError.Upstream("The provider's stream was cut off.");
+                LogStreamBroken(logger, ex, relay.RequestId);
+                state.Failure = relay.ReadFailure("stream");
             }
         }
 
@@ -72,7 +69,7 @@ public sealed partial class StreamRelay(
             }
         }
         if (state.Failure is null && !state.Completed && !state.ClientGone)
-            state.Failure = GatewayError.Upstream("The provider's stream ended before it was complete.");
+            state.Failure = UpstreamFailure.Broken("The provider's stream ended before it was complete.");
         return state.Failure is not null
             ? await FailAsync(relay, state, state.Failure)
             : await FinishAsync(relay, state);
@@ -92,7 +89,7 @@ public sealed partial class StreamRelay(
         catch (Exception ex) when (Providers.OpenAIRequestParts.IsSchemaFault(ex))
         {
             // Data of a shape the translator or the client's encoder cannot read is the provider's fault.
-            state.Failure = GatewayError.Upstream("The provider sent stream data of an unexpected shape.");
+            state.Failure = UpstreamFailure.InvalidReply("The provider sent stream data of an unexpected shape.");
             return false;
         }
         return more;
@@ -105,9 +102,9 @@ public sealed partial class StreamRelay(
             var scan = OpenAIPayloadScanner.Scan(chunk.Span, state.Generated);
             if (!scan.IsValid || scan.Error is not null)
             {
-                state.Failure = GatewayError.Upstream(scan.Error is { } message
-                    ? $"The provider reported an error: {message}"
-                    : "The provider sent invalid stream data.");
+                state.Failure = scan.Error is { } message
+                    ? UpstreamFailure.InvalidReply($"The provider reported an error: {message}")
+                    : UpstreamFailure.InvalidReply("The provider sent invalid stream data.");
                 return;
             }
             if (scan.Usage is not null)
@@ -139,50 +136,45 @@ public sealed partial class StreamRelay(
         }
         StartIfNeeded(relay.Http, state);
         state.Encoder.WriteChunk(payload, relay.Http.Response.BodyWriter);
-        relay.Call.FirstTokenTimestamp ??= clock.GetTimestamp();
+        state.FirstByteTimestamp ??= clock.GetTimestamp();
         state.PendingFlush = true;
     }
 
-    private async Task<GatewayError?> FinishAsync(RelayContext relay, StreamState state)
+    private async Task<RelayOutcome> FinishAsync(RelayContext relay, StreamState state)
     {
         var http = relay.Http;
         var metered = Meter(relay, state);
         if (state.ClientGone)
-        {
-            relay.Call.Status = GatewayCall.ClientClosedRequest;
-            LogClientLeft(logger, relay.Call.RequestId, !metered.Estimated);
-        }
-        var charged = await billing.ChargeAsync(relay, metered);
+            LogClientLeft(logger, relay.RequestId, !metered.Estimated);
+        var charged = await relay.Reservation.ChargeAsync(relay.Upstream.Model.Price, metered);
         if (state.ClientGone)
-            return null;
+            return state.Outcome(null);
 
         StartIfNeeded(http, state);
         if (relay.Upstream.Request.IncludeUsage)
             WriteUsageChunk(relay, state, metered.Usage, charged);
         state.Encoder.WriteEnd(http.Response.BodyWriter);
         await FlushAsync(http);
-        return null;
+        return state.Outcome(null);
     }
 
     /// <summary>
-    /// The provider failed. Before the first byte nothing is charged and the client gets a JSON error; after it the client
-    /// gets an SSE error event and the request is billed for what was generated (the provider billed it too).
+    /// The provider failed. Before the first byte nothing is charged and the failure goes back to the handler, which may
+    /// try another channel; after it the client gets an SSE error event and the request is billed for what was generated
+    /// (the provider billed it too).
     /// </summary>
-    private async Task<GatewayError?> FailAsync(RelayContext relay, StreamState state, GatewayError error)
+    private async Task<RelayOutcome> FailAsync(RelayContext relay, StreamState state, UpstreamFailure failure)
     {
         if (!state.Started)
-        {
-            await billing.ReleaseAsync(relay.Reservation);
-            return error;
-        }
+            return state.Outcome(failure);
 
-        await billing.ChargeAsync(relay, Meter(relay, state));
-        relay.Call.Fail(error);
-        if (state.ClientGone)
-            return null;
-        state.Encoder.WriteError(error, relay.Http.Response.BodyWriter);
-        await FlushAsync(relay.Http);
-        return null;
+        await relay.Reservation.ChargeAsync(relay.Upstream.Model.Price, Meter(relay, state));
+        if (!state.ClientGone)
+        {
+            state.Encoder.WriteError(failure.Error, relay.Http.Response.BodyWriter);
+            await FlushAsync(relay.Http);
+        }
+        return state.Outcome(failure);
     }
 
     /// <summary>The provider's usage, completed by local counts where it reported none or only part (its stream ended early).</summary>
@@ -216,7 +208,7 @@ public sealed partial class StreamRelay(
         {
             using var writer = new Utf8JsonWriter(state.Scratch, JsonWriting.Options);
             writer.WriteStartObject();
-            writer.WriteString("id", "chatcmpl-" + relay.Call.RequestId);
+            writer.WriteString("id", "chatcmpl-" + relay.RequestId);
             writer.WriteString("object", "chat.completion.chunk");
             writer.WriteNumber("created", clock.GetUtcNow().ToUnixTimeSeconds());
             writer.WriteString("model", relay.Upstream.Model.Id);
@@ -270,7 +262,10 @@ public sealed partial class StreamRelay(
         public bool Completed { get; set; }
         public bool ClientGone { get; set; }
         public bool PendingFlush { get; set; }
-        public GatewayError? Failure { get; set; }
+        public UpstreamFailure? Failure { get; set; }
+        public long? FirstByteTimestamp { get; set; }
+
+        public RelayOutcome Outcome(UpstreamFailure? failure) => new(failure, Started, ClientGone, FirstByteTimestamp);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The provider's stream for request {RequestId} broke.")]

@@ -26,6 +26,12 @@ internal static class UsageMeter
         return new MeteredUsage(new TokenUsage(prompt, completion, cached), reported);
     }
 
+    /// <summary>An embeddings answer generates nothing: only its prompt count can be missing, and then it is the request's own.</summary>
+    public static MeteredUsage Prompt(in PayloadScan scan, UpstreamCall upstream) =>
+        scan.Usage is { } reported && scan.UsageParts.HasFlag(UsageParts.Prompt)
+            ? new MeteredUsage(reported with { CompletionTokens = 0 }, UsageParts.Both)
+            : new MeteredUsage(new TokenUsage(upstream.Request.EstimatedInputTokens, 0, 0), UsageParts.Completion);
+
     private static int GeneratedTokens(in PayloadScan usageScan, UpstreamCall upstream, TokenCounter tokens, StringBuilder generated)
     {
         var seen = CountGenerated(tokens, generated);
