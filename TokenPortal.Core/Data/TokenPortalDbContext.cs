@@ -27,6 +27,8 @@ public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> 
 
     public DbSet<ModelRecord> Models => Set<ModelRecord>();
 
+    public DbSet<ModelChannel> ModelChannels => Set<ModelChannel>();
+
     public DbSet<RequestLogRecord> RequestLogs => Set<RequestLogRecord>();
 
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
