@@ -2,15 +2,15 @@ namespace TokenPortal.Core.Billing;
 
 /// <summary>
 /// Where reserves are decided. This server leases slices of balances and key budgets from the database (a lease is
-/// money no other server may grant, <see cref="LeaseOperation"/>), and grants holds from them here, under one lock,
-/// without waiting: for each user and key, the lease as the <see cref="LedgerWriter"/> last committed it less the holds
-/// granted since and not yet written. The hold is written behind the request, drawn from the lease. A reserve that does
-/// not fit whole first waits for a fresh lease through the writer, which comes after every queued write, so it is decided
-/// exactly as if each write had been awaited. Nothing is overspent: every grant comes out of leased money minus every
-/// grant before it, and the leases of all servers never add up to more than the balance.
+/// money no other server may grant, <see cref="LeaseOperation"/>), and grants reservations from them here, under one
+/// lock, without waiting: for each user and key, the lease as the <see cref="LedgerWriter"/> last committed it less the
+/// reservations granted since and not yet written. The reservation is written behind the request, drawn from the lease.
+/// A reserve that does not fit whole first waits for a fresh lease through the writer, which comes after every queued
+/// write, so it is decided exactly as if each write had been awaited. Nothing is overspent: every grant comes out of
+/// leased money minus every grant before it, and the leases of all servers never add up to more than the balance.
 /// </summary>
 /// <remarks>
-/// One rule keeps the book safe while the writer runs: what takes money out of a lease (a hold, a lease returned, an
+/// One rule keeps the book safe while the writer runs: what takes money out of a lease (a reservation, a lease returned, an
 /// overrun charged from it) is counted as pending before its transaction runs, and what adds to a lease counts only
 /// once committed. Leases are granted from only while the server's heartbeat is fresh (<see cref="Renewed"/>): a server
 /// cut off from the database stops before a survivor takes its leases back.
@@ -54,12 +54,12 @@ internal sealed class HoldBook(TimeProvider clock)
             Take(user, amount);
             if (key is not null)
                 Take(key, amount);
-            var hold = new Reservation(request.RequestId, request.UserId, amount, request.ApiKeyId)
+            var reservation = new Reservation(request.RequestId, request.UserId, amount, request.ApiKeyId)
             {
                 CapMicros = request.CapMicros,
                 KeyLeased = key is { Unlimited: false },
             };
-            return new ReserveOutcome(hold, ReserveRefusal.None, amount);
+            return new ReserveOutcome(reservation, ReserveRefusal.None, amount);
         }
     }
 
@@ -83,15 +83,15 @@ internal sealed class HoldBook(TimeProvider clock)
 
     /// <summary>
     /// Takes up to <paramref name="most"/> of the lease's unpromised money for a write now running: the lease in the database
-    /// is <paramref name="leaseInDatabase"/>, and <paramref name="heldInTransaction"/> of the pending grants are already
+    /// is <paramref name="leaseInDatabase"/>, and <paramref name="drawnInTransaction"/> of the pending grants are already
     /// drawn from it in this transaction. Counted as pending until <see cref="Done"/>.
     /// </summary>
-    public long Claim(LeaseScope scope, long most, long leaseInDatabase, long heldInTransaction)
+    public long Claim(LeaseScope scope, long most, long leaseInDatabase, long drawnInTransaction)
     {
         lock (_lock)
         {
             var room = RoomOf(scope);
-            var unpromised = leaseInDatabase - (room.Pending - heldInTransaction);
+            var unpromised = leaseInDatabase - (room.Pending - drawnInTransaction);
             var claimed = Math.Clamp(unpromised, 0, Math.Max(0, most));
             room.Pending += claimed;
             return claimed;

@@ -21,14 +21,15 @@ public interface ILedger
     internal Task<T> ChangeBalanceAsync<T>(string userId, Func<Data.TokenPortalDbContext, DateTimeOffset, CancellationToken, Task<T>> change, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Holds as much of the worst case as the balance (and the key's budget) allow, but at least the
+    /// Reserves as much of the worst case as the balance (and the key's budget) allow, but at least the
     /// floor; refused when either is below the floor.
     /// </summary>
     Task<ReserveOutcome> TryReserveAsync(ReserveRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Charges the actual cost and gives the rest of the hold back. A cost above the hold is charged from the rest of the
-    /// balance down to zero, within the key's budget and the hold's cap; what they cannot cover is written off.
+    /// Charges the actual cost and gives the rest of the reservation back. A cost above the reservation is charged from
+    /// the rest of the balance down to zero, within the key's budget and the reservation's cap; what they cannot cover is
+    /// written off.
     /// </summary>
     Task<Settlement> SettleAsync(Reservation reservation, long costMicros, CancellationToken cancellationToken);
 
@@ -38,10 +39,10 @@ public interface ILedger
     /// </summary>
     Task<Settlement> SettleBehindAsync(Reservation reservation, long costMicros);
 
-    /// <summary>Gives the whole hold back: the request failed and costs nothing.</summary>
+    /// <summary>Gives the whole reservation back: the request failed and costs nothing.</summary>
     Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken);
 
-    /// <summary>Releases holds a stopped process left open; run once at start.</summary>
+    /// <summary>Releases reservations a stopped process left open; run once at start.</summary>
     Task<int> ReleaseAbandonedAsync(CancellationToken cancellationToken);
 
     Task<long> GetBalanceAsync(string userId, CancellationToken cancellationToken);

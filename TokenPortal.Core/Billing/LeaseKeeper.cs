@@ -5,8 +5,8 @@ namespace TokenPortal.Core.Billing;
 
 /// <summary>
 /// Every heartbeat: says this server is alive, gives back leases it does not use (all of them while other servers run,
-/// so each server's share follows its traffic), and releases what servers gone past the deadline held. On the way down
-/// it returns its leases and leaves, so the others need not wait for the deadline.
+/// so each server's share follows its traffic), and releases the reservations of servers gone past the deadline. On the
+/// way down it returns its leases and leaves, so the others need not wait for the deadline.
 /// </summary>
 internal sealed partial class LeaseKeeper(ServerRegistry registry, ILedger ledger, ServerInstance server, TimeProvider clock, ILogger<LeaseKeeper> logger)
     : BackgroundService

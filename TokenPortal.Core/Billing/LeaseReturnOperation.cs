@@ -18,7 +18,7 @@ internal sealed class LeaseReturnOperation(IReadOnlyList<LeaseScope> scopes, Hol
         foreach (var scope in scopes)
         {
             var room = await sql.ReadLeaseAsync(scope);
-            var amount = book.Claim(scope, long.MaxValue, room.Own, sql.HeldInTransaction.GetValueOrDefault(scope));
+            var amount = book.Claim(scope, long.MaxValue, room.Own, sql.DrawnInTransaction.GetValueOrDefault(scope));
             if (amount == 0)
                 continue;
             _returned.Add((scope, amount, await sql.ReturnLeaseAsync(scope, amount, nowMs)));

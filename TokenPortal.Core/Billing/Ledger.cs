@@ -42,9 +42,9 @@ internal sealed partial class Ledger(
         ArgumentOutOfRangeException.ThrowIfLessThan(request.WorstCaseMicros, request.FloorMicros);
         // Most reserves fit whole in what this server leased and wait for nothing; the rest wait for a fresh lease.
         var outcome = book.TryGrant(request, exact: false) ?? await LeaseAndGrantAsync(request, cancellationToken);
-        if (outcome.Reservation is { } hold)
+        if (outcome.Reservation is { } reservation)
         {
-            writer.Enqueue(new HoldOperation(hold, book, logger));
+            writer.Enqueue(new ReserveOperation(reservation, book, logger));
             // Backpressure: when writes fall behind, requests go at the database's pace instead of queueing without end.
             if (writer.Backlogged)
                 await writer.FlushAsync();
@@ -85,7 +85,7 @@ internal sealed partial class Ledger(
     private async Task<Settlement> SettleAsync(Reservation reservation, long costMicros, bool urgent, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(costMicros);
-        // Once queued, a settle always runs: cancelling it would leave the hold open until the next restart.
+        // Once queued, a settle always runs: cancelling it would leave the reservation open until the next restart.
         cancellationToken.ThrowIfCancellationRequested();
         if (await writer.RunAsync(new SettleOperation(reservation, costMicros, book, CancellationToken.None), urgent) is not { } settled)
         {
@@ -120,7 +120,7 @@ internal sealed partial class Ledger(
 
     public async Task<long> GetBalanceAsync(string userId, CancellationToken cancellationToken)
     {
-        // Holds and settles are written behind their requests: a read after an answer sees that answer's charge.
+        // Reservations and settles are written behind their requests: a read after an answer sees that answer's charge.
         await writer.FlushAsync().WaitAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Balances.Where(b => b.UserId == userId).Select(b => b.BalanceMicros).FirstOrDefaultAsync(cancellationToken);

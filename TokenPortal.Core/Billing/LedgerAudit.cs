@@ -5,9 +5,10 @@ namespace TokenPortal.Core.Billing;
 
 /// <summary>
 /// The reconciliation anyone can run (<c>tokenportal admin audit</c>): every user's balance against the sum of their
-/// ledger rows; what is leased of each balance and key budget against the servers' leases; every open hold against its reserve and its request still in flight (not logged yet); every reserve
-/// against its release or open hold; every logged request's charge against the ledger's settle and write-off rows.
-/// Read-only. Requests in flight while it runs show only as open holds, which is not a difference.
+/// ledger rows; what is leased of each balance and key budget against the servers' leases; every open reservation
+/// against its reserve and its request still in flight (not logged yet); every reserve against its release or open
+/// reservation; every logged request's charge against the ledger's settle and write-off rows.
+/// Read-only. Requests in flight while it runs show only as open reservations, which is not a difference.
 /// </summary>
 public sealed class LedgerAudit(IDbContextFactory<TokenPortalDbContext> dbFactory)
 {
@@ -47,7 +48,7 @@ public sealed class LedgerAudit(IDbContextFactory<TokenPortalDbContext> dbFactor
             differences.Add($"{row.Owner}: {MicroUsd.Format(row.LeasedMicros)} USD leased, the servers' leases add up to {MicroUsd.Format(row.RowsMicros)} USD");
         }
 
-        foreach (var row in await db.Database.SqlQueryRaw<HoldRow>("""
+        foreach (var row in await db.Database.SqlQueryRaw<ReservationRow>("""
             SELECT o."RequestId" AS "RequestId", o."AmountMicros" AS "AmountMicros",
                 COALESCE((SELECT -SUM(g."AmountMicros") FROM "Ledger" AS g WHERE g."RequestId" = o."RequestId" AND g."Kind" = 2), 0) AS "ReservedMicros",
                 (SELECT COUNT(*) FROM "Ledger" AS g WHERE g."RequestId" = o."RequestId" AND g."Kind" = 3) AS "Releases",
@@ -107,7 +108,7 @@ public sealed class LedgerAudit(IDbContextFactory<TokenPortalDbContext> dbFactor
 
     private sealed record LeaseRow(string Owner, long LeasedMicros, long RowsMicros);
 
-    private sealed record HoldRow(string RequestId, long AmountMicros, long ReservedMicros, long Releases, long LogRows);
+    private sealed record ReservationRow(string RequestId, long AmountMicros, long ReservedMicros, long Releases, long LogRows);
 
     private sealed record ChargeRow(string RequestId, long LoggedMicros, long LoggedWrittenOffMicros, long ChargedMicros, long WrittenOffMicros);
 }

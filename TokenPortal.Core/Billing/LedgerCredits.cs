@@ -45,7 +45,7 @@ internal static class LedgerCredits
                 Note = $"not recoverable: the balance was already spent{(note is null ? "" : $" ({note})")}",
             });
             amountMicros += shortfall;
-            await ClawBackFromHoldsAsync(db, userId, shortfall, cancellationToken);
+            await ClawBackFromReservationsAsync(db, userId, shortfall, cancellationToken);
         }
         balance.BalanceMicros += amountMicros;
         if (balance.LeasedMicros > balance.BalanceMicros)
@@ -63,7 +63,7 @@ internal static class LedgerCredits
 
     /// <summary>
     /// A debit took money servers had leased: their leases on the balance end, and a grant a server already made from
-    /// one holds what is still free when it is written (see <see cref="HoldOperation"/>).
+    /// one reserves what is still free when it is written (see <see cref="ReserveOperation"/>).
     /// </summary>
     private static async Task CutLeasesAsync(TokenPortalDbContext db, UserBalance balance, CancellationToken cancellationToken)
     {
@@ -72,17 +72,18 @@ internal static class LedgerCredits
     }
 
     /// <summary>
-    /// Money held by requests in flight is the user's too: what a debit could not take from the balance is owed from
-    /// those holds, oldest first, and taken from what each gives back when it settles (never from money that comes later).
+    /// Money reserved by requests in flight is the user's too: what a debit could not take from the balance is owed from
+    /// those reservations, oldest first, and taken from what each gives back when it settles (never from money that comes
+    /// later).
     /// </summary>
-    private static async Task ClawBackFromHoldsAsync(TokenPortalDbContext db, string userId, long owed, CancellationToken cancellationToken)
+    private static async Task ClawBackFromReservationsAsync(TokenPortalDbContext db, string userId, long owed, CancellationToken cancellationToken)
     {
-        foreach (var hold in await db.OpenReservations.Where(r => r.UserId == userId).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken))
+        foreach (var reservation in await db.OpenReservations.Where(r => r.UserId == userId).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken))
         {
-            var take = Math.Min(owed, hold.AmountMicros - hold.ClawbackMicros);
+            var take = Math.Min(owed, reservation.AmountMicros - reservation.ClawbackMicros);
             if (take <= 0)
                 continue;
-            hold.ClawbackMicros += take;
+            reservation.ClawbackMicros += take;
             owed -= take;
             if (owed == 0)
                 return;

@@ -5,9 +5,9 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// The hot path's ledger statements, each prepared once on the writer's connection and reused for every lease, hold and
-/// settle: SQLite compiles them once instead of per request. Identifiers quoted and parameters positional, which SQLite
-/// and PostgreSQL read the same way.
+/// The hot path's ledger statements, each prepared once on the writer's connection and reused for every lease,
+/// reservation and settle: SQLite compiles them once instead of per request. Identifiers quoted and parameters
+/// positional, which SQLite and PostgreSQL read the same way.
 /// </summary>
 internal sealed class LedgerStatements : IAsyncDisposable
 {
@@ -48,24 +48,24 @@ internal sealed class LedgerStatements : IAsyncDisposable
 
     public PreparedCommand Append { get; private set; } = null!;
 
-    public PreparedCommand OpenHold { get; private set; } = null!;
+    public PreparedCommand InsertOpenReservation { get; private set; } = null!;
 
-    /// <summary>Deletes the open hold, returning what it held and its claw-back; no row when it was already closed.</summary>
-    public PreparedCommand CloseHold { get; private set; } = null!;
+    /// <summary>Deletes the open reservation, returning its amount and its claw-back; no row when it was already closed.</summary>
+    public PreparedCommand DeleteOpenReservation { get; private set; } = null!;
 
-    /// <summary>The Reserve, Release and Settle rows of a hold settled in the same transaction, in one statement.</summary>
-    public PreparedCommand AppendHeldAndSettled { get; private set; } = null!;
+    /// <summary>The Reserve, Release and Settle rows of a reservation settled in the same transaction, in one statement.</summary>
+    public PreparedCommand AppendReservedAndSettled { get; private set; } = null!;
 
-    /// <summary>The Reserve and Release rows of a hold released in the same transaction.</summary>
-    public PreparedCommand AppendHeldAndReleased { get; private set; } = null!;
+    /// <summary>The Reserve and Release rows of a reservation released in the same transaction.</summary>
+    public PreparedCommand AppendReservedAndReleased { get; private set; } = null!;
 
     /// <summary>
     /// Per lease, what writes in the transaction now open drew from it for grants (and claims) the book still counts as
     /// pending until the commit: the lease the statements read has them taken already.
     /// </summary>
-    public Dictionary<LeaseScope, long> HeldInTransaction { get; } = [];
+    public Dictionary<LeaseScope, long> DrawnInTransaction { get; } = [];
 
-    /// <summary>This server's name, which its holds and leases carry.</summary>
+    /// <summary>This server's name, which its reservations and leases carry.</summary>
     public string InstanceId { get; set; } = "";
 
     public static async Task<LedgerStatements> PrepareAsync(DbConnection connection)
@@ -115,23 +115,23 @@ internal sealed class LedgerStatements : IAsyncDisposable
                 """, parameterCount: 5),
             Append = await PreparedCommand.CreateAsync(connection,
                 """INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt") VALUES (@p0, @p1, @p2, @p3, @p4)""", parameterCount: 5),
-            OpenHold = await PreparedCommand.CreateAsync(connection, """
+            InsertOpenReservation = await PreparedCommand.CreateAsync(connection, """
                 INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt", "ClawbackMicros", "InstanceId")
                 VALUES (@p0, @p1, @p2, @p3, @p4, 0, @p5)
                 """, parameterCount: 6),
-            CloseHold = await PreparedCommand.CreateAsync(connection,
+            DeleteOpenReservation = await PreparedCommand.CreateAsync(connection,
                 """DELETE FROM "OpenReservations" WHERE "RequestId" = @p0 RETURNING "AmountMicros", "ClawbackMicros" """, parameterCount: 1),
-            AppendHeldAndSettled = await PreparedCommand.CreateAsync(connection, $"""
+            AppendReservedAndSettled = await PreparedCommand.CreateAsync(connection, $"""
                 INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt")
                 VALUES (@p0, {(int)LedgerEntryKind.Reserve}, -@p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Release}, @p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Settle}, -@p4, @p2, @p3)
                 """, parameterCount: 5),
-            AppendHeldAndReleased = await PreparedCommand.CreateAsync(connection, $"""
+            AppendReservedAndReleased = await PreparedCommand.CreateAsync(connection, $"""
                 INSERT INTO "Ledger" ("UserId", "Kind", "AmountMicros", "RequestId", "CreatedAt")
                 VALUES (@p0, {(int)LedgerEntryKind.Reserve}, -@p1, @p2, @p3), (@p0, {(int)LedgerEntryKind.Release}, @p1, @p2, @p3)
                 """, parameterCount: 4),
         };
         s._all = [s.Heartbeat, s.ReadBalanceLease, s.ReadBudgetLease, s.LeaseBalance, s.LeaseBudget, s.AddToLease, s.DrawFromLease,
-            s.TakeFromBalance, s.MoveOnKey, s.Append, s.OpenHold, s.CloseHold, s.AppendHeldAndSettled, s.AppendHeldAndReleased];
+            s.TakeFromBalance, s.MoveOnKey, s.Append, s.InsertOpenReservation, s.DeleteOpenReservation, s.AppendReservedAndSettled, s.AppendReservedAndReleased];
         return s;
     }
 
@@ -168,9 +168,9 @@ internal sealed class LedgerStatements : IAsyncDisposable
     public async Task<long> UndrawAsync(LeaseScope scope, long amount) =>
         (await AddToLease.RowAsync(InstanceId, scope.UserId, scope.ApiKeyId, amount))![0] ?? 0;
 
-    /// <summary>Counts <paramref name="amount"/> drawn from the lease in this transaction (see <see cref="HeldInTransaction"/>).</summary>
+    /// <summary>Counts <paramref name="amount"/> drawn from the lease in this transaction (see <see cref="DrawnInTransaction"/>).</summary>
     public void Drew(LeaseScope scope, long amount) =>
-        HeldInTransaction[scope] = HeldInTransaction.GetValueOrDefault(scope) + amount;
+        DrawnInTransaction[scope] = DrawnInTransaction.GetValueOrDefault(scope) + amount;
 
     /// <summary>Gives <paramref name="amount"/> of this server's lease back to the balance or budget; the lease after, or null when it has less.</summary>
     public async Task<long?> ReturnLeaseAsync(LeaseScope scope, long amount, long nowMs)

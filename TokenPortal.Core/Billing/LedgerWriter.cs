@@ -6,12 +6,12 @@ using TokenPortal.Core.Data;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// Group commit for the request path's ledger writes. Holds, settles and balance reads queue here; one writer takes
-/// everything queued (up to <see cref="MaxBatch"/>), runs each in order inside one transaction on its own connection
-/// with prepared statements, commits, and only then tells each operation (which tells the <see cref="HoldBook"/> and
-/// any caller waiting). Requests do not wait for their hold or settle: a crash before the commit loses those
-/// requests' charges, exactly as a crash during the request would (holds left open are released by a survivor or at
-/// the next start).
+/// Group commit for the request path's ledger writes. Reservations, settles and balance reads queue here; one writer
+/// takes everything queued (up to <see cref="MaxBatch"/>), runs each in order inside one transaction on its own
+/// connection with prepared statements, commits, and only then tells each operation (which tells the
+/// <see cref="HoldBook"/> and any caller waiting). Requests do not wait for their reservation or settle: a crash before the commit loses those
+/// requests' charges, exactly as a crash during the request would (reservations left open are released by a survivor
+/// or at the next start).
 /// </summary>
 internal sealed partial class LedgerWriter(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
@@ -23,8 +23,9 @@ internal sealed partial class LedgerWriter(
     private const int MaxBatch = 256;
 
     /// <summary>
-    /// How long writes nobody waits for (holds, settles behind answers) may gather before they are committed together.
-    /// A crash loses at most this much of them, which costs only the operator: holds left open are released at start.
+    /// How long writes nobody waits for (reservations, settles behind answers) may gather before they are committed
+    /// together. A crash loses at most this much of them, which costs only the operator: reservations left open are
+    /// released at start.
     /// </summary>
     internal static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
 
@@ -179,7 +180,7 @@ internal sealed partial class LedgerWriter(
 
     private async Task RunInTransactionAsync(IReadOnlyList<LedgerOperation> operations)
     {
-        var pairs = PairHoldsWithSettles(operations);
+        var pairs = PairReservationsWithSettles(operations);
         try
         {
             var (sql, connection) = await _connection.OpenAsync();
@@ -188,7 +189,7 @@ internal sealed partial class LedgerWriter(
             for (var fast = connection is Npgsql.NpgsqlConnection; ; fast = false)
             {
                 await using var tx = await connection.BeginTransactionAsync();
-                sql.HeldInTransaction.Clear();
+                sql.DrawnInTransaction.Clear();
                 sql.InstanceId = server.Id;
                 if (connection is Npgsql.NpgsqlConnection postgres)
                     await PostgresLedgerBatch.LockRowsAsync(postgres, operations);
@@ -216,29 +217,29 @@ internal sealed partial class LedgerWriter(
         }
         finally
         {
-            foreach (var (hold, settle) in pairs)
+            foreach (var (reserve, settle) in pairs)
             {
-                hold.Settle = null;
+                reserve.Settle = null;
                 settle.Unpair();
             }
         }
     }
 
-    /// <summary>Each settle whose hold is earlier in the same transaction, given to that hold to write both as one.</summary>
-    private static List<(HoldOperation, SettleOperation)> PairHoldsWithSettles(IReadOnlyList<LedgerOperation> operations)
+    /// <summary>Each settle whose reservation is earlier in the same transaction, given to that reservation to write both as one.</summary>
+    private static List<(ReserveOperation, SettleOperation)> PairReservationsWithSettles(IReadOnlyList<LedgerOperation> operations)
     {
-        List<(HoldOperation, SettleOperation)> pairs = [];
+        List<(ReserveOperation, SettleOperation)> pairs = [];
         if (operations.Count < 2)
             return pairs;
-        Dictionary<Reservation, HoldOperation>? holds = null;
+        Dictionary<Reservation, ReserveOperation>? reserves = null;
         foreach (var operation in operations)
         {
-            if (operation is HoldOperation hold)
-                (holds ??= new(ReferenceEqualityComparer.Instance))[hold.Hold] = hold;
-            else if (operation is SettleOperation settle && holds is not null && holds.Remove(settle.Reservation, out var itsHold))
+            if (operation is ReserveOperation reserve)
+                (reserves ??= new(ReferenceEqualityComparer.Instance))[reserve.Reservation] = reserve;
+            else if (operation is SettleOperation settle && reserves is not null && reserves.Remove(settle.Reservation, out var itsReserve))
             {
-                itsHold.Settle = settle;
-                pairs.Add((itsHold, settle));
+                itsReserve.Settle = settle;
+                pairs.Add((itsReserve, settle));
             }
         }
         return pairs;

@@ -4,8 +4,8 @@ using NpgsqlTypes;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// The ledger writer's PostgreSQL path: the holds and settles of a batch in their common case (the lease covers the
-/// hold, the cost fits what was held) are written set-wise, a few statements in one round trip for the lot
+/// The ledger writer's PostgreSQL path: the reservations and settles of a batch in their common case (the lease covers
+/// the reservation, the cost fits what was reserved) are written set-wise, a few statements in one round trip for the lot
 /// (<see cref="PostgresSetWrite"/>); the other operations (leases, overruns) run one by one between such runs, in
 /// order. When a common case turns out not to hold, the caller rolls the transaction back and writes the batch one
 /// statement at a time, where every case is handled.
@@ -42,17 +42,17 @@ internal static class PostgresLedgerBatch
     /// </summary>
     public static async Task<bool> TryRunAsync(NpgsqlConnection connection, IReadOnlyList<LedgerOperation> operations, LedgerStatements sql, long nowMs)
     {
-        // A settle is written with its hold when both are in the batch, whichever run the hold falls in.
-        var withHolds = operations.OfType<HoldOperation>().Select(h => h.FastSettle).OfType<SettleOperation>()
+        // A settle is written with its reservation when both are in the batch, whichever run the reservation falls in.
+        var withReservations = operations.OfType<ReserveOperation>().Select(r => r.FastSettle).OfType<SettleOperation>()
             .ToHashSet<SettleOperation>(ReferenceEqualityComparer.Instance);
-        var run = new PostgresSetWrite(withHolds);
+        var run = new PostgresSetWrite(withReservations);
         foreach (var operation in operations)
         {
             if (run.TryAdd(operation))
                 continue;
             if (!await run.TryRunAsync(connection, sql, nowMs))
                 return false;
-            run = new PostgresSetWrite(withHolds);
+            run = new PostgresSetWrite(withReservations);
             await operation.ExecuteAsync(sql, nowMs);
         }
         return await run.TryRunAsync(connection, sql, nowMs);

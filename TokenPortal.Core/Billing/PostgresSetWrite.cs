@@ -6,34 +6,34 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// A run of holds and settles in their common case, written set-wise on PostgreSQL: each lease, balance and key is
-/// updated once by the run's sum for it, the ledger rows and open holds go in (and out) as arrays, six statements in one
-/// round trip whatever the run's size. The leases drawn and the holds closed are checked against what was expected;
-/// when one falls short the caller rolls back and writes one statement at a time.
+/// A run of reservations and settles in their common case, written set-wise on PostgreSQL: each lease, balance and key
+/// is updated once by the run's sum for it, the ledger rows and open reservations go in (and out) as arrays, six
+/// statements in one round trip whatever the run's size. The leases drawn and the reservations closed are checked
+/// against what was expected; when one falls short the caller rolls back and writes one statement at a time.
 /// </summary>
 internal sealed class PostgresSetWrite
 {
-    private readonly List<(HoldOperation Hold, SettleOperation? Settle)> _holds = [];
+    private readonly List<(ReserveOperation Reserve, SettleOperation? Settle)> _reservations = [];
     private readonly List<SettleOperation> _settles = [];
     private readonly Dictionary<LeaseScope, long> _draws = [];
     private readonly Dictionary<string, (long Delta, long Leased)> _balances = new(StringComparer.Ordinal);
     private readonly Dictionary<long, (long Spent, long Reserved, long Leased)> _keys = [];
     private readonly List<(string UserId, LedgerEntryKind Kind, long Amount, string RequestId)> _entries = [];
 
-    private readonly IReadOnlySet<SettleOperation> _withHolds;
+    private readonly IReadOnlySet<SettleOperation> _withReservations;
 
-    /// <param name="withHolds">The settles of the batch written with their holds (added here with the hold, skipped on their own).</param>
-    public PostgresSetWrite(IReadOnlySet<SettleOperation> withHolds) => _withHolds = withHolds;
+    /// <param name="withReservations">The settles of the batch written with their reservations (added here with the reservation, skipped on their own).</param>
+    public PostgresSetWrite(IReadOnlySet<SettleOperation> withReservations) => _withReservations = withReservations;
 
     /// <summary>Takes the operation into the run when it is a common case; false for one that must run on its own.</summary>
     public bool TryAdd(LedgerOperation operation)
     {
         switch (operation)
         {
-            case HoldOperation hold:
-                AddHold(hold, hold.FastSettle);
+            case ReserveOperation reserve:
+                AddReservation(reserve, reserve.FastSettle);
                 return true;
-            case SettleOperation settle when _withHolds.Contains(settle):
+            case SettleOperation settle when _withReservations.Contains(settle):
             case FlushOperation:
                 return true;
             case SettleOperation { FastCase: true } settle:
@@ -44,37 +44,37 @@ internal sealed class PostgresSetWrite
         }
     }
 
-    private void AddHold(HoldOperation operation, SettleOperation? settle)
+    private void AddReservation(ReserveOperation operation, SettleOperation? settle)
     {
-        _holds.Add((operation, settle));
-        var hold = operation.Hold;
-        var amount = hold.AmountMicros;
-        Add(_draws, new LeaseScope(hold.UserId, 0), amount);
-        if (hold.KeyLeased)
-            Add(_draws, new LeaseScope(hold.UserId, hold.ApiKeyId), amount);
-        var keyLeased = hold.KeyLeased ? amount : 0;
-        _entries.Add((hold.UserId, LedgerEntryKind.Reserve, -amount, hold.RequestId));
+        _reservations.Add((operation, settle));
+        var reservation = operation.Reservation;
+        var amount = reservation.AmountMicros;
+        Add(_draws, new LeaseScope(reservation.UserId, 0), amount);
+        if (reservation.KeyLeased)
+            Add(_draws, new LeaseScope(reservation.UserId, reservation.ApiKeyId), amount);
+        var keyLeased = reservation.KeyLeased ? amount : 0;
+        _entries.Add((reservation.UserId, LedgerEntryKind.Reserve, -amount, reservation.RequestId));
         if (settle is null)
         {
-            AddToBalance(hold.UserId, -amount, amount);
-            AddToKey(hold.ApiKeyId, 0, amount, keyLeased);
+            AddToBalance(reservation.UserId, -amount, amount);
+            AddToKey(reservation.ApiKeyId, 0, amount, keyLeased);
             return;
         }
         var charged = settle.Cost;
-        AddToBalance(hold.UserId, -charged, amount);
-        AddToKey(hold.ApiKeyId, charged, 0, keyLeased);
-        _entries.Add((hold.UserId, LedgerEntryKind.Release, amount, hold.RequestId));
+        AddToBalance(reservation.UserId, -charged, amount);
+        AddToKey(reservation.ApiKeyId, charged, 0, keyLeased);
+        _entries.Add((reservation.UserId, LedgerEntryKind.Release, amount, reservation.RequestId));
         if (charged > 0)
-            _entries.Add((hold.UserId, LedgerEntryKind.Settle, -charged, hold.RequestId));
+            _entries.Add((reservation.UserId, LedgerEntryKind.Settle, -charged, reservation.RequestId));
     }
 
     private void AddSettle(SettleOperation settle)
     {
         _settles.Add(settle);
-        var (reservation, held, cost) = (settle.Reservation, settle.Reservation.WrittenMicros, settle.Cost);
-        AddToBalance(reservation.UserId, held - cost, 0);
-        AddToKey(reservation.ApiKeyId, cost, -held, 0);
-        _entries.Add((reservation.UserId, LedgerEntryKind.Release, held, reservation.RequestId));
+        var (reservation, reserved, cost) = (settle.Reservation, settle.Reservation.WrittenMicros, settle.Cost);
+        AddToBalance(reservation.UserId, reserved - cost, 0);
+        AddToKey(reservation.ApiKeyId, cost, -reserved, 0);
+        _entries.Add((reservation.UserId, LedgerEntryKind.Release, reserved, reservation.RequestId));
         if (cost > 0)
             _entries.Add((reservation.UserId, LedgerEntryKind.Settle, -cost, reservation.RequestId));
     }
@@ -96,13 +96,13 @@ internal sealed class PostgresSetWrite
     private static void Add<TKey>(Dictionary<TKey, long> sums, TKey key, long amount) where TKey : notnull =>
         sums[key] = sums.GetValueOrDefault(key) + amount;
 
-    /// <summary>False when a lease had less than drawn or a hold was not open as expected (nothing the caller may keep).</summary>
+    /// <summary>False when a lease had less than drawn or a reservation was not open as expected (nothing the caller may keep).</summary>
     public async Task<bool> TryRunAsync(NpgsqlConnection connection, LedgerStatements sql, long nowMs)
     {
-        if (_holds.Count + _settles.Count == 0)
+        if (_reservations.Count + _settles.Count == 0)
             return true;
         var draws = _draws.ToArray();
-        var opened = _holds.Where(h => h.Settle is null).Select(h => h.Hold.Hold).ToArray();
+        var opened = _reservations.Where(r => r.Settle is null).Select(r => r.Reserve.Reservation).ToArray();
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -114,8 +114,8 @@ internal sealed class PostgresSetWrite
                     RETURNING l."UserId", l."ApiKeyId", l."AmountMicros"
                     """, draws.Select(d => d.Key.UserId).ToArray(), draws.Select(d => d.Key.ApiKeyId).ToArray(), draws.Select(d => d.Value).ToArray(), sql.InstanceId),
                 Command("""
-                    DELETE FROM "OpenReservations" AS o USING unnest($1, $2) AS d(r, held)
-                    WHERE o."RequestId" = d.r AND o."AmountMicros" = d.held AND o."ClawbackMicros" = 0
+                    DELETE FROM "OpenReservations" AS o USING unnest($1, $2) AS d(r, reserved)
+                    WHERE o."RequestId" = d.r AND o."AmountMicros" = d.reserved AND o."ClawbackMicros" = 0
                     RETURNING o."RequestId"
                     """, _settles.Select(s => s.Reservation.RequestId).ToArray(), _settles.Select(s => s.Reservation.WrittenMicros).ToArray()),
                 Command("""
@@ -136,8 +136,8 @@ internal sealed class PostgresSetWrite
                 Command("""
                     INSERT INTO "OpenReservations" ("RequestId", "UserId", "AmountMicros", "ApiKeyId", "CreatedAt", "ClawbackMicros", "InstanceId")
                     SELECT r, u, amount, k, $5, 0, $6 FROM unnest($1, $2, $3, $4) AS d(r, u, amount, k)
-                    """, opened.Select(h => h.RequestId).ToArray(), opened.Select(h => h.UserId).ToArray(), opened.Select(h => h.AmountMicros).ToArray(),
-                    opened.Select(h => h.ApiKeyId).ToArray(), nowMs, sql.InstanceId),
+                    """, opened.Select(r => r.RequestId).ToArray(), opened.Select(r => r.UserId).ToArray(), opened.Select(r => r.AmountMicros).ToArray(),
+                    opened.Select(r => r.ApiKeyId).ToArray(), nowMs, sql.InstanceId),
             },
         };
         Dictionary<LeaseScope, long> leases = [];
@@ -159,11 +159,11 @@ internal sealed class PostgresSetWrite
         if (leases.Count != draws.Length || closed != _settles.Count)
             return false;
 
-        foreach (var (operation, settle) in _holds)
+        foreach (var (operation, settle) in _reservations)
         {
-            var hold = operation.Hold;
-            operation.WrittenFast(sql, leases[new LeaseScope(hold.UserId, 0)],
-                hold.KeyLeased ? leases[new LeaseScope(hold.UserId, hold.ApiKeyId)] : null, settle);
+            var reservation = operation.Reservation;
+            operation.WrittenFast(sql, leases[new LeaseScope(reservation.UserId, 0)],
+                reservation.KeyLeased ? leases[new LeaseScope(reservation.UserId, reservation.ApiKeyId)] : null, settle);
         }
         foreach (var settle in _settles)
             settle.WrittenFast();

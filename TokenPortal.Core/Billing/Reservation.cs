@@ -1,14 +1,14 @@
 namespace TokenPortal.Core.Billing;
 
-/// <summary>Money held for one request until it is settled or released.</summary>
+/// <summary>Money reserved for one request until it is settled or released.</summary>
 public sealed record Reservation(string RequestId, string UserId, long AmountMicros, long ApiKeyId = 0)
 {
     /// <summary>The most this request may be charged in all (the key's per-request cap); null for no cap.</summary>
     public long? CapMicros { get; init; }
 
     /// <summary>
-    /// What the writer actually held in the database: the amount, unless another process took the money between the
-    /// grant and the write (then less, down to 0 when nothing could be held). Set and read only by the writer.
+    /// What the writer actually reserved in the database: the amount, unless another process took the money between the
+    /// grant and the write (then less, down to 0 when nothing could be reserved). Set and read only by the writer.
     /// </summary>
     internal long WrittenMicros { get; set; } = AmountMicros;
 

@@ -1,6 +1,6 @@
 namespace TokenPortal.Core.Billing;
 
-/// <summary>Why a hold was refused.</summary>
+/// <summary>Why a reservation was refused.</summary>
 public enum ReserveRefusal
 {
     None,

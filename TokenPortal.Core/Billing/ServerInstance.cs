@@ -2,7 +2,7 @@ using TokenPortal.Core.Configuration;
 
 namespace TokenPortal.Core.Billing;
 
-/// <summary>This server's name on the database (the holds it grants and the leases it takes carry it), and what it knows of the others.</summary>
+/// <summary>This server's name on the database (the reservations it grants and the leases it takes carry it), and what it knows of the others.</summary>
 public sealed class ServerInstance(InstancesOptions options)
 {
     private volatile string _id = NewId();
@@ -29,7 +29,7 @@ public sealed class ServerInstance(InstancesOptions options)
     }
 
     /// <summary>
-    /// A survivor took this server for dead and released what it held: it comes back under a new name, so nothing it
+    /// A survivor took this server for dead and released its reservations: it comes back under a new name, so nothing it
     /// grants from now on is mixed up with what the survivor took back.
     /// </summary>
     internal void Rename() => _id = NewId();

@@ -33,7 +33,7 @@ internal sealed partial class ServerRegistry(
 
     /// <summary>
     /// Says this server is alive and counts the servers that are. A server another took for gone (its row removed, its
-    /// leases and holds taken back) forgets its leases and rejoins under a new name.
+    /// leases and reservations taken back) forgets its leases and rejoins under a new name.
     /// </summary>
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
@@ -79,6 +79,6 @@ internal sealed partial class ServerRegistry(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Server {Id} missed its heartbeats long enough that another took it for gone and released its holds; it rejoins under a new name.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Server {Id} missed its heartbeats long enough that another took it for gone and released its reservations; it rejoins under a new name.")]
     private static partial void LogTakenForGone(ILogger logger, string id);
 }

@@ -3,17 +3,17 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// Closes a hold exactly once: charges the cost and gives the rest back. A cost above the hold (the upstream reported
-/// more than was held) is taken from the rest of the balance, within the key's budget and per-request cap; only what
-/// these cannot cover is written off. What the hold gives back first repays a claw-back (a refund that came in while
-/// the request was in flight).
+/// Closes a reservation exactly once: charges the cost and gives the rest back. A cost above the reservation (the
+/// upstream reported more than was reserved) is taken from the rest of the balance, within the key's budget and
+/// per-request cap; only what these cannot cover is written off. What the reservation gives back first repays a
+/// claw-back (a refund that came in while the request was in flight).
 /// </summary>
 internal sealed class SettleOperation(Reservation reservation, long cost, HoldBook book, CancellationToken cancellationToken)
     : LedgerOperation<Settlement?>(cancellationToken)
 {
     private readonly LeaseScope _user = new(reservation.UserId, 0);
     private readonly LeaseScope _key = new(reservation.UserId, reservation.ApiKeyId);
-    private bool _writtenWithHold;
+    private bool _writtenWithReservation;
 
     /// <summary>Overrun money claimed from this server's leases (counted pending in the book until the commit), and the leases after.</summary>
     private (long Claimed, long? LeaseAfter) _fromBalanceLease;
@@ -24,17 +24,17 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
     /// <summary>What the request cost, before any bound.</summary>
     public long Cost => cost;
 
-    /// <summary>Its hold wrote both in this transaction (see <see cref="HoldOperation.Settle"/>); running it does nothing more.</summary>
-    public void WrittenWithHold(long chargedMicros)
+    /// <summary>Its reservation wrote both in this transaction (see <see cref="ReserveOperation.Settle"/>); running it does nothing more.</summary>
+    public void WrittenWithReservation(long chargedMicros)
     {
-        _writtenWithHold = true;
+        _writtenWithReservation = true;
         Result = new Settlement(chargedMicros, 0);
     }
 
-    /// <summary>The transaction that wrote it with its hold did not commit: if run again, it runs on its own.</summary>
-    public void Unpair() => _writtenWithHold = false;
+    /// <summary>The transaction that wrote it with its reservation did not commit: if run again, it runs on its own.</summary>
+    public void Unpair() => _writtenWithReservation = false;
 
-    /// <summary>The cost is within the cap and within what its hold holds: nothing beyond the hold to charge.</summary>
+    /// <summary>The cost is within the cap and within what its reservation took: nothing beyond the reservation to charge.</summary>
     public bool FastCase => cost <= (reservation.CapMicros ?? long.MaxValue) && cost <= reservation.WrittenMicros && reservation.WrittenMicros > 0;
 
     /// <summary>A PostgreSQL batch closed it in its common case.</summary>
@@ -42,29 +42,29 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
 
     public override IEnumerable<LeaseScope> Scopes => [_key];
 
-    /// <summary>The settlement, or null when the hold had already been closed or was never written (nothing done).</summary>
+    /// <summary>The settlement, or null when the reservation had already been closed or was never written (nothing done).</summary>
     public override async Task ExecuteAsync(LedgerStatements sql, long nowMs)
     {
-        if (_writtenWithHold)
+        if (_writtenWithReservation)
             return;
         // A batch retried runs this again: what an earlier, rolled-back run claimed is not claimed any more.
         ReleaseClaims(forget: false);
         // Deleting the open reservation is what makes closing it happen once.
-        var open = await sql.CloseHold.RowAsync(reservation.RequestId);
+        var open = await sql.DeleteOpenReservation.RowAsync(reservation.RequestId);
         if (open is null)
         {
             Result = null;
             return;
         }
-        var held = open[0] ?? 0;
+        var reserved = open[0] ?? 0;
         var clawback = open[1] ?? 0;
         var due = Math.Min(cost, reservation.CapMicros ?? long.MaxValue);
-        var charge = due <= held ? due : held + await OverrunCoveredAsync(sql, due - held);
+        var charge = due <= reserved ? due : reserved + await OverrunCoveredAsync(sql, due - reserved);
 
-        var giveBack = held - charge;
+        var giveBack = reserved - charge;
         var recovered = Math.Clamp(clawback, 0, Math.Max(0, giveBack));
         await sql.TakeAsync(reservation.UserId, recovered - giveBack, _fromBalanceLease.Claimed);
-        await sql.AppendAsync(reservation.UserId, LedgerEntryKind.Release, held, reservation.RequestId, nowMs);
+        await sql.AppendAsync(reservation.UserId, LedgerEntryKind.Release, reserved, reservation.RequestId, nowMs);
         if (cost > 0)
             await sql.AppendAsync(reservation.UserId, LedgerEntryKind.Settle, -cost, reservation.RequestId, nowMs);
         if (cost > charge)
@@ -72,13 +72,13 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
         if (recovered > 0)
             await sql.AppendAsync(reservation.UserId, LedgerEntryKind.Recovery, -recovered, reservation.RequestId, nowMs);
         if (reservation.ApiKeyId != 0)
-            await sql.MoveOnKey.ExecuteAsync(charge, -held, _fromBudgetLease.Claimed, nowMs, reservation.ApiKeyId);
+            await sql.MoveOnKey.ExecuteAsync(charge, -reserved, _fromBudgetLease.Claimed, nowMs, reservation.ApiKeyId);
         Result = new Settlement(charge, cost - charge);
     }
 
     /// <summary>
     /// How much of <paramref name="excess"/> the balance and the key's budget still cover: what is free of them first,
-    /// then what this server leased of them and has not promised to requests whose holds are still to be written.
+    /// then what this server leased of them and has not promised to requests whose reservations are still to be written.
     /// </summary>
     private async Task<long> OverrunCoveredAsync(LedgerStatements sql, long excess)
     {
@@ -109,7 +109,7 @@ internal sealed class SettleOperation(Reservation reservation, long cost, HoldBo
         var fromLease = wanted - Math.Max(0, room.Free);
         if (fromLease <= 0)
             return 0;
-        claim.Claimed = book.Claim(scope, fromLease, room.Own, sql.HeldInTransaction.GetValueOrDefault(scope));
+        claim.Claimed = book.Claim(scope, fromLease, room.Own, sql.DrawnInTransaction.GetValueOrDefault(scope));
         return claim.Claimed;
     }
 

@@ -11,7 +11,7 @@ namespace TokenPortal.Core.Data;
 /// table of the configured database (users, passkeys, keys, ledger, log, settings, the Data Protection key ring, so
 /// sign-ins and provider keys stay valid) into an empty PostgreSQL database, brought to its own schema first. Rows keep
 /// their ids; each table goes in batches, parents before children. The servers' own state (registrations, leases) is
-/// not data and starts empty; holds a crashed server left open are copied and released by the first server to start.
+/// not data and starts empty; reservations a crashed server left open are copied and released by the first server to start.
 /// Both databases are audited afterwards. Run it with the servers stopped.
 /// </summary>
 public sealed class DatabaseCopier(IDbContextFactory<TokenPortalDbContext> sourceFactory, IServiceProvider services)

@@ -18,7 +18,7 @@ public sealed partial class DatabaseInitializer(
     ILogger<DatabaseInitializer> logger)
 {
     /// <param name="releaseAbandoned">
-    /// True to release the holds and return the leases of servers that are gone (the server does that itself once it
+    /// True to release the reservations and return the leases of servers that are gone (the server does that itself once it
     /// registered, see <see cref="DatabaseInitializationService"/>). The admin CLI passes false: it may run beside a live server.
     /// </param>
     public async Task InitializeAsync(bool releaseAbandoned, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ public sealed class ConcurrentSpendingTests(GatewayFixture gateway) : IClassFixt
 
         var succeeded = statuses.Count(s => s == HttpStatusCode.OK);
         Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.PaymentRequired }));
-        // Each hold is ~280 micro-USD (prompt estimate with headroom + 7 output tokens), so at least three fit at once.
+        // Each reservation is ~280 micro-USD (prompt estimate with headroom + 7 output tokens), so at least three fit at once.
         Assert.InRange(succeeded, 3, 1_000 / (int)cost);
         var balance = await gateway.BalanceAsync(account);
         Assert.True(balance >= 0);

@@ -46,7 +46,7 @@ public sealed class HoldBookTests
     }
 
     [Fact]
-    public void TryGrant_KeyBudget_LimitsTheHoldAndRefusesBelowItsFloor()
+    public void TryGrant_KeyBudget_LimitsTheReservationAndRefusesBelowItsFloor()
     {
         _book.Leased(User, 1_000_000);
         _book.Leased(new LeaseScope("u1", 7), 400);
@@ -66,19 +66,19 @@ public sealed class HoldBookTests
         _book.Leased(User, 500);
         _book.Leased(new LeaseScope("u1", 7), null);
 
-        var hold = _book.TryGrant(Request(500, 10, keyId: 7), exact: false)!.Reservation!;
+        var reservation = _book.TryGrant(Request(500, 10, keyId: 7), exact: false)!.Reservation!;
 
-        Assert.Equal(500, hold.AmountMicros);
-        Assert.False(hold.KeyLeased);
+        Assert.Equal(500, reservation.AmountMicros);
+        Assert.False(reservation.KeyLeased);
     }
 
     [Fact]
-    public void HoldWritten_MovesTheHoldFromPendingToTheLease_WithoutCountingItTwice()
+    public void ReservationWritten_MovesTheReservationFromPendingToTheLease_WithoutCountingItTwice()
     {
         _book.Leased(User, 1_000);
-        var hold = _book.TryGrant(Request(300, 10), exact: false)!.Reservation!;
+        var reservation = _book.TryGrant(Request(300, 10), exact: false)!.Reservation!;
 
-        _book.Done(User, hold.AmountMicros, leaseAfter: 700, forget: false);
+        _book.Done(User, reservation.AmountMicros, leaseAfter: 700, forget: false);
 
         Assert.Equal(700, _book.TryGrant(Request(700, 10), exact: false)!.Reservation!.AmountMicros);
     }
@@ -90,7 +90,7 @@ public sealed class HoldBookTests
         Assert.NotNull(_book.TryGrant(Request(400, 10), exact: false)?.Reservation);
 
         // The 400 granted is promised: only 600 of the lease can go back.
-        Assert.Equal(600, _book.Claim(User, long.MaxValue, leaseInDatabase: 1_000, heldInTransaction: 0));
+        Assert.Equal(600, _book.Claim(User, long.MaxValue, leaseInDatabase: 1_000, drawnInTransaction: 0));
         Assert.Equal(ReserveRefusal.Balance, _book.TryGrant(Request(10, 10), exact: true)!.Refusal);
 
         _book.Done(User, 600, leaseAfter: 400, forget: false);
@@ -103,18 +103,18 @@ public sealed class HoldBookTests
         _book.Leased(User, 1_000);
         Assert.NotNull(_book.TryGrant(Request(300, 10), exact: false)?.Reservation);
 
-        // The grant's hold was drawn earlier in this transaction: the database shows 700, and all 700 is unpromised.
-        Assert.Equal(700, _book.Claim(User, long.MaxValue, leaseInDatabase: 700, heldInTransaction: 300));
+        // The grant's reservation was drawn earlier in this transaction: the database shows 700, and all 700 is unpromised.
+        Assert.Equal(700, _book.Claim(User, long.MaxValue, leaseInDatabase: 700, drawnInTransaction: 300));
     }
 
     [Fact]
-    public void HoldLost_FreesItsMoney_AndTheNextReserveLeasesAfresh()
+    public void ReservationLost_FreesItsMoney_AndTheNextReserveLeasesAfresh()
     {
         _book.Leased(User, 1_000);
-        var hold = _book.TryGrant(Request(400, 10), exact: false)!.Reservation!;
+        var reservation = _book.TryGrant(Request(400, 10), exact: false)!.Reservation!;
         Assert.NotNull(_book.TryGrant(Request(100, 10), exact: false)?.Reservation);
 
-        _book.Done(User, hold.AmountMicros, leaseAfter: null, forget: true);
+        _book.Done(User, reservation.AmountMicros, leaseAfter: null, forget: true);
 
         Assert.Null(_book.TryGrant(Request(10, 10), exact: false));
         _book.Leased(User, 1_000);
@@ -173,8 +173,8 @@ public sealed class HoldBookTests
             start.Wait();
             for (var i = 0; i < 200; i++)
             {
-                if (_book.TryGrant(Request(10, 10, keyId: 3), exact: true)?.Reservation is { } hold)
-                    Interlocked.Add(ref granted, hold.AmountMicros);
+                if (_book.TryGrant(Request(10, 10, keyId: 3), exact: true)?.Reservation is { } reservation)
+                    Interlocked.Add(ref granted, reservation.AmountMicros);
             }
         })).ToArray();
         start.Set();

@@ -6,7 +6,7 @@ using TokenPortal.Core.Keys;
 
 namespace TokenPortal.Tests.Billing;
 
-/// <summary>The ledger on a real SQLite file: exactness, closing once, and parallel holds.</summary>
+/// <summary>The ledger on a real SQLite file: exactness, closing once, and parallel reservations.</summary>
 public sealed class LedgerTests : IAsyncLifetime
 {
     private CoreServices _core = null!;
@@ -22,9 +22,9 @@ public sealed class LedgerTests : IAsyncLifetime
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
 
-        var hold = await ReserveAsync(user, "r1", 600, 100);
+        var reservation = await ReserveAsync(user, "r1", 600, 100);
         Assert.Equal(400, await Ledger.GetBalanceAsync(user, default));
-        var charged = await Ledger.SettleAsync(hold!, 250, default);
+        var charged = await Ledger.SettleAsync(reservation!, 250, default);
 
         Assert.Equal(new Settlement(250, 0), charged);
         Assert.Equal(750, await Ledger.GetBalanceAsync(user, default));
@@ -37,9 +37,9 @@ public sealed class LedgerTests : IAsyncLifetime
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 300, LedgerEntryKind.Credit, null, default);
 
-        var hold = await ReserveAsync(user, "r1", 600, 100);
+        var reservation = await ReserveAsync(user, "r1", 600, 100);
 
-        Assert.Equal(300, hold!.AmountMicros);
+        Assert.Equal(300, reservation!.AmountMicros);
         Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
         Assert.Null(await ReserveAsync(user, "r2", 600, 0));
     }
@@ -57,13 +57,13 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Settle_CostAboveTheHold_TakesTheRestOfTheBalanceAndWritesOffOnlyWhatItCannotCover()
+    public async Task Settle_CostAboveTheReservation_TakesTheRestOfTheBalanceAndWritesOffOnlyWhatItCannotCover()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
-        var hold = await ReserveAsync(user, "r1", 200, 10);
+        var reservation = await ReserveAsync(user, "r1", 200, 10);
 
-        Assert.Equal(new Settlement(1_000, 4_000), await Ledger.SettleAsync(hold!, 5_000, default));
+        Assert.Equal(new Settlement(1_000, 4_000), await Ledger.SettleAsync(reservation!, 5_000, default));
         Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
         await using var db = await DbAsync();
         var rows = await db.Ledger.Where(e => e.UserId == user && e.RequestId == "r1").ToListAsync();
@@ -73,13 +73,13 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Settle_CostAboveTheHold_StaysWithinTheCapOfTheHold()
+    public async Task Settle_CostAboveTheReservation_StaysWithinTheCapOfTheReservation()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 10_000, LedgerEntryKind.Credit, null, default);
-        var hold = (await Ledger.TryReserveAsync(new ReserveRequest(user, "capped", 0, 200, 10, CapMicros: 300), default)).Reservation;
+        var reservation = (await Ledger.TryReserveAsync(new ReserveRequest(user, "capped", 0, 200, 10, CapMicros: 300), default)).Reservation;
 
-        Assert.Equal(new Settlement(300, 4_700), await Ledger.SettleAsync(hold!, 5_000, default));
+        Assert.Equal(new Settlement(300, 4_700), await Ledger.SettleAsync(reservation!, 5_000, default));
         Assert.Equal(9_700, await Ledger.GetBalanceAsync(user, default));
         await AssertSumMatchesBalanceAsync(user);
     }
@@ -89,9 +89,9 @@ public sealed class LedgerTests : IAsyncLifetime
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
-        var hold = await ReserveAsync(user, "r1", 500, 10);
+        var reservation = await ReserveAsync(user, "r1", 500, 10);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.SettleAsync(hold!, 100, default))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.SettleAsync(reservation!, 100, default))));
 
         Assert.Equal(100, results.Sum(r => r.ChargedMicros));
         Assert.Equal(900, await Ledger.GetBalanceAsync(user, default));
@@ -99,20 +99,20 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ParallelReserves_NeverHoldMoreThanTheBalance()
+    public async Task ParallelReserves_NeverReserveMoreThanTheBalance()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
 
-        var holds = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => ReserveAsync(user, $"p{i}", 90, 90))));
+        var reservations = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => ReserveAsync(user, $"p{i}", 90, 90))));
 
-        Assert.Equal(11, holds.Count(h => h is not null));
+        Assert.Equal(11, reservations.Count(r => r is not null));
         Assert.Equal(10, await Ledger.GetBalanceAsync(user, default));
         await AssertSumMatchesBalanceAsync(user);
     }
 
     [Fact]
-    public async Task AnotherProcessSpendsBetweenGrantAndWrite_TheHoldTakesOnlyWhatIsLeft_AndTheChargeNoMore()
+    public async Task AnotherProcessSpendsBetweenGrantAndWrite_TheReservationTakesOnlyWhatIsLeft_AndTheChargeNoMore()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
@@ -126,27 +126,27 @@ public sealed class LedgerTests : IAsyncLifetime
             await tx.CommitAsync();
         }
 
-        var hold = await ReserveAsync(user, "r1", 600, 10);
-        var charged = await Ledger.SettleAsync(hold!, 500, default);
+        var reservation = await ReserveAsync(user, "r1", 600, 10);
+        var charged = await Ledger.SettleAsync(reservation!, 500, default);
 
-        Assert.Equal(600, hold!.AmountMicros);
+        Assert.Equal(600, reservation!.AmountMicros);
         Assert.Equal(new Settlement(200, 300), charged);
         Assert.Equal(0, await Ledger.GetBalanceAsync(user, default));
         await AssertSumMatchesBalanceAsync(user);
     }
 
     [Fact]
-    public async Task HoldsAndSettlesWrittenInOneCommit_LeaveTheBookAgreeingWithTheDatabase()
+    public async Task ReservationsAndSettlesWrittenInOneCommit_LeaveTheBookAgreeingWithTheDatabase()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
         var first = await ReserveAsync(user, "a", 300, 300);
         var second = await ReserveAsync(user, "b", 300, 300);
-        // Not awaited: the two holds and this settle go to the writer together and are committed as one batch.
+        // Not awaited: the two reservations and this settle go to the writer together and are committed as one batch.
         var settled = Ledger.SettleBehindAsync(first!, 100);
         await _core.Get<LedgerWriter>().FlushAsync();
 
-        // 1,000 - 100 charged - 300 still held by the second request: 600 is free, not a cent more.
+        // 1,000 - 100 charged - 300 still reserved by the second request: 600 is free, not a cent more.
         Assert.Null(await ReserveAsync(user, "c", 700, 700));
         Assert.Equal(600, (await ReserveAsync(user, "d", 600, 600))!.AmountMicros);
         Assert.Equal(100, (await settled).ChargedMicros);
@@ -172,13 +172,13 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReleaseAbandoned_GivesBackEveryHoldOfAServerThatIsGone()
+    public async Task ReleaseAbandoned_GivesBackEveryReservationOfAServerThatIsGone()
     {
         var user = await _core.CreateUserAsync();
         await Ledger.CreditAsync(user, 1_000, LedgerEntryKind.Credit, null, default);
         await ReserveAsync(user, "a", 300, 10);
         await ReserveAsync(user, "b", 200, 10);
-        // The server's own holds are its to settle.
+        // The server's own reservations are its to settle.
         Assert.Equal(0, await Ledger.ReleaseAbandonedAsync(default));
 
         // Restarted (on SQLite, one server per file: whoever held the file before is gone).
@@ -203,8 +203,8 @@ public sealed class LedgerTests : IAsyncLifetime
 
         Assert.Equal(3, outcomes.Count(o => o.Reservation is not null));
         Assert.All(outcomes.Where(o => o.Reservation is null), o => Assert.Equal(ReserveRefusal.KeyBudget, o.Refusal));
-        foreach (var hold in outcomes.Select(o => o.Reservation).OfType<Reservation>())
-            await Ledger.SettleAsync(hold, 250, default);
+        foreach (var reservation in outcomes.Select(o => o.Reservation).OfType<Reservation>())
+            await Ledger.SettleAsync(reservation, 250, default);
 
         await using var db = await DbAsync();
         var stored = await db.ApiKeys.SingleAsync(k => k.Id == key.Record.Id);
@@ -231,7 +231,7 @@ public sealed class LedgerTests : IAsyncLifetime
             await begin.ExecuteNonQueryAsync();
         }
 
-        // Reserves are granted in memory and their holds queued, until the queue is a few batches deep; then one waits.
+        // Reservations are granted in memory and queued for writing, until the queue is a few batches deep; then one waits.
         Task<Reservation?>? waiting = null;
         var granted = 0;
         while (waiting is null && granted < 10_000)
@@ -247,7 +247,7 @@ public sealed class LedgerTests : IAsyncLifetime
         Assert.InRange(granted, 1_000, 1_400); // four batches of 256, plus the one the writer took before it stalled
         Assert.NotSame(waiting, await Task.WhenAny(waiting, Task.Delay(500)));
 
-        // The database comes back: the waiting reserve completes and every granted hold is in the ledger.
+        // The database comes back: the waiting reserve completes and every granted reservation is in the ledger.
         await using (var rollback = other.CreateCommand())
         {
             rollback.CommandText = "ROLLBACK";
@@ -268,7 +268,7 @@ public sealed class LedgerTests : IAsyncLifetime
         Assert.Equal(sum, await Ledger.GetBalanceAsync(user, default));
     }
 
-    /// <summary>A context that sees every hold and settle queued so far (the writer commits them behind the caller).</summary>
+    /// <summary>A context that sees every reservation and settle queued so far (the writer commits them behind the caller).</summary>
     private async Task<TokenPortalDbContext> DbAsync()
     {
         await _core.Get<LedgerWriter>().FlushAsync();

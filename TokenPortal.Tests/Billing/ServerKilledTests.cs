@@ -2,23 +2,23 @@ using System.Net;
 
 namespace TokenPortal.Tests.Billing;
 
-/// <summary>A server killed mid-stream: the survivor releases its hold and takes back its leases once its heartbeat is past the deadline.</summary>
+/// <summary>A server killed mid-stream: the survivor releases its reservation and takes back its leases once its heartbeat is past the deadline.</summary>
 [Trait("Database", "Postgres")]
 public sealed class ServerKilledTests(TwoServersFixture servers) : IClassFixture<TwoServersFixture>
 {
     [Fact]
-    public async Task KilledMidStream_TheSurvivorReleasesItsHoldWithinAMinute_AndServesOn()
+    public async Task KilledMidStream_TheSurvivorReleasesItsReservationWithinAMinute_AndServesOn()
     {
         var account = await servers.CreateAccountAsync(1m, "Correct-Horse-9");
         using var first = TwoServersFixture.Client(servers.First, account.Key);
-        // The fake sends one chunk of "stall" and then nothing: the stream is open, its hold with it.
+        // The fake sends one chunk of "stall" and then nothing: the stream is open, its reservation with it.
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = TwoServersFixture.Chat("stall", stream: true) };
         using var stream = await first.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
-        await TwoServersFixture.WaitUntilAsync(async () => await OpenHoldsAsync(account) == 1, TimeSpan.FromSeconds(10));
+        await TwoServersFixture.WaitUntilAsync(async () => await OpenReservationsAsync(account) == 1, TimeSpan.FromSeconds(10));
 
         await servers.First.KillAsync();
-        var released = await TwoServersFixture.WaitUntilAsync(async () => await OpenHoldsAsync(account) == 0, TimeSpan.FromMinutes(1));
+        var released = await TwoServersFixture.WaitUntilAsync(async () => await OpenReservationsAsync(account) == 0, TimeSpan.FromMinutes(1));
 
         Assert.True(released < TimeSpan.FromMinutes(1));
         // (The console logger writes behind.)
@@ -35,6 +35,6 @@ public sealed class ServerKilledTests(TwoServersFixture servers) : IClassFixture
         Assert.Contains("the books agree", await servers.CliAsync("audit"));
     }
 
-    private Task<long> OpenHoldsAsync(TestAccount account) =>
+    private Task<long> OpenReservationsAsync(TestAccount account) =>
         servers.QueryAsync<long>("""SELECT COUNT(*) FROM "OpenReservations" WHERE "UserId" = @p0""", account.UserId);
 }

@@ -17,7 +17,7 @@ public sealed class TwoServersTests(TwoServersFixture servers) : IClassFixture<T
     [Fact]
     public async Task ABurstThroughBothServers_NeverOverspendsOneBalance_AndTheBooksAgree()
     {
-        // Room for about a dozen holds of the 1,000-token worst case at once: most of the burst is refused (402).
+        // Room for about a dozen reservations of the 1,000-token worst case at once: most of the burst is refused (402).
         var account = await servers.CreateAccountAsync(0.05m, Password);
         using var first = TwoServersFixture.Client(servers.First, account.Key);
         using var second = TwoServersFixture.Client(servers.Second, account.Key);
@@ -43,7 +43,7 @@ public sealed class TwoServersTests(TwoServersFixture servers) : IClassFixture<T
     [Fact]
     public async Task TheWholeBalanceIsSpendable_WhicheverServerAsks()
     {
-        // Eight answers' worth, less than one worst-case hold: whichever server asks, the other holds the lease, and must give it back.
+        // Eight answers' worth, less than one worst-case reservation: whichever server asks, the other holds the lease, and must give it back.
         var account = await servers.CreateAccountAsync(0.001m, Password);
         using var first = TwoServersFixture.Client(servers.First, account.Key);
         using var second = TwoServersFixture.Client(servers.Second, account.Key);
@@ -58,7 +58,7 @@ public sealed class TwoServersTests(TwoServersFixture servers) : IClassFixture<T
         var served = statuses.Count(s => s == HttpStatusCode.OK);
         var balance = await SettledBalanceAsync(account, served, statuses.Count);
         Assert.Equal(1_000 - served * GatewaySettings.EchoCostMicros(), balance);
-        // Refused only once less than a hold's floor (the prompt and 16 answer tokens) is left.
+        // Refused only once less than a reservation's floor (the prompt and 16 answer tokens) is left.
         Assert.True(served >= 6, $"served {served} of 8: {string.Join(", ", statuses)}");
         Assert.Contains("the books agree", await servers.CliAsync("audit"));
     }

@@ -32,7 +32,7 @@ public sealed class CrashRecoveryTests : ProcessTest
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => inFlight);
         }
 
-        // Still held: nothing ran on the way down.
+        // Still reserved: nothing ran on the way down.
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM OpenReservations"));
 
         await using (var restarted = await AppProcess.StartServerAsync(environment))

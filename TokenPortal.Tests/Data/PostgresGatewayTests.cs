@@ -42,7 +42,7 @@ public sealed class PostgresGatewayTests(PostgresGatewayFixture gateway) : IClas
     [Fact]
     public async Task ConcurrentRequestsOnATightBalance_NeverOverspend()
     {
-        // Room for about a dozen echo answers, at a hold of the whole 1,000-token bound each: most are refused (402).
+        // Room for about a dozen echo answers, at a reservation of the whole 1,000-token bound each: most are refused (402).
         var account = await gateway.CreateAccountAsync(usd: 0.05m);
         using var client = gateway.CreateClient(account.Key);
 

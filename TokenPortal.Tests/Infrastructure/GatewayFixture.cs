@@ -127,7 +127,7 @@ public class GatewayFixture : IAsyncLifetime
         return await db.RequestLogs.AsNoTracking().Where(r => r.UserId == account.UserId).OrderBy(r => r.Id).ToListAsync();
     }
 
-    /// <summary>Everything that must hold for any account at rest: no open holds, balance = ledger sum = credits - charges.</summary>
+    /// <summary>Everything that must hold for any account at rest: no open reservations, balance = ledger sum = credits - charges.</summary>
     public async Task AssertBooksBalanceAsync(TestAccount account)
     {
         await using var db = await DbAsync();
@@ -169,7 +169,7 @@ public class GatewayFixture : IAsyncLifetime
         return environment;
     }
 
-    /// <summary>A context that sees every hold and settle queued so far (the writer commits them behind the answers).</summary>
+    /// <summary>A context that sees every reservation and settle queued so far (the writer commits them behind the answers).</summary>
     public async Task<TokenPortalDbContext> DbAsync()
     {
         await Factory.Services.GetRequiredService<LedgerWriter>().FlushAsync();

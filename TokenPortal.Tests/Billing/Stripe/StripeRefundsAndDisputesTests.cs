@@ -164,14 +164,14 @@ public sealed class StripeRefundsAndDisputesTests(StripeFixture gateway) : IClas
     }
 
     [Fact]
-    public async Task RefundWhileRequestsAreInFlight_WhatTheirHoldsGiveBackRepaysIt_TheUserKeepsNoMoreThanTheRefundAllows()
+    public async Task RefundWhileRequestsAreInFlight_WhatTheirReservationsGiveBackRepaysIt_TheUserKeepsNoMoreThanTheRefundAllows()
     {
         var account = await gateway.CreateAccountAsync(usd: 0);
         var sessionId = await gateway.StartTopUpAsync(account, 5_000_000);
         await Stripe.CompleteCheckoutAsync(sessionId);
         var charge = Stripe.ChargeOf((string)Stripe.Get(sessionId)["payment_intent"]!);
         using var client = gateway.CreateClient(account.Key);
-        // Five slow streams (3 s each), each holding about 8,000 micro-USD for up to 1,000 output tokens it will not use.
+        // Five slow streams (3 s each), each reserving about 8,000 micro-USD for up to 1,000 output tokens it will not use.
         var streams = new List<(HttpResponseMessage Response, StreamReader Reader)>();
         for (var i = 0; i < 5; i++)
         {
@@ -181,12 +181,12 @@ public sealed class StripeRefundsAndDisputesTests(StripeFixture gateway) : IClas
             };
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            await reader.ReadLineAsync(); // the first chunk: the request is under way, its hold taken
+            await reader.ReadLineAsync(); // the first chunk: the request is under way, its reservation taken
             streams.Add((response, reader));
         }
-        (await gateway.DbAsync()).Dispose(); // every hold is written
+        (await gateway.DbAsync()).Dispose(); // every reservation is written
 
-        await Stripe.RefundAsync(charge, 500); // the whole $5 back to the card, while $0.04 of it is held
+        await Stripe.RefundAsync(charge, 500); // the whole $5 back to the card, while $0.04 of it is reserved
 
         Assert.Equal(0, await gateway.BalanceAsync(account));
         foreach (var (response, reader) in streams)
@@ -195,7 +195,7 @@ public sealed class StripeRefundsAndDisputesTests(StripeFixture gateway) : IClas
             reader.Dispose();
             response.Dispose();
         }
-        // Without the claw-back, the unused part of each hold would come back to the balance: the user would keep
+        // Without the claw-back, the unused part of each reservation would come back to the balance: the user would keep
         // about $0.04 of a payment refunded in full.
         Assert.Equal(0, await gateway.BalanceAsync(account));
         var entries = await gateway.LedgerEntriesAsync(account);
