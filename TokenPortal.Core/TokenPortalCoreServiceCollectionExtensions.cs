@@ -21,6 +21,7 @@ using TokenPortal.Core.Metering;
 using TokenPortal.Core.Providers;
 using TokenPortal.Core.RateLimiting;
 using TokenPortal.Core.RateLimiting.Redis;
+using TokenPortal.Core.Routing;
 using TokenPortal.Core.Usage;
 
 namespace TokenPortal.Core;
@@ -129,6 +130,8 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddTokenPortalStripe();
         services.AddSingleton<UpstreamThrottle>();
         services.AddSingleton<WholeReplyRelay>();
+        services.TryAddSingleton<ChannelRouter>(_ => new ChannelRouter());
+        services.AddSingleton<RoutingHealth>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<GatewayHandler>();
         services.AddSingleton<ChatCompletionsEndpoint>();

@@ -18,7 +18,8 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
     public async Task<IReadOnlyList<ModelRecord>> ModelsAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Models.AsNoTracking().Include(m => m.Provider).OrderBy(m => m.PublicId).ToListAsync(cancellationToken);
+        return await db.Models.AsNoTracking().Include(m => m.Channels.OrderBy(c => c.Priority).ThenBy(c => c.Id)).ThenInclude(c => c.Provider)
+            .OrderBy(m => m.PublicId).ToListAsync(cancellationToken);
     }
 
     public async Task SaveModelAsync(ModelEdit edit, string actor, CancellationToken cancellationToken)
@@ -44,6 +45,46 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
             $"input {edit.InputPerMillionUsd}, cached {edit.CachedInputPerMillionUsd}, output {edit.OutputPerMillionUsd} USD per million; max output {edit.MaxOutputTokens}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
     }
 
+    public async Task SaveChannelsAsync(long modelId, IReadOnlyList<ChannelEdit> channels, string actor, CancellationToken cancellationToken)
+    {
+        if (channels.Count == 0)
+            throw new ArgumentException("A model needs at least one channel; disable the model to stop serving it.", nameof(channels));
+        if (channels.Any(c => c.Weight <= 0 || string.IsNullOrWhiteSpace(c.UpstreamModel)))
+            throw new ArgumentException("Every channel needs an upstream model and a positive weight.", nameof(channels));
+        if (channels.GroupBy(c => (c.ProviderId, c.UpstreamModel.Trim())).Any(g => g.Count() > 1))
+            throw new ArgumentException("A provider and upstream model can be listed once per model.", nameof(channels));
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var model = await db.Models.Include(m => m.Channels).SingleOrDefaultAsync(m => m.Id == modelId, cancellationToken)
+            ?? throw new ArgumentException($"No model has id {modelId}.", nameof(modelId));
+        var providers = await db.Providers.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+        if (channels.FirstOrDefault(c => !providers.ContainsKey(c.ProviderId)) is { } unknown)
+            throw new ArgumentException($"No provider has id {unknown.ProviderId}.", nameof(channels));
+
+        // Channels that stay keep their rows, and with them their health on every server.
+        model.Channels.RemoveAll(existing => !channels.Any(c => c.Id == existing.Id));
+        foreach (var edit in channels)
+        {
+            var row = model.Channels.FirstOrDefault(c => c.Id == edit.Id);
+            if (row is null)
+            {
+                row = new ModelChannel { UpstreamModel = edit.UpstreamModel.Trim() };
+                model.Channels.Add(row);
+            }
+            row.ProviderId = edit.ProviderId;
+            row.UpstreamModel = edit.UpstreamModel.Trim();
+            row.Weight = edit.Weight;
+            row.Priority = edit.Priority;
+            row.Enabled = edit.Enabled;
+        }
+        model.EditedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await catalog.ReloadAsync(cancellationToken);
+        changes.Publish();
+        await audit.WriteAsync(actor, "model.channels", model.PublicId, string.Join("; ", channels.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{providers[c.ProviderId]}/{c.UpstreamModel.Trim()} weight {c.Weight} priority {c.Priority} {(c.Enabled ? "enabled" : "disabled")}"))), cancellationToken);
+    }
+
     public async Task SaveProviderAsync(ProviderEdit edit, string actor, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(edit.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
@@ -54,7 +95,8 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var provider = await db.Providers.SingleOrDefaultAsync(p => p.Id == edit.Id, cancellationToken)
             ?? throw new ArgumentException($"No provider has id {edit.Id}.", nameof(edit));
-        var newKey = string.IsNullOrWhiteSpace(edit.NewApiKey) ? null : edit.NewApiKey.Trim();
+        // Several keys may be typed at once; they are used in turn.
+        var newKey = ProviderKeyProtector.JoinKeys(ProviderKeyProtector.ParseTyped(edit.NewApiKey));
         // The key goes wherever the base URL points: moving it is only allowed by someone who can type the key in again
         // (a stolen admin session must not be able to send the stored key to a host of its choosing).
         if (!string.Equals(provider.BaseUrl, edit.BaseUrl.Trim(), StringComparison.Ordinal) && provider.ApiKey is not null && newKey is null)
@@ -70,6 +112,6 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         await catalog.ReloadAsync(cancellationToken);
         changes.Publish();
         await audit.WriteAsync(actor, "provider.edit", provider.Name, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"base URL {provider.BaseUrl}; key {(string.IsNullOrWhiteSpace(edit.NewApiKey) ? "kept" : "replaced")}; timeout {edit.TimeoutSeconds} s; upstream RPM {edit.UpstreamRpm?.ToString() ?? "none"}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
+            $"base URL {provider.BaseUrl}; {(newKey is null ? "keys kept" : $"keys replaced ({ProviderKeyProtector.SplitKeys(newKey).Count})")}; timeout {edit.TimeoutSeconds} s; upstream RPM {edit.UpstreamRpm?.ToString() ?? "none"}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
     }
 }

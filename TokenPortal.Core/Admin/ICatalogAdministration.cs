@@ -11,5 +11,8 @@ public interface ICatalogAdministration
 
     Task SaveModelAsync(ModelEdit edit, string actor, CancellationToken cancellationToken);
 
+    /// <summary>Replaces a model's channels with <paramref name="channels"/> (at least one, each provider and upstream model once).</summary>
+    Task SaveChannelsAsync(long modelId, IReadOnlyList<ChannelEdit> channels, string actor, CancellationToken cancellationToken);
+
     Task SaveProviderAsync(ProviderEdit edit, string actor, CancellationToken cancellationToken);
 }

@@ -3,18 +3,20 @@ using TokenPortal.Core.Configuration;
 
 namespace TokenPortal.Core.Catalog;
 
-/// <summary>An enabled public model with its sell price (after the site multiplier).</summary>
+/// <summary>An enabled public model with its sell price (after the site multiplier) and its enabled channels, lowest priority first.</summary>
 public sealed record CatalogModel(
     string Id,
-    CatalogProvider Provider,
-    string UpstreamModel,
+    IReadOnlyList<CatalogChannel> Channels,
     ModelKind Kind,
     ModelPrice Price,
     int MaxOutputTokens,
     IReadOnlyList<string> Aliases)
 {
-    /// <summary>The most one image can cost in prompt tokens on this model: each image in a request is held at this.</summary>
-    public int MaxImageTokens { get; init; } = ImageTokenBounds.For(Provider.Kind);
+    /// <summary>The provider named as the model's owner in listings: the one tried first.</summary>
+    public string OwnedBy => Channels[0].Provider.Name;
+
+    /// <summary>The most one image can cost in prompt tokens on this model, on whichever channel serves it: each image in a request is reserved at this.</summary>
+    public int MaxImageTokens { get; init; } = Channels.Max(c => ImageTokenBounds.For(c.Provider.Kind));
 
     /// <summary>The model thinks before it answers (billed as output it may not show): an answer with no usage is billed its whole output bound.</summary>
     public bool Reasoning { get; init; }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TokenPortal.Core.Billing;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
+using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Core.Catalog;
 
@@ -19,8 +20,9 @@ internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFac
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var records = await db.Models.AsNoTracking().Include(m => m.Provider)
-            .Where(m => m.Enabled && m.Provider!.Enabled)
+        var records = await db.Models.AsNoTracking()
+            .Include(m => m.Channels.Where(c => c.Enabled && c.Provider!.Enabled)).ThenInclude(c => c.Provider)
+            .Where(m => m.Enabled && m.Channels.Any(c => c.Enabled && c.Provider!.Enabled))
             .OrderBy(m => m.PublicId)
             .ToListAsync(cancellationToken);
 
@@ -29,17 +31,15 @@ internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFac
         var models = new List<CatalogModel>(records.Count);
         foreach (var record in records)
         {
-            var p = record.Provider!;
-            if (!providers.TryGetValue(p.Id, out var provider))
-            {
-                provider = new CatalogProvider(p.Id, p.Name, p.Kind, new Uri(p.BaseUrl.TrimEnd('/') + "/"), keys.Unprotect(p.ApiKey), TimeSpan.FromSeconds(p.TimeoutSeconds), p.UpstreamRpm);
-                providers[p.Id] = provider;
-            }
+            var channels = record.Channels
+                .OrderBy(c => c.Priority).ThenBy(c => c.Id)
+                .Select(c => new CatalogChannel(c.Id, ProviderOf(c.Provider!, providers), c.UpstreamModel, c.Weight, c.Priority))
+                .ToList();
             var price = ModelPrice.FromList(record.InputMicrosPerMillion, record.CachedInputMicrosPerMillion, record.OutputMicrosPerMillion, multiplier);
             var aliases = (record.Aliases ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            models.Add(new CatalogModel(record.PublicId, provider, record.UpstreamModel, record.Kind, price, record.MaxOutputTokens, aliases)
+            models.Add(new CatalogModel(record.PublicId, channels, record.Kind, price, record.MaxOutputTokens, aliases)
             {
-                MaxImageTokens = record.MaxImageTokens ?? ImageTokenBounds.For(provider.Kind),
+                MaxImageTokens = record.MaxImageTokens ?? channels.Max(c => ImageTokenBounds.For(c.Provider.Kind)),
                 Reasoning = record.Reasoning,
                 AllowedParameters = (record.AllowedParameters ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .ToHashSet(StringComparer.Ordinal),
@@ -53,6 +53,17 @@ internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFac
                 byName.TryAdd(name, model);
         }
         _snapshot = new Snapshot(models, byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+    }
+
+    private CatalogProvider ProviderOf(ProviderRecord p, Dictionary<long, CatalogProvider> providers)
+    {
+        if (!providers.TryGetValue(p.Id, out var provider))
+        {
+            provider = new CatalogProvider(p.Id, p.Name, p.Kind, new Uri(p.BaseUrl.TrimEnd('/') + "/"),
+                ProviderKeyProtector.SplitKeys(keys.Unprotect(p.ApiKey)), TimeSpan.FromSeconds(p.TimeoutSeconds), p.UpstreamRpm);
+            providers[p.Id] = provider;
+        }
+        return provider;
     }
 
     private sealed record Snapshot(IReadOnlyList<CatalogModel> Models, FrozenDictionary<string, CatalogModel> ByName)

@@ -16,6 +16,17 @@ public sealed partial class ProviderKeyProtector(IDataProtectionProvider protect
 
     private readonly IDataProtector _protector = protection.CreateProtector("TokenPortal.ProviderApiKey.v1");
 
+    /// <summary>Several keys of one provider are stored as one protected value, a key per line.</summary>
+    public static string? JoinKeys(IEnumerable<string> apiKeys) => string.Join('\n', apiKeys) is { Length: > 0 } joined ? joined : null;
+
+    /// <summary>The keys of a value <see cref="Unprotect"/> returned.</summary>
+    public static IReadOnlyList<string> SplitKeys(string? apiKeys) =>
+        apiKeys?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    /// <summary>Keys as an admin types them: several separated by spaces, commas or lines (no provider's keys contain those).</summary>
+    public static IReadOnlyList<string> ParseTyped(string? typed) =>
+        typed?.Split([' ', ',', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList() ?? [];
+
     public static bool IsProtected(string? stored) => stored?.StartsWith(Prefix, StringComparison.Ordinal) == true;
 
     public string? Protect(string? apiKey) => string.IsNullOrEmpty(apiKey) ? null : Prefix + _protector.Protect(apiKey);

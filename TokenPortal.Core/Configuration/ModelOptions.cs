@@ -5,10 +5,19 @@ public sealed class ModelOptions
 {
     public string Id { get; set; } = "";
 
+    /// <summary>The one provider serving the model, when it lists no <see cref="Channels"/>.</summary>
     public string Provider { get; set; } = "";
 
     /// <summary>The name the provider knows the model by; the public id when omitted.</summary>
     public string? UpstreamModel { get; set; }
+
+    /// <summary>Several upstreams for the model; empty for the one given by <see cref="Provider"/> and <see cref="UpstreamModel"/>.</summary>
+    public List<ChannelOptions> Channels { get; set; } = [];
+
+    /// <summary>The channels configured, the one-provider shorthand included.</summary>
+    public IReadOnlyList<ChannelOptions> EffectiveChannels => Channels.Count > 0
+        ? Channels
+        : [new ChannelOptions { Provider = Provider, UpstreamModel = UpstreamModel }];
 
     public decimal InputPerMillionUsd { get; set; }
 

@@ -37,6 +37,8 @@ public sealed class TokenPortalOptions
 
     public List<ModelOptions> Models { get; set; } = [];
 
+    public RoutingOptions Routing { get; set; } = new();
+
     public GatewayDefaultsOptions Defaults { get; set; } = new();
 
     public GlobalLimitsOptions GlobalLimits { get; set; } = new();

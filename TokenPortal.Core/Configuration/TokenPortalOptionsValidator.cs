@@ -63,13 +63,26 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
                 if (!modelNames.Add(alias))
                     failures.Add($"Model id or alias '{alias}' is used twice.");
             }
-            if (!providerNames.Contains(model.Provider))
-                failures.Add($"Model '{model.Id}' names provider '{model.Provider}', which is not configured.");
+            if (model.Channels.Count > 0 && !string.IsNullOrEmpty(model.Provider))
+                failures.Add($"Model '{model.Id}' gives both a Provider and Channels; list its provider as one of the channels.");
+            foreach (var channel in model.EffectiveChannels)
+            {
+                if (!providerNames.Contains(channel.Provider))
+                    failures.Add($"Model '{model.Id}' names provider '{channel.Provider}', which is not configured.");
+                if (channel.Weight <= 0)
+                    failures.Add($"A channel of model '{model.Id}' needs a positive Weight.");
+            }
+            if (model.EffectiveChannels.GroupBy(c => (c.Provider.ToUpperInvariant(), c.UpstreamModel ?? model.Id)).Any(g => g.Count() > 1))
+                failures.Add($"Model '{model.Id}' lists the same provider and upstream model twice.");
             if (model.InputPerMillionUsd < 0 || model.OutputPerMillionUsd < 0 || model.CachedInputPerMillionUsd < 0)
                 failures.Add($"Model '{model.Id}' has a negative price.");
             if (model.MaxOutputTokens <= 0)
                 failures.Add($"Model '{model.Id}' needs a positive MaxOutputTokens.");
         }
+
+        var routing = options.Routing;
+        if (routing.MaxAttempts <= 0 || routing.FailuresToCooldown <= 0 || routing.CooldownSeconds < 0)
+            failures.Add("TokenPortal:Routing needs a positive MaxAttempts and FailuresToCooldown, and a CooldownSeconds of 0 or more.");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -30,8 +30,9 @@ internal static class CatalogSeeder
             }
             record.Kind = configured.Kind;
             record.BaseUrl = configured.BaseUrl;
-            if (keys.Unprotect(record.ApiKey) != configured.ApiKey)
-                record.ApiKey = keys.Protect(configured.ApiKey);
+            var configuredKeys = ProviderKeyProtector.JoinKeys(configured.EffectiveApiKeys);
+            if (keys.Unprotect(record.ApiKey) != configuredKeys)
+                record.ApiKey = keys.Protect(configuredKeys);
             record.TimeoutSeconds = configured.TimeoutSeconds;
             record.UpstreamRpm = configured.UpstreamRpm;
         }
@@ -40,20 +41,19 @@ internal static class CatalogSeeder
             record.ApiKey = keys.Protect(record.ApiKey);
         await db.SaveChangesAsync(cancellationToken);
 
-        var models = await db.Models.ToDictionaryAsync(m => m.PublicId, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var models = await db.Models.Include(m => m.Channels).ToDictionaryAsync(m => m.PublicId, StringComparer.OrdinalIgnoreCase, cancellationToken);
         foreach (var configured in options.Models)
         {
             if (!models.TryGetValue(configured.Id, out var record))
             {
-                record = new ModelRecord { PublicId = configured.Id, UpstreamModel = configured.UpstreamModel ?? configured.Id };
+                record = new ModelRecord { PublicId = configured.Id };
                 db.Models.Add(record);
             }
             else if (record.EditedAt is not null)
             {
                 continue;
             }
-            record.ProviderId = providers[configured.Provider].Id;
-            record.UpstreamModel = configured.UpstreamModel ?? configured.Id;
+            SeedChannels(record, configured, providers);
             record.Kind = configured.Kind;
             record.InputMicrosPerMillion = MicroUsd.FromUsd(configured.InputPerMillionUsd);
             record.CachedInputMicrosPerMillion = MicroUsd.FromUsd(configured.CachedInputPerMillionUsd ?? configured.InputPerMillionUsd);
@@ -65,5 +65,26 @@ internal static class CatalogSeeder
             record.AllowedParameters = configured.AllowedParameters.Count > 0 ? string.Join(',', configured.AllowedParameters) : null;
         }
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Makes the model's channels those configured, keeping the rows (and so the health history) of the ones that stay.</summary>
+    private static void SeedChannels(ModelRecord record, ModelOptions configured, Dictionary<string, ProviderRecord> providers)
+    {
+        var wanted = configured.EffectiveChannels
+            .Select(c => (Provider: providers[c.Provider], UpstreamModel: c.UpstreamModel ?? configured.Id, c.Weight, c.Priority, c.Enabled))
+            .ToList();
+        record.Channels.RemoveAll(existing => !wanted.Any(w => w.Provider.Id == existing.ProviderId && w.UpstreamModel == existing.UpstreamModel));
+        foreach (var channel in wanted)
+        {
+            var row = record.Channels.FirstOrDefault(c => c.ProviderId == channel.Provider.Id && c.UpstreamModel == channel.UpstreamModel);
+            if (row is null)
+            {
+                row = new ModelChannel { Provider = channel.Provider, UpstreamModel = channel.UpstreamModel };
+                record.Channels.Add(row);
+            }
+            row.Weight = channel.Weight;
+            row.Priority = channel.Priority;
+            row.Enabled = channel.Enabled;
+        }
     }
 }

@@ -16,9 +16,17 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
 
     public long StartTimestamp { get; } = startTimestamp;
 
-    public string Model { get; set; } = "";
+    /// <summary>The model that served (a fallback's id when it did), or the one asked for.</summary>
+    public string Model { get; private set; } = "";
 
-    public string Provider { get; set; } = "";
+    /// <summary>The provider of the channel that served, or of the last one tried.</summary>
+    public string Provider { get; private set; } = "";
+
+    /// <summary>The provider's name for the model on that channel.</summary>
+    public string? UpstreamModel { get; private set; }
+
+    /// <summary>Upstream calls made for the request: more than one when a channel failed and another took over.</summary>
+    public int Attempts { get; private set; }
 
     public bool Stream { get; set; }
 
@@ -44,6 +52,16 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
     {
         Status = error.Status;
         ErrorCode = error.Code;
+    }
+
+    /// <summary>Names the model and channel for the log row; counts an attempt unless nothing was tried yet.</summary>
+    public void Attempting(Catalog.CatalogModel model, Catalog.CatalogChannel channel, bool counts = true)
+    {
+        Model = model.Id;
+        Provider = channel.Provider.Name;
+        UpstreamModel = channel.UpstreamModel;
+        if (counts)
+            Attempts++;
     }
 
     public void ClientGone() => Status = ClientClosedRequest;
@@ -81,6 +99,8 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
             KeyPrefix = Key.Prefix,
             Model = Model,
             Provider = Provider,
+            UpstreamModel = UpstreamModel,
+            Attempts = Attempts,
             Status = Status,
             ErrorCode = ErrorCode,
             Stream = Stream,

@@ -17,6 +17,6 @@ public sealed record RelayContext(
 {
     /// <summary>The client's error for a provider that went silent or cut off its reply.</summary>
     public UpstreamFailure ReadFailure(string what) => Activity.Expired
-        ? UpstreamFailure.TimedOut($"The provider went silent for more than {Upstream.Model.Provider.Timeout.TotalSeconds:0} seconds.")
+        ? UpstreamFailure.TimedOut($"The provider went silent for more than {Upstream.Provider.Timeout.TotalSeconds:0} seconds.")
         : UpstreamFailure.Broken($"The provider's {what} was cut off.");
 }

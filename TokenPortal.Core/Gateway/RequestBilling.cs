@@ -28,16 +28,17 @@ public sealed partial class RequestBilling(
 
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>Reserves for <paramref name="estimatedInputTokens"/> plus up to <paramref name="requestedOutputTokens"/> per choice.</summary>
-    public async Task<ReservationPlan> ReserveAsync(AuthenticatedKey key, string requestId, CatalogModel model,
-        int estimatedInputTokens, int requestedOutputTokens, int choices, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves the worst case of the most expensive of <paramref name="candidates"/> (the model asked for and its
+    /// fallbacks): whichever serves, its charge fits. Where the balance or the key's cap falls short, the output bound
+    /// is lowered until it fits, down to <see cref="MinimumOutputTokens"/>.
+    /// </summary>
+    public async Task<ReservationPlan> ReserveAsync(AuthenticatedKey key, string requestId, IReadOnlyList<CatalogModel> candidates,
+        RequestInfo request, CancellationToken cancellationToken)
     {
-        var price = model.Price;
-        var inputTokens = WithHeadroom(estimatedInputTokens);
-        var maxOutput = (int)Math.Min((long)requestedOutputTokens * choices, int.MaxValue);
-        var floorOutput = Math.Min(requestedOutputTokens, MinimumOutputTokens) * choices;
-        var worst = price.WorstCase(inputTokens, maxOutput);
-        var floor = price.WorstCase(inputTokens, floorOutput);
+        var costliest = candidates.MaxBy(m => Bounds(m, request).Worst)!;
+        var (inputTokens, floorOutput, worst, floor) = Bounds(costliest, request);
+        floor = candidates.Max(m => Bounds(m, request).Floor);
 
         if (key.MaxMicrosPerRequest is { } cap)
         {
@@ -60,18 +61,38 @@ public sealed partial class RequestBilling(
             LogDatabaseFailure(logger, ex, requestId);
             return ReservationPlan.Refused(GatewayError.Unavailable());
         }
-        var reservation = outcome.Reservation;
-        if (reservation is null)
-        {
-            var needed = MicroUsd.Format(Math.Max(floor, 1));
-            return ReservationPlan.Refused(GatewayError.InsufficientBalance(outcome.Refusal == ReserveRefusal.KeyBudget
-                ? $"This API key's budget is spent: ${MicroUsd.Format(outcome.AvailableMicros)} is left of it and this request needs at least ${needed}."
-                : $"Your balance does not cover this request: it needs at least ${needed}. Add credit to continue."));
-        }
+        if (outcome.Reservation is { } reservation)
+            return ReservationPlan.Reserved(reservation);
 
-        var allowed = price.LargestOutputWithin(reservation.AmountMicros, inputTokens, maxOutput);
-        var perChoice = Math.Max(Math.Min(requestedOutputTokens, MinimumOutputTokens), allowed / choices);
-        return ReservationPlan.Reserved(reservation, perChoice);
+        var needed = MicroUsd.Format(Math.Max(floor, 1));
+        return ReservationPlan.Refused(GatewayError.InsufficientBalance(outcome.Refusal == ReserveRefusal.KeyBudget
+            ? $"This API key's budget is spent: ${MicroUsd.Format(outcome.AvailableMicros)} is left of it and this request needs at least ${needed}."
+            : $"Your balance does not cover this request: it needs at least ${needed}. Add credit to continue."));
+    }
+
+    /// <summary>The output bound per choice <paramref name="model"/> gets within <paramref name="reservation"/>: what was asked, or what the money allows.</summary>
+    public static int OutputBoundFor(CatalogModel model, RequestInfo request, Reservation reservation)
+    {
+        var requested = RequestedOutput(model, request);
+        var allowed = model.Price.LargestOutputWithin(reservation.AmountMicros, WithHeadroom(request.InputTokensFor(model)),
+            (int)Math.Min((long)requested * request.Choices, int.MaxValue));
+        return Math.Max(Math.Min(requested, MinimumOutputTokens), allowed / request.Choices);
+    }
+
+    /// <summary>The tokens a request may use on <paramref name="model"/> at most, prompt and output, as rate limits count them.</summary>
+    public static long MostTokens(CatalogModel model, RequestInfo request) =>
+        request.InputTokensFor(model) + (long)RequestedOutput(model, request) * request.Choices;
+
+    private static int RequestedOutput(CatalogModel model, RequestInfo request) => request.MaxOutputTokens ?? model.MaxOutputTokens;
+
+    /// <summary>The prompt a reservation covers on <paramref name="model"/>, its least output, and what the most and the least output cost.</summary>
+    private static (int InputTokens, int FloorOutput, long Worst, long Floor) Bounds(CatalogModel model, RequestInfo request)
+    {
+        var requested = RequestedOutput(model, request);
+        var inputTokens = WithHeadroom(request.InputTokensFor(model));
+        var maxOutput = (int)Math.Min((long)requested * request.Choices, int.MaxValue);
+        var floorOutput = Math.Min(requested, MinimumOutputTokens) * request.Choices;
+        return (inputTokens, floorOutput, model.Price.WorstCase(inputTokens, maxOutput), model.Price.WorstCase(inputTokens, floorOutput));
     }
 
     /// <summary>

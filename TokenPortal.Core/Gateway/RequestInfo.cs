@@ -6,6 +6,7 @@ namespace TokenPortal.Core.Gateway;
 /// <param name="EstimatedInputTokens">The prompt's text, tool definitions and schemas, counted with o200k.</param>
 /// <param name="Images">Images sent inline or by link; each is bounded at the model's most expensive image.</param>
 /// <param name="PricedParameters">Parameters that change what the provider charges (a priority tier, web search...), which pass only where the catalog allows them.</param>
+/// <param name="FallbackModels">The request's <c>models</c>: tried in order after <paramref name="Model"/> when it fails before the first byte.</param>
 public sealed record RequestInfo(
     string Model,
     bool Stream,
@@ -14,7 +15,8 @@ public sealed record RequestInfo(
     int Choices,
     int EstimatedInputTokens,
     int Images = 0,
-    IReadOnlyList<string>? PricedParameters = null)
+    IReadOnlyList<string>? PricedParameters = null,
+    IReadOnlyList<string>? FallbackModels = null)
 {
     /// <summary>The prompt's upper bound on <paramref name="model"/>: its text, and every image at the model's maximum.</summary>
     public int InputTokensFor(CatalogModel model) =>

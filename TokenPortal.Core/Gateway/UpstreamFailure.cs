@@ -13,7 +13,10 @@ public sealed record UpstreamFailure(UpstreamFailureKind Kind, GatewayError Erro
     public bool CanFailOver => Kind is not (UpstreamFailureKind.CallerError or UpstreamFailureKind.OtherStatus);
 
     /// <summary>True when the failure says something about the channel's health (our own pacing and misfits do not).</summary>
-    public bool CountsAgainstChannel => Kind is not (UpstreamFailureKind.CallerError or UpstreamFailureKind.Unsuitable or UpstreamFailureKind.Refused);
+    public bool CountsAgainstChannel => CountsAgainst(Kind);
+
+    public static bool CountsAgainst(UpstreamFailureKind kind) =>
+        kind is not (UpstreamFailureKind.CallerError or UpstreamFailureKind.Unsuitable or UpstreamFailureKind.Refused);
 
     public static UpstreamFailure InvalidReply(string message) => new(UpstreamFailureKind.InvalidReply, GatewayError.Upstream(message));
 

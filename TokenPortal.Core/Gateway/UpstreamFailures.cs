@@ -40,4 +40,8 @@ public static class UpstreamFailures
         var wait = header?.Delta ?? (header?.Date is { } date ? date - clock.GetUtcNow() : null);
         return wait is { } positive && positive > TimeSpan.Zero ? (positive < MaxRetryAfter ? positive : MaxRetryAfter) : null;
     }
+
+    /// <summary>Every key of the provider was refused by it: the channel cannot be used until an admin restores or replaces them.</summary>
+    public static UpstreamFailure NoKeyLeft(CatalogProvider provider) => new(UpstreamFailureKind.Refused, GatewayError.Upstream(
+        $"The provider '{provider.Name}' refused every API key the gateway has for it; nothing was charged. The operator can see which in the admin catalog."));
 }

@@ -16,7 +16,7 @@ internal sealed class RequestLogStatements : IAsyncDisposable
     private const string Columns = """
         "RequestId", "CreatedAt", "UserId", "ApiKeyId", "KeyPrefix", "Model", "Provider", "Status", "ErrorCode",
         "Stream", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros", "LatencyMs", "TimeToFirstTokenMs", "UsageEstimated",
-        "WrittenOffMicros"
+        "WrittenOffMicros", "UpstreamModel", "Attempts"
         """;
 
     private PreparedCommand _insert = null!;
@@ -31,8 +31,8 @@ internal sealed class RequestLogStatements : IAsyncDisposable
     {
         _insert = await PreparedCommand.CreateAsync(connection, $"""
             INSERT INTO "RequestLogs" ({Columns})
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17)
-            """, parameterCount: 18),
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19)
+            """, parameterCount: 20),
         _upsert = await UsageRollupWriter.PrepareAsync(connection),
         _postgres = connection as NpgsqlConnection,
     };
@@ -51,7 +51,7 @@ internal sealed class RequestLogStatements : IAsyncDisposable
             await _insert.ExecuteAsync(
                 row.RequestId, row.CreatedAt.ToUnixTimeMilliseconds(), row.UserId, row.ApiKeyId, row.KeyPrefix, row.Model, row.Provider, row.Status,
                 row.ErrorCode, row.Stream, row.PromptTokens, row.CompletionTokens, row.CachedTokens, row.CostMicros, row.LatencyMs,
-                row.TimeToFirstTokenMs, row.UsageEstimated, row.WrittenOffMicros);
+                row.TimeToFirstTokenMs, row.UsageEstimated, row.WrittenOffMicros, row.UpstreamModel, row.Attempts);
         }
         await UsageRollupWriter.AddAsync(_upsert, batch);
     }
@@ -80,6 +80,8 @@ internal sealed class RequestLogStatements : IAsyncDisposable
             await WriteNullableAsync(copy, row.TimeToFirstTokenMs, NpgsqlDbType.Integer);
             await copy.WriteAsync(row.UsageEstimated, NpgsqlDbType.Boolean);
             await copy.WriteAsync(row.WrittenOffMicros, NpgsqlDbType.Bigint);
+            await WriteNullableAsync(copy, row.UpstreamModel, NpgsqlDbType.Text);
+            await copy.WriteAsync(row.Attempts, NpgsqlDbType.Integer);
         }
         await copy.CompleteAsync();
     }

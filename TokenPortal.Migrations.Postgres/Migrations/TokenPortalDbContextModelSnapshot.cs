@@ -429,6 +429,47 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.ToTable("Ledger", (string)null);
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelChannel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("ModelId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ProviderId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UpstreamModel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProviderId");
+
+                    b.HasIndex("ModelId", "ProviderId", "UpstreamModel")
+                        .IsUnique();
+
+                    b.ToTable("ModelChannels", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_ModelChannels_Weight", "\"Weight\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -469,9 +510,6 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.Property<long>("OutputMicrosPerMillion")
                         .HasColumnType("bigint");
 
-                    b.Property<long>("ProviderId")
-                        .HasColumnType("bigint");
-
                     b.Property<string>("PublicId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -480,14 +518,7 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.Property<bool>("Reasoning")
                         .HasColumnType("boolean");
 
-                    b.Property<string>("UpstreamModel")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
                     b.HasKey("Id");
-
-                    b.HasIndex("ProviderId");
 
                     b.HasIndex("PublicId")
                         .IsUnique();
@@ -680,6 +711,9 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.Property<long>("ApiKeyId")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<int>("CachedTokens")
                         .HasColumnType("integer");
 
@@ -730,6 +764,10 @@ namespace TokenPortal.Migrations.Postgres.Migrations
 
                     b.Property<int?>("TimeToFirstTokenMs")
                         .HasColumnType("integer");
+
+                    b.Property<string>("UpstreamModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<bool>("UsageEstimated")
                         .HasColumnType("boolean");
@@ -1046,8 +1084,14 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelRecord", b =>
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelChannel", b =>
                 {
+                    b.HasOne("TokenPortal.Core.Data.Entities.ModelRecord", null)
+                        .WithMany("Channels")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("TokenPortal.Core.Data.Entities.ProviderRecord", "Provider")
                         .WithMany()
                         .HasForeignKey("ProviderId")
@@ -1082,6 +1126,11 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                         .HasForeignKey("TokenPortal.Core.Data.Entities.UserBalance", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelRecord", b =>
+                {
+                    b.Navigation("Channels");
                 });
 #pragma warning restore 612, 618
         }

@@ -12,10 +12,12 @@ public sealed class UsageMeterTests
 {
     private static readonly TokenCounter Tokens = new();
 
-    private static UpstreamCall Call(bool reasoning, int outputBound = 500) => new(
-        new CatalogModel("m", new CatalogProvider(1, "p", ProviderKind.OpenAI, new Uri("http://127.0.0.1/"), null, TimeSpan.FromSeconds(5)),
-            "m", ModelKind.Chat, new ModelPrice(1, 1, 1), 1000, []) { Reasoning = reasoning },
-        new RequestInfo("m", false, false, null, 1, EstimatedInputTokens: 30, Images: 1), ReadOnlyMemory<byte>.Empty, outputBound);
+    private static UpstreamCall Call(bool reasoning, int outputBound = 500)
+    {
+        var channel = new CatalogChannel(1, new CatalogProvider(1, "p", ProviderKind.OpenAI, new Uri("http://127.0.0.1/"), [], TimeSpan.FromSeconds(5)), "m", 1, 0);
+        return new(new CatalogModel("m", [channel], ModelKind.Chat, new ModelPrice(1, 1, 1), 1000, []) { Reasoning = reasoning }, channel, null,
+            new RequestInfo("m", false, false, null, 1, EstimatedInputTokens: 30, Images: 1), ReadOnlyMemory<byte>.Empty, outputBound);
+    }
 
     private static PayloadScan Scan(string json) => OpenAIPayloadScanner.Scan(Encoding.UTF8.GetBytes(json), null);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +36,23 @@ public sealed class FakeUpstream : IAsyncDisposable
     public IReadOnlyList<ReceivedRequest> Received => [.. _received];
 
     public int CountFor(string upstreamModel) => _received.Count(r => r.Model == upstreamModel);
+
+    private readonly ConcurrentDictionary<string, Func<int, FakeStep?>> _behaviours = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _requestNumbers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Scripts the answers for <paramref name="upstreamModel"/>: <paramref name="byRequest"/> gets the number of each of its
+    /// requests (from 0) and picks a step; null answers as usual.
+    /// </summary>
+    public void Behave(string upstreamModel, Func<int, FakeStep?> byRequest) => _behaviours[upstreamModel] = byRequest;
+
+    /// <summary>The first requests for <paramref name="upstreamModel"/> get <paramref name="steps"/>, one each; later ones are answered as usual.</summary>
+    public void Script(string upstreamModel, params FakeStep[] steps) => Behave(upstreamModel, n => n < steps.Length ? steps[n] : null);
+
+    private readonly ConcurrentDictionary<string, bool> _refusedKeys = new(StringComparer.Ordinal);
+
+    /// <summary>From now on, chat requests bearing <paramref name="apiKey"/> are answered 401 (a revoked key).</summary>
+    public void RefuseKey(string apiKey) => _refusedKeys[apiKey] = true;
 
     /// <summary>The most requests this fake has had in progress at once.</summary>
     public int PeakInFlight => Volatile.Read(ref _peakInFlight);
@@ -95,6 +113,37 @@ public sealed class FakeUpstream : IAsyncDisposable
         };
         var generated = words.Take(Math.Min(words.Length, bound)).ToArray();
         var abort = context.RequestAborted;
+
+        if (_refusedKeys.ContainsKey(context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal)))
+        {
+            await WriteJsonAsync(context, 401, """{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}}""");
+            return;
+        }
+        if (_behaviours.TryGetValue(model, out var behave)
+            && behave(Interlocked.Increment(ref _requestNumbers.GetOrAdd(model, _ => new StrongBox<int>(0)).Value) - 1) is { } step)
+        {
+            if (step.DelayMs > 0)
+                await Task.Delay(step.DelayMs, abort);
+            if (step.Reset)
+            {
+                context.Abort();
+                return;
+            }
+            if (step.Status != 0)
+            {
+                if (step.RetryAfterSeconds is { } retryAfter)
+                    context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await WriteJsonAsync(context, step.Status, "{\"error\":{\"message\":\"scripted failure " + step.Status + "\",\"type\":\"server_error\",\"code\":null}}");
+                return;
+            }
+            if (step.BreakAfterFirstChunk && stream)
+            {
+                context.Response.ContentType = "text/event-stream";
+                await WriteEventAsync(context, Chunk(model, """{"role":"assistant","content":""" + JsonValue.Create(words[0]).ToJsonString() + "}", null, includeUsage));
+                await WriteEventAsync(context, """{"error":{"message":"The server is overloaded mid-answer.","type":"server_error","code":null}}""");
+                return;
+            }
+        }
 
         switch (model)
         {

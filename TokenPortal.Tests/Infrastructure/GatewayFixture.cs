@@ -34,6 +34,11 @@ public class GatewayFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Services a fixture replaces after the app registered its own.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Runs before the gateway starts, e.g. to start other fakes whose addresses <see cref="Configure"/> needs.</summary>
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
@@ -66,7 +71,7 @@ public class GatewayFixture : IAsyncLifetime
             settings["TokenPortal:Database:ConnectionString"] = PostgresConnectionString;
         }
         Configure(settings);
-        Factory = new GatewayFactory(settings);
+        Factory = new GatewayFactory(settings, ConfigureServices);
         Factory.StartServer();
         BaseAddress = Factory.ClientOptions.BaseAddress;
         await AfterStartAsync();

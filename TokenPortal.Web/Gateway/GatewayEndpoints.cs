@@ -73,7 +73,7 @@ internal static class GatewayEndpoints
             $"There is no endpoint {context.Request.Method} {context.Request.Path}."));
 
     private static ModelEntry ToEntry(CatalogModel model) => new(
-        model.Id, "model", 0, model.Provider.Name, model.Kind.ToString().ToLowerInvariant(),
+        model.Id, "model", 0, model.OwnedBy, model.Kind.ToString().ToLowerInvariant(),
         new ModelPricing(PerMillionUsd(model.Price.InputPerMillion), PerMillionUsd(model.Price.CachedInputPerMillion), PerMillionUsd(model.Price.OutputPerMillion)));
 
     private static decimal PerMillionUsd(long microsPerMillion) => MicroUsd.ToUsd(microsPerMillion);

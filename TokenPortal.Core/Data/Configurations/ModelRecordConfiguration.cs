@@ -10,9 +10,8 @@ internal sealed class ModelRecordConfiguration : IEntityTypeConfiguration<ModelR
     {
         builder.ToTable("Models");
         builder.Property(m => m.PublicId).HasMaxLength(200);
-        builder.Property(m => m.UpstreamModel).HasMaxLength(200);
         builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(m => m.PublicId).IsUnique();
-        builder.HasOne(m => m.Provider).WithMany().HasForeignKey(m => m.ProviderId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(m => m.Channels).WithOne().HasForeignKey(c => c.ModelId).OnDelete(DeleteBehavior.Cascade);
     }
 }

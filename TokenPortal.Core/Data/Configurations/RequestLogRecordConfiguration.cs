@@ -13,6 +13,7 @@ internal sealed class RequestLogRecordConfiguration : IEntityTypeConfiguration<R
         builder.Property(r => r.KeyPrefix).HasMaxLength(12);
         builder.Property(r => r.Model).HasMaxLength(200);
         builder.Property(r => r.Provider).HasMaxLength(100);
+        builder.Property(r => r.UpstreamModel).HasMaxLength(200);
         builder.Property(r => r.ErrorCode).HasMaxLength(60);
         builder.HasIndex(r => r.RequestId).IsUnique();
         builder.HasIndex(r => new { r.UserId, r.CreatedAt });

@@ -9,11 +9,8 @@ public sealed class ModelRecord
 
     public required string PublicId { get; set; }
 
-    public long ProviderId { get; set; }
-
-    public ProviderRecord? Provider { get; set; }
-
-    public required string UpstreamModel { get; set; }
+    /// <summary>The upstreams that serve it; at least one.</summary>
+    public List<ModelChannel> Channels { get; set; } = [];
 
     public ModelKind Kind { get; set; }
 

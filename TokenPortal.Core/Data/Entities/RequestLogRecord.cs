@@ -17,7 +17,14 @@ public sealed class RequestLogRecord
 
     public required string Model { get; set; }
 
+    /// <summary>The provider of the channel that served (or was tried last).</summary>
     public required string Provider { get; set; }
+
+    /// <summary>That channel's name for the model; null on rows from before channels.</summary>
+    public string? UpstreamModel { get; set; }
+
+    /// <summary>Upstream calls made: more than one when a channel failed and another took over; 0 when none was made.</summary>
+    public int Attempts { get; set; }
 
     public int Status { get; set; }
 

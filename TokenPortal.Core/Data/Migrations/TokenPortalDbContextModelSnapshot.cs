@@ -412,6 +412,45 @@ namespace TokenPortal.Core.Data.Migrations
                     b.ToTable("Ledger", (string)null);
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelChannel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProviderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpstreamModel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProviderId");
+
+                    b.HasIndex("ModelId", "ProviderId", "UpstreamModel")
+                        .IsUnique();
+
+                    b.ToTable("ModelChannels", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_ModelChannels_Weight", "\"Weight\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -450,9 +489,6 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long>("OutputMicrosPerMillion")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("ProviderId")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("PublicId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -461,14 +497,7 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<bool>("Reasoning")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("UpstreamModel")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
-
-                    b.HasIndex("ProviderId");
 
                     b.HasIndex("PublicId")
                         .IsUnique();
@@ -657,6 +686,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long>("ApiKeyId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("CachedTokens")
                         .HasColumnType("INTEGER");
 
@@ -707,6 +739,10 @@ namespace TokenPortal.Core.Data.Migrations
 
                     b.Property<int?>("TimeToFirstTokenMs")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpstreamModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("UsageEstimated")
                         .HasColumnType("INTEGER");
@@ -1023,8 +1059,14 @@ namespace TokenPortal.Core.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelRecord", b =>
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelChannel", b =>
                 {
+                    b.HasOne("TokenPortal.Core.Data.Entities.ModelRecord", null)
+                        .WithMany("Channels")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("TokenPortal.Core.Data.Entities.ProviderRecord", "Provider")
                         .WithMany()
                         .HasForeignKey("ProviderId")
@@ -1059,6 +1101,11 @@ namespace TokenPortal.Core.Data.Migrations
                         .HasForeignKey("TokenPortal.Core.Data.Entities.UserBalance", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.ModelRecord", b =>
+                {
+                    b.Navigation("Channels");
                 });
 #pragma warning restore 612, 618
         }

@@ -11,15 +11,15 @@ internal sealed class AnthropicAdapter(TimeProvider clock) : IProviderAdapter
 
     public HttpRequestMessage CreateChatRequest(UpstreamCall call)
     {
-        var body = OpenAIRequestParts.Convert(() => AnthropicRequestConverter.Convert(call.Body.Span, call.Model.UpstreamModel,
+        var body = OpenAIRequestParts.Convert(() => AnthropicRequestConverter.Convert(call.Body.Span, call.UpstreamModel,
             call.OutputTokenBound * call.Request.Choices, call.Request.Stream), "Anthropic");
-        var provider = call.Model.Provider;
+        var provider = call.Provider;
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, "v1/messages"))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
         };
-        if (!string.IsNullOrEmpty(provider.ApiKey))
-            request.Headers.Add("x-api-key", provider.ApiKey);
+        if (!string.IsNullOrEmpty(call.ApiKey))
+            request.Headers.Add("x-api-key", call.ApiKey);
         request.Headers.Add("anthropic-version", ApiVersion);
         if (call.Request.Stream)
             request.Headers.Accept.ParseAdd("text/event-stream");

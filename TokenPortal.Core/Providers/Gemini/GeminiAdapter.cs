@@ -21,29 +21,29 @@ internal sealed class GeminiAdapter(TimeProvider clock) : IProviderAdapter
     }
 
     public ReadOnlyMemory<byte>? TranslateChatResponse(ReadOnlyMemory<byte> body, UpstreamCall call) =>
-        GeminiResponseConverter.Convert(body.Span, call.Model.UpstreamModel, clock.GetUtcNow().ToUnixTimeSeconds());
+        GeminiResponseConverter.Convert(body.Span, call.UpstreamModel, clock.GetUtcNow().ToUnixTimeSeconds());
 
     public IChatStreamTranslator CreateStreamTranslator(UpstreamCall call) =>
-        new GeminiStreamTranslator(call.Model.UpstreamModel, clock.GetUtcNow().ToUnixTimeSeconds());
+        new GeminiStreamTranslator(call.UpstreamModel, clock.GetUtcNow().ToUnixTimeSeconds());
 
     public string DescribeError(int status, ReadOnlySpan<byte> body) => ProviderErrorText.Describe(status, body);
 
     public HttpRequestMessage CreateEmbeddingsRequest(UpstreamCall call) =>
-        Post(call, "batchEmbedContents", OpenAIRequestParts.Convert(() => GeminiEmbeddings.ConvertRequest(call.Body.Span, call.Model.UpstreamModel), "Gemini"));
+        Post(call, "batchEmbedContents", OpenAIRequestParts.Convert(() => GeminiEmbeddings.ConvertRequest(call.Body.Span, call.UpstreamModel), "Gemini"));
 
     public ReadOnlyMemory<byte>? TranslateEmbeddingsResponse(ReadOnlyMemory<byte> body, UpstreamCall call) =>
-        GeminiEmbeddings.ConvertResponse(body.Span, call.Body.Span, call.Model.UpstreamModel);
+        GeminiEmbeddings.ConvertResponse(body.Span, call.Body.Span, call.UpstreamModel);
 
     private static HttpRequestMessage Post(UpstreamCall call, string method, byte[] body)
     {
-        var provider = call.Model.Provider;
-        var path = $"v1beta/models/{Uri.EscapeDataString(call.Model.UpstreamModel)}:{method}";
+        var provider = call.Provider;
+        var path = $"v1beta/models/{Uri.EscapeDataString(call.UpstreamModel)}:{method}";
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, path))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
         };
-        if (!string.IsNullOrEmpty(provider.ApiKey))
-            request.Headers.Add("x-goog-api-key", provider.ApiKey);
+        if (!string.IsNullOrEmpty(call.ApiKey))
+            request.Headers.Add("x-goog-api-key", call.ApiKey);
         return request;
     }
 }

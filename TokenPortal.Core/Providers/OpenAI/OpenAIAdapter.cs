@@ -14,12 +14,11 @@ internal sealed class OpenAIAdapter(ProviderKind kind) : IProviderAdapter
 
     public HttpRequestMessage CreateChatRequest(UpstreamCall call)
     {
-        var provider = call.Model.Provider;
         var body = new ArrayBufferWriter<byte>(call.Body.Length + 128);
         // OpenAI's reasoning models refuse max_tokens; compatible servers widely know only max_tokens.
         var defaultBound = kind == ProviderKind.OpenAI ? OpenAIRequestWriter.BoundField.MaxCompletionTokens : OpenAIRequestWriter.BoundField.MaxTokens;
-        OpenAIRequestWriter.Write(call.Body.Span, call.Model.UpstreamModel, call.Request, call.OutputTokenBound, defaultBound, body, call.SafetyIdentifier);
-        var request = Post(provider, "chat/completions", body);
+        OpenAIRequestWriter.Write(call.Body.Span, call.UpstreamModel, call.Request, call.OutputTokenBound, defaultBound, body, call.SafetyIdentifier);
+        var request = Post(call, "chat/completions", body);
         if (call.Request.Stream)
             request.Headers.Accept.ParseAdd("text/event-stream");
         return request;
@@ -28,20 +27,20 @@ internal sealed class OpenAIAdapter(ProviderKind kind) : IProviderAdapter
     public HttpRequestMessage CreateEmbeddingsRequest(UpstreamCall call)
     {
         var body = new ArrayBufferWriter<byte>(call.Body.Length + 64);
-        OpenAIRequestWriter.Write(call.Body.Span, call.Model.UpstreamModel, call.Request, outputBound: null, default, body);
-        return Post(call.Model.Provider, "embeddings", body);
+        OpenAIRequestWriter.Write(call.Body.Span, call.UpstreamModel, call.Request, outputBound: null, default, body);
+        return Post(call, "embeddings", body);
     }
 
     public ReadOnlyMemory<byte>? TranslateEmbeddingsResponse(ReadOnlyMemory<byte> body, UpstreamCall call) => body;
 
-    private static HttpRequestMessage Post(Catalog.CatalogProvider provider, string path, ArrayBufferWriter<byte> body)
+    private static HttpRequestMessage Post(UpstreamCall call, string path, ArrayBufferWriter<byte> body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, path))
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(call.Provider.BaseUrl, path))
         {
             Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = Json } },
         };
-        if (!string.IsNullOrEmpty(provider.ApiKey))
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", provider.ApiKey);
+        if (!string.IsNullOrEmpty(call.ApiKey))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", call.ApiKey);
         return request;
     }
 

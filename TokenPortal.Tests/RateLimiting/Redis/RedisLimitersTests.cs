@@ -51,7 +51,7 @@ public sealed class RedisLimitersTests(RedisServerFixture redis) : IClassFixture
         using var b = Instance();
         // One request a second to all providers together, and no waiting for a slot: the second is refused wherever it goes.
         var options = new TestOptionsMonitor<TokenPortalOptions>(new() { GlobalLimits = { UpstreamRpm = 60, UpstreamMaxWaitMilliseconds = 0 } });
-        var provider = new Core.Catalog.CatalogProvider(1, $"p-{Guid.NewGuid():N}", ProviderKind.OpenAI, new Uri("http://127.0.0.1:9/"), null, TimeSpan.FromSeconds(5));
+        var provider = new Core.Catalog.CatalogProvider(1, $"p-{Guid.NewGuid():N}", ProviderKind.OpenAI, new Uri("http://127.0.0.1:9/"), [], TimeSpan.FromSeconds(5));
 
         Assert.Null(await new UpstreamThrottle(Rates(a), options, TimeProvider.System).WaitForSlotAsync(provider, CancellationToken.None));
         var refused = await new UpstreamThrottle(Rates(b), options, TimeProvider.System).WaitForSlotAsync(provider, CancellationToken.None);
