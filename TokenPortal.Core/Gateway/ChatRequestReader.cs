@@ -44,7 +44,7 @@ public static class ChatRequestReader
 
     /// <summary>What the gateway reads itself: each may appear once (the provider might read another copy than ours).</summary>
     private static readonly byte[][] InterpretedProperties = RepeatedProperty.Names(
-        "model", "stream", "max_tokens", "max_completion_tokens", "n", "stream_options", "messages", "tools", "functions",
+        "model", "models", "stream", "max_tokens", "max_completion_tokens", "n", "stream_options", "messages", "tools", "functions",
         PricedParameters.ServiceTier, PricedParameters.WebSearchOptions, PricedParameters.SearchParameters, PricedParameters.Plugins,
         PricedParameters.Audio, PricedParameters.Modalities, PricedParameters.Prediction);
 
@@ -55,6 +55,7 @@ public static class ChatRequestReader
             return Fail(out error, GatewayError.InvalidRequest("The request body must be a JSON object."));
 
         string? model = null;
+        List<string>? fallbacks = null;
         bool stream = false, includeUsage = false, sawMessages = false;
         int? maxTokens = null;
         int choices = 1, messages = 0;
@@ -72,6 +73,12 @@ public static class ChatRequestReader
                 if (reader.TokenType != JsonTokenType.String)
                     return Fail(out error, GatewayError.InvalidRequest("'model' must be a string.", "model"));
                 model = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("models"u8))
+            {
+                reader.Read();
+                if (ReadModels(ref reader, out fallbacks) is { } invalid)
+                    return Fail(out error, invalid);
             }
             else if (reader.ValueTextEquals("stream"u8))
             {
@@ -155,6 +162,8 @@ public static class ChatRequestReader
 
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             return Fail(out error, GatewayError.InvalidRequest("The request body must be a single JSON object."));
+        if (string.IsNullOrWhiteSpace(model) && fallbacks is [var first, ..])
+            (model, fallbacks) = (first, fallbacks[1..]);
         if (string.IsNullOrWhiteSpace(model))
             return Fail(out error, GatewayError.InvalidRequest("You must provide a model parameter.", "model"));
         if (!sawMessages || messages == 0)
@@ -162,7 +171,30 @@ public static class ChatRequestReader
 
         error = null;
         tally.Add(TokensPerRequest);
-        return new RequestInfo(model, stream, stream && includeUsage, maxTokens, choices, tally.Tokens, tally.Images, priced);
+        return new RequestInfo(model, stream, stream && includeUsage, maxTokens, choices, tally.Tokens, tally.Images, priced,
+            fallbacks is { Count: > 0 } ? fallbacks : null);
+    }
+
+    /// <summary>The most models a request may name in <c>models</c>: each is a reservation's worth of upstream attempts.</summary>
+    public const int MaxFallbackModels = 8;
+
+    /// <summary>Reads <c>models</c>, OpenRouter's fallback list: model ids tried in order when the one before fails.</summary>
+    private static GatewayError? ReadModels(ref Utf8JsonReader reader, out List<string>? models)
+    {
+        models = null;
+        if (reader.TokenType == JsonTokenType.Null)
+            return null;
+        var invalid = GatewayError.InvalidRequest($"'models' must be an array of 1 to {MaxFallbackModels} model ids.", "models");
+        if (reader.TokenType != JsonTokenType.StartArray)
+            return invalid;
+        models = [];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { Length: > 0 } id || models.Count == MaxFallbackModels)
+                return invalid;
+            models.Add(id);
+        }
+        return models.Count == 0 ? invalid : null;
     }
 
     private static RequestInfo? Fail(out GatewayError? error, GatewayError value)

@@ -42,6 +42,13 @@ public sealed class RoutingFixture : GatewayFixture
         AddModel(settings, index++, "fallback-cheap", ("fake", "fallback-cheap", 1, 0, true));
     }
 
+    /// <summary>The model <c>fallback-broken</c> always fails.</summary>
+    protected override Task AfterStartAsync()
+    {
+        Upstream.Behave("fallback-broken", _ => FakeStep.Fail(500));
+        return Task.CompletedTask;
+    }
+
     protected override void ConfigureServices(IServiceCollection services) =>
         services.AddSingleton(new ChannelRouter(() =>
         {

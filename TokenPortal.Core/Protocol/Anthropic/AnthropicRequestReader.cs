@@ -58,6 +58,9 @@ public static class AnthropicRequestReader
             ["max_tokens"] = bound,
             ["messages"] = openAIMessages,
         };
+        // Fallback models, as on chat requests; the chat reader checks them.
+        if (request["models"] is { } models)
+            openAI["models"] = models.DeepClone();
         CopyNumber(request, "temperature", openAI, "temperature");
         CopyNumber(request, "top_p", openAI, "top_p");
         if (request["stop_sequences"] is JsonArray stops && stops.Count > 0)

@@ -25,13 +25,14 @@ internal static class OpenAIRequestWriter
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
         reader.Read();
         writer.WriteStartObject();
-        bool wroteBound = false, wroteStreamOptions = false;
+        bool wroteModel = false, wroteBound = false, wroteStreamOptions = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("model"u8))
             {
                 SkipValue(ref reader);
                 writer.WriteString("model", upstreamModel);
+                wroteModel = true;
             }
             else if (outputBound is not null && (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8)))
             {
@@ -40,8 +41,9 @@ internal static class OpenAIRequestWriter
                 writer.WriteNumberValue(outputBound.Value);
                 wroteBound = true;
             }
-            else if (safetyIdentifier is not null && reader.ValueTextEquals("safety_identifier"u8))
+            else if ((safetyIdentifier is not null && reader.ValueTextEquals("safety_identifier"u8)) || reader.ValueTextEquals("models"u8))
             {
+                // Ours alone: the fallback list was routed here, and our identifier replaces the client's.
                 SkipValue(ref reader);
             }
             else if (request.Stream && reader.ValueTextEquals("stream_options"u8))
@@ -60,6 +62,9 @@ internal static class OpenAIRequestWriter
             }
         }
 
+        // A request may name its models in 'models' alone.
+        if (!wroteModel)
+            writer.WriteString("model", upstreamModel);
         if (safetyIdentifier is not null)
             writer.WriteString("safety_identifier", safetyIdentifier);
         if (!wroteBound && outputBound is { } bound)
