@@ -71,7 +71,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddScoped<IAccountService, AccountService>();
 
         services.AddSingleton(new ServerInstance(configuration.GetSection($"{TokenPortalOptions.SectionName}:Instances").Get<InstancesOptions>() ?? new()));
-        services.AddSingleton<HoldBook>();
+        services.AddSingleton<ReservationBook>();
         services.AddSingleton<ServerRegistry>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<ILedger, Ledger>();

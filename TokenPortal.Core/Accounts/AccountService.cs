@@ -45,7 +45,7 @@ internal sealed class AccountService(
         var user = await users.FindByIdAsync(userId) ?? throw new AccountException("There is no such account.");
         var now = clock.GetUtcNow();
 
-        // The row stays: the ledger, holds, payments and request log refer to it and must keep adding up. What identified
+        // The row stays: the ledger, reservations, payments and request log refer to it and must keep adding up. What identified
         // the person goes, and nothing can use the account again.
         var placeholder = $"deleted-{user.Id}@deleted.invalid";
         user.Email = user.UserName = placeholder;

@@ -1,13 +1,13 @@
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// Leases more of a user's balance (and of the key's budget, when it has one) for a reserve the <see cref="HoldBook"/>
+/// Leases more of a user's balance (and of the key's budget, when it has one) for a reserve the <see cref="ReservationBook"/>
 /// could not decide. It takes at least the reserve's worst case and, with one server alive, everything free (with n
 /// servers, an n-th of it), by a conditional update: what all servers lease never exceeds what is free. It runs in a write
 /// transaction after everything queued before it, doubles as a heartbeat, and a database that cannot take writes fails
 /// it (503) instead of letting requests through that could not be billed.
 /// </summary>
-internal sealed class LeaseOperation(ReserveRequest request, ServerInstance server, HoldBook book, TimeProvider clock, CancellationToken cancellationToken)
+internal sealed class LeaseOperation(ReserveRequest request, ServerInstance server, ReservationBook book, TimeProvider clock, CancellationToken cancellationToken)
     : LedgerOperation<LeaseOutcome>(cancellationToken)
 {
     /// <summary>Conditional updates that lose to another server's lease are tried again this often, then the reserve decides with what it has.</summary>

@@ -5,7 +5,7 @@ namespace TokenPortal.Core.Billing;
 /// last heartbeat and, while other servers share the database, all of them, so another server short of money gets it
 /// within a heartbeat. The next reserve here leases afresh, its fair share.
 /// </summary>
-internal sealed class LeaseReturnOperation(IReadOnlyList<LeaseScope> scopes, HoldBook book) : LedgerOperation<long>(CancellationToken.None)
+internal sealed class LeaseReturnOperation(IReadOnlyList<LeaseScope> scopes, ReservationBook book) : LedgerOperation<long>(CancellationToken.None)
 {
     private readonly List<(LeaseScope Scope, long Amount, long? LeaseAfter)> _returned = [];
 

@@ -10,7 +10,7 @@ internal sealed partial class Ledger(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
     LedgerWriter writer,
-    HoldBook book,
+    ReservationBook book,
     ServerInstance server,
     TimeProvider clock,
     ILogger<Ledger> logger) : ILedger

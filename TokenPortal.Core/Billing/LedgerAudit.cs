@@ -57,11 +57,11 @@ public sealed class LedgerAudit(IDbContextFactory<TokenPortalDbContext> dbFactor
             """).ToListAsync(cancellationToken))
         {
             if (row.ReservedMicros != row.AmountMicros)
-                differences.Add($"hold {row.RequestId}: open for {MicroUsd.Format(row.AmountMicros)} USD, reserved {MicroUsd.Format(row.ReservedMicros)} USD in the ledger");
+                differences.Add($"reservation {row.RequestId}: open for {MicroUsd.Format(row.AmountMicros)} USD, reserved {MicroUsd.Format(row.ReservedMicros)} USD in the ledger");
             if (row.Releases > 0)
-                differences.Add($"hold {row.RequestId}: still open although the ledger released it");
+                differences.Add($"reservation {row.RequestId}: still open although the ledger released it");
             if (row.LogRows > 0)
-                differences.Add($"hold {row.RequestId}: still open although its request has ended (it is in the log)");
+                differences.Add($"reservation {row.RequestId}: still open although its request has ended (it is in the log)");
         }
 
         foreach (var requestId in await db.Database.SqlQueryRaw<string>("""
@@ -71,7 +71,7 @@ public sealed class LedgerAudit(IDbContextFactory<TokenPortalDbContext> dbFactor
               AND NOT EXISTS (SELECT 1 FROM "OpenReservations" AS o WHERE o."RequestId" = g."RequestId")
             """).ToListAsync(cancellationToken))
         {
-            differences.Add($"hold {requestId}: reserved in the ledger, never released, and not open");
+            differences.Add($"reservation {requestId}: reserved in the ledger, never released, and not open");
         }
 
         foreach (var row in await db.Database.SqlQueryRaw<ChargeRow>("""

@@ -9,7 +9,7 @@ namespace TokenPortal.Core.Billing;
 /// Group commit for the request path's ledger writes. Reservations, settles and balance reads queue here; one writer
 /// takes everything queued (up to <see cref="MaxBatch"/>), runs each in order inside one transaction on its own
 /// connection with prepared statements, commits, and only then tells each operation (which tells the
-/// <see cref="HoldBook"/> and any caller waiting). Requests do not wait for their reservation or settle: a crash before the commit loses those
+/// <see cref="ReservationBook"/> and any caller waiting). Requests do not wait for their reservation or settle: a crash before the commit loses those
 /// requests' charges, exactly as a crash during the request would (reservations left open are released by a survivor
 /// or at the next start).
 /// </summary>

@@ -4,12 +4,12 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Core.Billing;
 
 /// <summary>
-/// Writes a reservation the <see cref="HoldBook"/> granted, behind the request that uses it, drawn from this server's
+/// Writes a reservation the <see cref="ReservationBook"/> granted, behind the request that uses it, drawn from this server's
 /// leases. Nobody waits for it; its settle comes after it in the same queue. When a lease was cut since the grant (a debit
 /// took the money, or a survivor took this server for gone), it reserves only what is still free; its settle charges any
 /// cost beyond that from whatever the balance has by then.
 /// </summary>
-internal sealed partial class ReserveOperation(Reservation reservation, HoldBook book, ILogger logger) : LedgerOperation(CancellationToken.None)
+internal sealed partial class ReserveOperation(Reservation reservation, ReservationBook book, ILogger logger) : LedgerOperation(CancellationToken.None)
 {
     private readonly LeaseScope _user = new(reservation.UserId, 0);
     private readonly LeaseScope _key = new(reservation.UserId, reservation.ApiKeyId);

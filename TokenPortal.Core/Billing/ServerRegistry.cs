@@ -7,13 +7,13 @@ namespace TokenPortal.Core.Billing;
 
 /// <summary>
 /// This server's row in the Instances table: registered at start, kept alive by heartbeats (which also count the
-/// servers alive and keep the <see cref="HoldBook"/>'s leases valid), and removed, its leases returned, on the way down.
+/// servers alive and keep the <see cref="ReservationBook"/>'s leases valid), and removed, its leases returned, on the way down.
 /// </summary>
 internal sealed partial class ServerRegistry(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
     LedgerWriter writer,
-    HoldBook book,
+    ReservationBook book,
     ServerInstance server,
     TimeProvider clock,
     ILogger<ServerRegistry> logger)

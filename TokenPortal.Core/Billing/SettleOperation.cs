@@ -8,7 +8,7 @@ namespace TokenPortal.Core.Billing;
 /// per-request cap; only what these cannot cover is written off. What the reservation gives back first repays a
 /// claw-back (a refund that came in while the request was in flight).
 /// </summary>
-internal sealed class SettleOperation(Reservation reservation, long cost, HoldBook book, CancellationToken cancellationToken)
+internal sealed class SettleOperation(Reservation reservation, long cost, ReservationBook book, CancellationToken cancellationToken)
     : LedgerOperation<Settlement?>(cancellationToken)
 {
     private readonly LeaseScope _user = new(reservation.UserId, 0);

@@ -7,7 +7,7 @@ public sealed class InstancesOptions
     public double HeartbeatSeconds { get; set; } = 2;
 
     /// <summary>
-    /// A server silent this long is gone: a survivor releases its holds and returns its leases. A server stops granting
+    /// A server silent this long is gone: a survivor releases its reservations and returns its leases. A server stops granting
     /// from its leases after half of it without a heartbeat, so a slow one never spends what a survivor took back.
     /// </summary>
     public double DeadlineSeconds { get; set; } = 20;

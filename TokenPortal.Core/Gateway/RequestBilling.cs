@@ -96,8 +96,8 @@ public sealed partial class RequestBilling(
     }
 
     /// <summary>
-    /// The prompt tokens a hold covers: o200k's count plus an eighth and 8 tokens, since other tokenizers
-    /// (Anthropic's, Gemini's) count the same text higher and a charge can never exceed its hold.
+    /// The prompt tokens a reservation covers: o200k's count plus an eighth and 8 tokens, since other tokenizers
+    /// (Anthropic's, Gemini's) count the same text higher and a charge can never exceed its reservation.
     /// </summary>
     internal static int WithHeadroom(int estimatedInputTokens) =>
         (int)Math.Min(int.MaxValue, estimatedInputTokens + (long)estimatedInputTokens / 8 + 8);
@@ -106,7 +106,7 @@ public sealed partial class RequestBilling(
     public long CostOf(ModelPrice price, MeteredUsage metered) =>
         price.Cost(options.CurrentValue.Billing.UnreportedUsage == UnreportedUsage.Free ? metered.ReportedOnly : metered.Usage);
 
-    /// <summary>What the ledger charged; null when it could not be written (the hold stays open until the next start).</summary>
+    /// <summary>What the ledger charged; null when it could not be written (the reservation stays open until the next start).</summary>
     public async Task<Settlement?> SettleBehindAsync(Reservation reservation, long costMicros)
     {
         try

@@ -137,7 +137,7 @@ public sealed partial class AdminCliTests : IAsyncLifetime
         Assert.Equal(0, clean.ExitCode);
         Assert.Contains("the books agree", clean.StandardOutput);
 
-        // A balance that drifted from its ledger, a hold whose request already ended, and a log row the ledger never charged.
+        // A balance that drifted from its ledger, a reservation whose request already ended, and a log row the ledger never charged.
         await ExecuteAsync("UPDATE Balances SET BalanceMicros = BalanceMicros + 7");
         await ExecuteAsync("""
             INSERT INTO Ledger (UserId, Kind, AmountMicros, RequestId, CreatedAt) SELECT Id, 2, -100, 'req_leaked', 0 FROM AspNetUsers;
@@ -153,7 +153,7 @@ public sealed partial class AdminCliTests : IAsyncLifetime
 
         Assert.Equal(1, audit.ExitCode);
         Assert.Matches(@"user \S+: balance \d+\.\d{6} USD, ledger sum \d+\.\d{6} USD", audit.StandardOutput);
-        Assert.Contains("hold req_leaked: still open although its request has ended", audit.StandardOutput);
+        Assert.Contains("reservation req_leaked: still open although its request has ended", audit.StandardOutput);
         Assert.Contains("request req_uncharged: the log says charged 0.000055 USD", audit.StandardOutput);
         Assert.Contains("3 differences", audit.StandardOutput);
     }

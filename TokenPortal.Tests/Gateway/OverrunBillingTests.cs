@@ -8,7 +8,7 @@ using TokenPortal.Core.Data.Entities;
 namespace TokenPortal.Tests.Gateway;
 
 /// <summary>
-/// An upstream that reports more than was held (the fake's <c>overrun</c> model bills 100,000 output tokens for a
+/// An upstream that reports more than was reserved (the fake's <c>overrun</c> model bills 100,000 output tokens for a
 /// request bounded at 50): the excess is charged from the rest of the balance, and only what it cannot cover is written off.
 /// </summary>
 public sealed class OverrunBillingTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
@@ -115,7 +115,7 @@ public sealed class OverrunBillingTests(GatewayFixture gateway) : IClassFixture<
         Assert.All(overrunRows, r => Assert.Equal(OverrunCost, r.CostMicros + r.WrittenOffMicros));
         Assert.True(overrunRows.Sum(r => r.WrittenOffMicros) > 0);
         Assert.Equal(overrunRows.Sum(r => r.WrittenOffMicros), (await gateway.LedgerEntriesAsync(account)).Where(e => e.Kind == LedgerEntryKind.WriteOff).Sum(e => e.AmountMicros));
-        // Written off only when nothing free was left: what remains is at most what the ordinary requests' holds gave back.
+        // Written off only when nothing free was left: what remains is at most what the ordinary requests' reservations gave back.
         Assert.True(balance < 40 * 200, $"{balance} micro-USD left although {overrunRows.Sum(r => r.WrittenOffMicros)} was written off");
         await gateway.AssertBooksBalanceAsync(account);
         await gateway.AssertAuditCleanAsync();

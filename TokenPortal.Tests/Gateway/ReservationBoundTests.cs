@@ -6,18 +6,18 @@ using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Tests.Gateway;
 
-/// <summary>The hold is an honest upper bound of what the upstream can bill, whatever the request looks like.</summary>
+/// <summary>The reservation is an honest upper bound of what the upstream can bill, whatever the request looks like.</summary>
 public sealed class ReservationBoundTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private async Task<long> HeldAsync(TestAccount account) =>
+    private async Task<long> ReservedAsync(TestAccount account) =>
         -(await gateway.LedgerEntriesAsync(account)).Single(e => e.Kind == LedgerEntryKind.Reserve).AmountMicros;
 
     [Fact]
-    public async Task TextThatStartsLikeADataUrl_IsHeldAtItsFullLength()
+    public async Task TextThatStartsLikeADataUrl_IsReservedAtItsFullLength()
     {
-        // Counted as one 1,500-token image before: about 3,000 micro-USD held for a prompt of 7,000 tokens.
+        // Counted as one 1,500-token image before: about 3,000 micro-USD reserved for a prompt of 7,000 tokens.
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
         var text = "data: " + string.Join(' ', Enumerable.Repeat("payload", 7_000));
@@ -26,13 +26,13 @@ public sealed class ReservationBoundTests(GatewayFixture gateway) : IClassFixtur
             Json($$"""{"model":"gpt-test","max_tokens":16,"messages":[{"role":"user","content":"{{text}}"}]}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(await HeldAsync(account) >= 7_000 * 2 + 16 * 8, $"held {await HeldAsync(account)} micro-USD for 7,000 prompt tokens at $2/M");
+        Assert.True(await ReservedAsync(account) >= 7_000 * 2 + 16 * 8, $"reserved {await ReservedAsync(account)} micro-USD for 7,000 prompt tokens at $2/M");
     }
 
     [Theory]
     [InlineData("data:image/png;base64,iVBORw0KGgo=")]
     [InlineData("https://example.test/cat.png")]
-    public async Task AnImage_IsHeldAtTheProvidersMostExpensiveImage(string url)
+    public async Task AnImage_IsReservedAtTheProvidersMostExpensiveImage(string url)
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
@@ -41,7 +41,7 @@ public sealed class ReservationBoundTests(GatewayFixture gateway) : IClassFixtur
             Json($$$"""{"model":"gpt-test","max_tokens":16,"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{url}}}"}}]}]}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(await HeldAsync(account) >= ImageTokenBounds.OpenAI * 2, $"held {await HeldAsync(account)} micro-USD for one image");
+        Assert.True(await ReservedAsync(account) >= ImageTokenBounds.OpenAI * 2, $"reserved {await ReservedAsync(account)} micro-USD for one image");
     }
 
     [Theory]

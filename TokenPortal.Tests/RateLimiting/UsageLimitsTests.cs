@@ -186,7 +186,7 @@ public sealed class UsageLimitsTests(LimitsFixture gateway) : IClassFixture<Limi
     [Fact]
     public async Task KeyBudgetSpent_Returns402AndForwardsNothing()
     {
-        // Each request costs 125 and needs a hold of about 190 (prompt estimate with headroom + 7 output tokens):
+        // Each request costs 125 and needs a reservation of about 190 (prompt estimate with headroom + 7 output tokens):
         // a budget of 400 lets two through and leaves 150, too little for a third.
         var cost = GatewaySettings.EchoCostMicros();
         var account = await gateway.CreateAccountAsync(usd: 1m, spec: new ApiKeySpec("budget", BudgetMicros: 2 * cost + 150));

@@ -49,13 +49,13 @@ internal static class AdminCommands
 
     private static Command AuditCommand()
     {
-        var audit = new Command("audit", "Reconcile the books: balances with the ledger, holds with requests in flight, the log's charges with the ledger's. Exit 1 on any difference.");
+        var audit = new Command("audit", "Reconcile the books: balances with the ledger, reservations with requests in flight, the log's charges with the ledger's. Exit 1 on any difference.");
         audit.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
         {
             var report = await services.GetRequiredService<LedgerAudit>().RunAsync(ct);
             foreach (var difference in report.Differences)
                 Console.WriteLine(difference);
-            Console.WriteLine($"Checked {report.Users} balances, {report.LedgerRows} ledger rows and {report.OpenHolds} open holds: " +
+            Console.WriteLine($"Checked {report.Users} balances, {report.LedgerRows} ledger rows and {report.OpenReservations} open reservations: " +
                 (report.Clean ? "the books agree." : $"{report.Differences.Count} differences."));
             return report.Clean ? AdminCli.Success : AdminCli.Failure;
         }, cancellationToken));

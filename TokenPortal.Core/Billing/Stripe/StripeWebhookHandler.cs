@@ -21,7 +21,7 @@ internal sealed partial class StripeWebhookHandler(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
     AutoReloader autoReloader,
-    HoldBook book,
+    ReservationBook book,
     TimeProvider clock,
     ILogger<StripeWebhookHandler> logger)
 {

@@ -38,7 +38,7 @@ public sealed class ApiKey
     /// <summary>Total micro-USD charged through this key, kept in the settlement transaction.</summary>
     public long SpentMicros { get; set; }
 
-    /// <summary>Micro-USD held by the key's requests in flight: with <see cref="SpentMicros"/>, never above the budget.</summary>
+    /// <summary>Micro-USD reserved for the key's requests in flight: with <see cref="SpentMicros"/>, never above the budget.</summary>
     public long ReservedMicros { get; set; }
 
     /// <summary>The part of the budget leased to servers; spent, reserved and leased never exceed the budget.</summary>

@@ -1,7 +1,7 @@
 namespace TokenPortal.Core.Data.Entities;
 
 /// <summary>
-/// Money one server may grant holds from without asking the database: a slice of a user's balance
+/// Money one server may grant reservations from without asking the database: a slice of a user's balance
 /// (<see cref="ApiKeyId"/> 0) or of a key's budget. The slices of all servers never add up to more than the balance or
 /// the budget has free, so no server grants money another already granted.
 /// </summary>

@@ -6,14 +6,14 @@ public enum LedgerEntryKind
     /// <summary>Money in: top-up, signup grant or admin grant (positive).</summary>
     Credit = 1,
 
-    /// <summary>A request's worst case put on hold before calling upstream (negative).</summary>
+    /// <summary>A request's worst case reserved before calling upstream (negative).</summary>
     Reserve = 2,
 
-    /// <summary>The hold given back when the request ends, whatever the outcome (positive, equal to the reserve).</summary>
+    /// <summary>The reservation given back when the request ends, whatever the outcome (positive, equal to the reserve).</summary>
     Release = 3,
 
     /// <summary>
-    /// The request's actual cost (negative), in full even when it overran its hold; written with its release in one
+    /// The request's actual cost (negative), in full even when it overran its reservation; written with its release in one
     /// transaction, and with a <see cref="WriteOff"/> for any part the balance could not cover.
     /// </summary>
     Settle = 4,
@@ -29,7 +29,7 @@ public enum LedgerEntryKind
 
     /// <summary>
     /// Part of an earlier write-off taken back (negative): a refund or dispute the balance could not cover while requests
-    /// were in flight is recovered from what their holds give back when they settle (the claw-back), never from later money.
+    /// were in flight is recovered from what their reservations give back when they settle (the claw-back), never from later money.
     /// </summary>
     Recovery = 7,
 }

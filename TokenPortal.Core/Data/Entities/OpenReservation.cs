@@ -12,7 +12,7 @@ public sealed class OpenReservation
 
     public long AmountMicros { get; set; }
 
-    /// <summary>The key whose spend and budget hold this reservation too; 0 for none.</summary>
+    /// <summary>The key whose spend and budget count this reservation too; 0 for none.</summary>
     public long ApiKeyId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
@@ -21,8 +21,8 @@ public sealed class OpenReservation
     public string InstanceId { get; set; } = "";
 
     /// <summary>
-    /// Owed from this hold's money: a refund or dispute the balance could not cover while the request was in flight.
-    /// When the hold settles, what it gives back goes here first (a <see cref="LedgerEntryKind.Recovery"/>).
+    /// Owed from this reservation's money: a refund or dispute the balance could not cover while the request was in flight.
+    /// When the reservation settles, what it gives back goes here first (a <see cref="LedgerEntryKind.Recovery"/>).
     /// </summary>
     public long ClawbackMicros { get; set; }
 }

@@ -40,7 +40,7 @@ public sealed class RequestLogRecord
 
     public long CostMicros { get; set; }
 
-    /// <summary>The part of the cost the user's money could not cover (the upstream overran the hold): the operator's loss.</summary>
+    /// <summary>The part of the cost the user's money could not cover (the upstream overran the reservation): the operator's loss.</summary>
     public long WrittenOffMicros { get; set; }
 
     /// <summary>Whole request, from our first byte read to our last byte written.</summary>

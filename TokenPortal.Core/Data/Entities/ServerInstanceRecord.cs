@@ -2,7 +2,7 @@ namespace TokenPortal.Core.Data.Entities;
 
 /// <summary>
 /// A server running on this database. Its heartbeat says it is alive; a server whose heartbeat is older than the
-/// deadline is gone, and a survivor releases its holds and returns its leases.
+/// deadline is gone, and a survivor releases its reservations and returns its leases.
 /// </summary>
 public sealed class ServerInstanceRecord
 {

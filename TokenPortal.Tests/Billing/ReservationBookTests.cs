@@ -4,10 +4,10 @@ using TokenPortal.Core.Billing;
 namespace TokenPortal.Tests.Billing;
 
 /// <summary>The in-memory side of reserving: what is granted from this server's leases without waiting, and what must wait for the database.</summary>
-public sealed class HoldBookTests
+public sealed class ReservationBookTests
 {
     private static readonly LeaseScope User = new("u1", 0);
-    private readonly HoldBook _book = new();
+    private readonly ReservationBook _book = new();
 
     private static ReserveRequest Request(long worst, long floor, long keyId = 0, string user = "u1") => new(user, Guid.NewGuid().ToString(), keyId, worst, floor);
 
@@ -136,7 +136,7 @@ public sealed class HoldBookTests
     public void StaleHeartbeat_StopsGrantsFromLeases_UntilRenewed()
     {
         var clock = new FakeTimeProvider();
-        var book = new HoldBook(clock);
+        var book = new ReservationBook(clock);
         book.Leased(User, 1_000);
         Assert.Null(book.TryGrant(Request(10, 10), exact: false));
 

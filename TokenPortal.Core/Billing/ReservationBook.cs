@@ -15,14 +15,14 @@ namespace TokenPortal.Core.Billing;
 /// once committed. Leases are granted from only while the server's heartbeat is fresh (<see cref="Renewed"/>): a server
 /// cut off from the database stops before a survivor takes its leases back.
 /// </remarks>
-internal sealed class HoldBook(TimeProvider clock)
+internal sealed class ReservationBook(TimeProvider clock)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<LeaseScope, Room> _rooms = [];
     private long _validUntil = long.MinValue;
 
     /// <summary>For tests: a book on the system clock, valid until told otherwise.</summary>
-    internal HoldBook() : this(TimeProvider.System) => _validUntil = long.MaxValue;
+    internal ReservationBook() : this(TimeProvider.System) => _validUntil = long.MaxValue;
 
     /// <summary>
     /// Grants min(worst case, leased balance, leased key budget) when at least the floor is there; null when the book cannot
