@@ -285,9 +285,39 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         Assert.Equal(2_500_000, await portal.BalanceAsync(customer) - 1_000_000); // plus the signup credit
         await PortalFixture.ScreenshotAsync(page, "15-admin-users-dark");
 
+        // Channels: the admin gives a model a second upstream and turns its first off; the next request goes to the new one.
         await page.GotoAsync("/admin/catalog");
         await WaitInteractiveAsync(page);
+        var deepseek = page.Locator("[data-testid=admin-models-grid] tr", new PageLocatorOptions { HasText = "fake/fake-deepseek" });
+        await deepseek.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Channels" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Add channel" }).ClickAsync();
+        var channels = page.Locator("[data-testid=channel-row]");
+        await Expect(channels).ToHaveCountAsync(2);
+        await channels.Nth(1).Locator("input[name=UpstreamModel]").FillAsync("deepseek-second");
+        await channels.Nth(1).Locator("input[name=UpstreamModel]").PressAsync("Tab");
+        await channels.Nth(0).Locator(".rz-switch").ClickAsync();
+        await Expect(channels.Nth(0)).ToContainTextAsync("off");
+        await PortalFixture.ScreenshotAsync(page, "16a-admin-channels-dialog-dark");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("The channels of deepseek are saved")).ToBeVisibleAsync();
+        var firstChannelBefore = portal.Upstream.CountFor("fake-deepseek");
+        using (var api = portal.CreateClient(customer.Key))
+        {
+            using var answer = await api.PostAsync("v1/chat/completions", new StringContent(
+                """{"model":"deepseek","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+        }
+        Assert.Equal(1, portal.Upstream.CountFor("deepseek-second"));
+        Assert.Equal(firstChannelBefore, portal.Upstream.CountFor("fake-deepseek"));
+        await page.ReloadAsync();
+        await WaitInteractiveAsync(page);
+        var health = page.Locator("[data-testid=channel-health-grid] tr", new PageLocatorOptions { HasText = "fake/deepseek-second" });
+        await Expect(health).ToContainTextAsync("healthy");
+        await Expect(health).ToContainTextAsync("100% of 1");
+        await Expect(page.Locator("[data-testid=channel-health-grid] tr", new PageLocatorOptions { HasText = "fake/fake-deepseek" })).ToContainTextAsync("disabled");
         await PortalFixture.ScreenshotAsync(page, "16-admin-catalog-dark");
+        await health.ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ScreenshotDirectory, "16b-admin-channel-health-dark.png") });
         await page.GotoAsync("/admin/settings");
         await WaitInteractiveAsync(page);
         await PortalFixture.ScreenshotAsync(page, "17-admin-settings-dark");
