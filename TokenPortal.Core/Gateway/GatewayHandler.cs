@@ -182,11 +182,14 @@ public sealed partial class GatewayHandler(
                     i--;
             }
         }
-        foreach (var (model, channel, _) in route.Resting.OrderBy(r => r.Until).Take(maxAttempts))
+        if (route.Attempts == 0)
         {
-            if (route.Attempts > 0 || route.Finished)
-                break;
-            await TryChannelAsync(context, call, endpoint, request, model, channel, reservation, probe: false, route);
+            foreach (var (model, channel, _) in route.Resting.OrderBy(r => r.Until).Take(maxAttempts))
+            {
+                if (route.Finished)
+                    break;
+                await TryChannelAsync(context, call, endpoint, request, model, channel, reservation, probe: false, route);
+            }
         }
         return route.Finished ? route.Error : route.LastFailure?.Error ?? GatewayError.Upstream("No upstream could take the request; nothing was charged.");
     }

@@ -246,6 +246,27 @@ public sealed class FailoverTests(RoutingFixture gateway) : IClassFixture<Routin
     }
 
     [Fact]
+    public async Task WhenEveryChannelRests_TheRequestStillTriesThem_SoonestBackFirst()
+    {
+        gateway.Upstream.Behave("all-rest-a", _ => FakeStep.Fail(500));
+        gateway.Upstream.Script("all-rest-b", FakeStep.Fail(500), FakeStep.Fail(500), FakeStep.Fail(500));
+        var account = await gateway.CreateAccountAsync();
+        using var client = gateway.CreateClient(account.Key);
+        for (var i = 0; i < 3; i++)
+        {
+            using var failed = await client.PostAsync("v1/chat/completions", Body("route-all-rest", stream: false));
+            Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        }
+
+        using var response = await client.PostAsync("v1/chat/completions", Body("route-all-rest", stream: false));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((4, 4), (gateway.Upstream.CountFor("all-rest-a"), gateway.Upstream.CountFor("all-rest-b")));
+        var last = (await gateway.LogRowsAsync(account))[^1];
+        Assert.Equal((200, 2, "all-rest-b"), (last.Status, last.Attempts, last.UpstreamModel));
+    }
+
+    [Fact]
     public async Task Weights_Split1000RequestsWithin5PercentOfTheirRatio()
     {
         var account = await gateway.CreateAccountAsync(usd: 100m);

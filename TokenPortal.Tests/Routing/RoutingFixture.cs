@@ -29,7 +29,7 @@ public sealed class RoutingFixture : GatewayFixture
 
         var index = 100;
         // A model served by channel a (tried first) and channel b; each test has its own.
-        foreach (var name in new[] { "failover", "stream", "whole", "midstream", "midstream-messages", "caller-error", "cooldown", "one-429", "disabled", "all-fail", "log" })
+        foreach (var name in new[] { "failover", "stream", "whole", "midstream", "midstream-messages", "caller-error", "cooldown", "one-429", "disabled", "all-fail", "all-rest" })
             AddModel(settings, index++, $"route-{name}", ($"fake", $"{name}-a", 1, 0, true), ("fake-b", $"{name}-b", 1, 1, true));
         AddModel(settings, index++, "route-weights", ("fake", "weights-a", 3, 0, true), ("fake-b", "weights-b", 1, 0, true));
         AddModel(settings, index++, "route-disabled-first", ("fake", "disabled-first-a", 1, 0, false), ("fake-b", "disabled-first-b", 1, 1, true));

@@ -22,7 +22,11 @@ internal sealed record BenchResults(
     BillingResult Billing,
     double GatewayCpuMicrosPerRequest,
     ForwarderResult Forwarder,
-    PeerResult? Peer);
+    PeerResult? Peer,
+    FailoverResult Failover);
+
+/// <summary>The same load on a model of two channels, one of which fails half its requests, against the healthy model right before.</summary>
+internal sealed record FailoverResult(Percentiles Healthy, Percentiles Latency, int Errors, long UpstreamFailures);
 
 /// <summary>The bare forwarder (Kestrel in, HttpClient out, nothing else) on the same upstream, load and machine.</summary>
 internal sealed record ForwarderResult(Percentiles Latency, int LatencyErrors, double ThroughputRps, double CpuMicrosPerRequest);

@@ -5,7 +5,8 @@ namespace TokenPortal.Bench;
 
 /// <summary>
 /// The fastest OpenAI-compatible server we can make: canned bytes, no parsing beyond the model name.
-/// <c>bench-fast</c> answers at once; <c>bench-stream</c> streams 20 chunks 50 ms apart; <c>bench-long</c> 200.
+/// <c>bench-fast</c> answers at once; <c>bench-stream</c> streams 20 chunks 50 ms apart; <c>bench-long</c> 200;
+/// <c>bench-flaky</c> answers every other request with a 503 (a channel failing half its requests).
 /// </summary>
 internal sealed class FastUpstream : IAsyncDisposable
 {
@@ -19,6 +20,13 @@ internal sealed class FastUpstream : IAsyncDisposable
         """data: {"id":"chatcmpl-b","object":"chat.completion.chunk","created":1700000000,"model":"bench-stream","choices":[{"index":0,"delta":{"content":" word"},"finish_reason":null}]}""" + "\n\n");
     private static readonly byte[] End = Encoding.UTF8.GetBytes(
         $$$"""data: {"id":"chatcmpl-b","object":"chat.completion.chunk","created":1700000000,"model":"bench-stream","choices":[],"usage":{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{CompletionTokens}}},"total_tokens":{{{PromptTokens + CompletionTokens}}}}}""" + "\n\ndata: [DONE]\n\n");
+
+    private static readonly byte[] Overloaded = Encoding.UTF8.GetBytes("""{"error":{"message":"Overloaded.","type":"server_error","code":null}}""");
+
+    private static long _flakyRequests;
+
+    /// <summary>Requests <c>bench-flaky</c> answered with a 503.</summary>
+    public static long FlakyFailures => Interlocked.Read(ref _flakyRequests) / 2;
 
     private readonly WebApplication _app;
 
@@ -45,6 +53,13 @@ internal sealed class FastUpstream : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
+        if (body.Contains("bench-flaky", StringComparison.Ordinal) && Interlocked.Increment(ref _flakyRequests) % 2 == 1)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(Overloaded);
+            return;
+        }
         var chunks = body.Contains("bench-long", StringComparison.Ordinal) ? 200 : body.Contains("bench-stream", StringComparison.Ordinal) ? 20 : 0;
         if (chunks == 0)
         {

@@ -11,6 +11,9 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 {
     public const string ModelPrefix = "bench-";
 
+    /// <summary>A model on two channels, one of which fails half its requests.</summary>
+    public const string FailoverModel = "bench-failover";
+
     private readonly Process _process;
     private readonly string _appPath;
     private readonly Dictionary<string, string> _environment;
@@ -114,14 +117,30 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             ["TokenPortal__Providers__0__Kind"] = "OpenAICompatible",
             ["TokenPortal__Providers__0__BaseUrl"] = upstream.ToString(),
             ["TokenPortal__Providers__0__TimeoutSeconds"] = "30",
+            // A second account at the same upstream: the failover scenario's healthy channel.
+            ["TokenPortal__Providers__1__Name"] = "fast-b",
+            ["TokenPortal__Providers__1__Kind"] = "OpenAICompatible",
+            ["TokenPortal__Providers__1__BaseUrl"] = upstream.ToString(),
+            ["TokenPortal__Providers__1__TimeoutSeconds"] = "30",
         };
         if (redis is not null)
             environment["TokenPortal__Redis__Configuration"] = redis;
-        string[] models = ["bench-fast", "bench-stream", "bench-long"];
+        string[] models = ["bench-fast", "bench-stream", "bench-long", FailoverModel];
         for (var i = 0; i < models.Length; i++)
         {
             environment[$"TokenPortal__Models__{i}__Id"] = models[i];
-            environment[$"TokenPortal__Models__{i}__Provider"] = "fast";
+            if (models[i] == FailoverModel)
+            {
+                // Two channels sharing requests equally; one fails every other request it gets.
+                environment[$"TokenPortal__Models__{i}__Channels__0__Provider"] = "fast";
+                environment[$"TokenPortal__Models__{i}__Channels__0__UpstreamModel"] = "bench-flaky";
+                environment[$"TokenPortal__Models__{i}__Channels__1__Provider"] = "fast-b";
+                environment[$"TokenPortal__Models__{i}__Channels__1__UpstreamModel"] = "bench-fast";
+            }
+            else
+            {
+                environment[$"TokenPortal__Models__{i}__Provider"] = "fast";
+            }
             environment[$"TokenPortal__Models__{i}__InputPerMillionUsd"] = "0.15";
             environment[$"TokenPortal__Models__{i}__OutputPerMillionUsd"] = "0.6";
             environment[$"TokenPortal__Models__{i}__MaxOutputTokens"] = "256";

@@ -9,11 +9,11 @@ namespace TokenPortal.Bench;
 /// </summary>
 internal static class OpenLoopLoad
 {
-    public static Task<(Percentiles Latency, int Errors)> RunAsync(BenchTarget target, int requestsPerSecond, TimeSpan duration) =>
-        RunAsync([target], requestsPerSecond, duration);
+    public static Task<(Percentiles Latency, int Errors)> RunAsync(BenchTarget target, int requestsPerSecond, TimeSpan duration, string model = "bench-fast") =>
+        RunAsync([target], requestsPerSecond, duration, model);
 
     /// <summary>The load spread over <paramref name="targets"/> in turn, as a round-robin load balancer would.</summary>
-    public static async Task<(Percentiles Latency, int Errors)> RunAsync(IReadOnlyList<BenchTarget> targets, int requestsPerSecond, TimeSpan duration)
+    public static async Task<(Percentiles Latency, int Errors)> RunAsync(IReadOnlyList<BenchTarget> targets, int requestsPerSecond, TimeSpan duration, string model = "bench-fast")
     {
         using var client = BenchTarget.CreateClient(512);
         var total = (int)(requestsPerSecond * duration.TotalSeconds);
@@ -32,7 +32,7 @@ internal static class OpenLoopLoad
             {
                 try
                 {
-                    using var request = targets[index % targets.Count].Request("bench-fast", stream: false);
+                    using var request = targets[index % targets.Count].Request(model, stream: false);
                     using var response = await client.SendAsync(request);
                     await response.Content.ReadAsByteArrayAsync();
                     if (!response.IsSuccessStatusCode)

@@ -7,6 +7,7 @@ using TokenPortal.Bench;
 // bench/run --streams: only the 1,000 concurrent streams, with the gateway's memory before and at its peak.
 // bench/run --estimate: the reservation's token estimate over adversarial 1 MiB bodies, in ms per MiB.
 // bench/run --postgres: the same gateway on SQLite, on PostgreSQL, and as two PostgreSQL instances sharing Redis.
+// bench/run --failover: only the fixed-rate latency through the gateway, healthy and with one of two channels failing half its requests.
 if (args is [BareForwarder.Flag, var forwardTo])
     return await BareForwarder.ServeAsync(new Uri(forwardTo));
 if (args.Contains("--estimate"))
@@ -44,6 +45,13 @@ if (args.Contains("--streams"))
 await using var forwarder = await BareForwarder.StartAsync(upstream.BaseUrl);
 var seconds = TimeSpan.FromSeconds(quick ? 3 : 10);
 const int rate = 1000;
+if (args.Contains("--failover"))
+{
+    await WarmUpAsync(through);
+    var failover = await FailoverAsync();
+    Console.WriteLine($"healthy: p50 {failover.Healthy.P50 / 1000:0.000} / p99 {failover.Healthy.P99 / 1000:0.000} ms; one channel failing half: p50 {failover.Latency.P50 / 1000:0.000} / p99 {failover.Latency.P99 / 1000:0.000} ms, {failover.Errors} errors, {failover.UpstreamFailures} upstream 503s failed over");
+    return 0;
+}
 if (args.Contains("--latency"))
 {
     await WarmUpAsync(forwarder.Target);
@@ -65,6 +73,8 @@ Console.WriteLine($"latency at {rate} RPS...");
 var latencyDirect = await OpenLoopLoad.RunAsync(direct, rate, seconds);
 var latencyForwarder = await OpenLoopLoad.RunAsync(forwarder.Target, rate, seconds);
 var latencyGateway = await OpenLoopLoad.RunAsync(through, rate, seconds);
+Console.WriteLine("failover: one of two channels failing half its requests...");
+var failoverResult = await FailoverAsync();
 
 Console.WriteLine("throughput (wrk)...");
 var wrkDirect = await Wrk.RunAsync(direct, seconds, 64, work);
@@ -103,7 +113,7 @@ var results = new BenchResults(
     new(wrkDirect.RequestsPerSecond, wrkGateway.RequestsPerSecond), new(wrkDirect.Errors, wrkGateway.Errors),
     new(streamsDirect.FirstToken, streamsGateway.FirstToken), new(streamsDirect.Gap, streamsGateway.Gap), new(streamsDirect.Errors, streamsGateway.Errors),
     concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, many.ResidentBeforeMegabytes, billing, cpuPerRequest,
-    new(latencyForwarder.Latency, latencyForwarder.Errors, wrkForwarder.RequestsPerSecond, forwarderCpuPerRequest), peerResult);
+    new(latencyForwarder.Latency, latencyForwarder.Errors, wrkForwarder.RequestsPerSecond, forwarderCpuPerRequest), peerResult, failoverResult);
 await Report.WriteAsync(results, Path.Combine(root, "bench", "results"));
 Console.WriteLine(Report.Markdown(results));
 return 0;
@@ -114,6 +124,16 @@ async Task WarmUpAsync(BenchTarget target)
 {
     await Wrk.RunAsync(target, TimeSpan.FromSeconds(quick ? 2 : 5), 64, work);
     await OpenLoopLoad.RunAsync(target, rate, TimeSpan.FromSeconds(2));
+}
+
+// The healthy model and the one whose channel fails half its requests, back to back under the same load.
+async Task<FailoverResult> FailoverAsync()
+{
+    await OpenLoopLoad.RunAsync(through, rate, TimeSpan.FromSeconds(2), GatewayProcess.FailoverModel);
+    var healthy = await OpenLoopLoad.RunAsync(through, rate, seconds);
+    var failedBefore = FastUpstream.FlakyFailures;
+    var flaky = await OpenLoopLoad.RunAsync(through, rate, seconds, GatewayProcess.FailoverModel);
+    return new FailoverResult(healthy.Latency, flaky.Latency, flaky.Errors, FastUpstream.FlakyFailures - failedBefore);
 }
 
 // wrk at full speed, and the CPU the server under test used per request meanwhile.

@@ -37,12 +37,17 @@ internal static class Report
         Row(md, "chunk gaps preserved (p50 drift)", "< 5 ms", $"{gapDrift:0.000} ms", gapDrift < 5);
         Row(md, $"{r.ConcurrentStreams} concurrent streams: peak RSS", "< 300 MB", $"{r.PeakResidentMegabytes:0} MB", r.PeakResidentMegabytes < 300);
         Row(md, $"{r.ConcurrentStreams} concurrent streams: errors", "0", $"{r.ConcurrentErrors}", r.ConcurrentErrors == 0);
+        var failoverAdded = (r.Failover.Latency.P50 - r.Failover.Healthy.P50) / 1000;
+        Row(md, "one of two channels failing half its requests: client errors", "0",
+            $"{r.Failover.Errors} of {r.Failover.Latency.Count} requests ({r.Failover.UpstreamFailures} upstream 503s failed over)", r.Failover.Errors == 0);
+        Row(md, "that scenario's p50 vs the healthy one", "<= +0.3 ms", $"{failoverAdded:+0.000;-0.000} ms ({r.Failover.Latency.P50 / 1000:0.000} vs {r.Failover.Healthy.P50 / 1000:0.000})", failoverAdded <= 0.3);
         Row(md, "ledger charges = logged costs", "exact", $"{r.Billing.LedgerChargedMicros} = {r.Billing.LoggedCostMicros} micro-USD over {r.Billing.LoggedRequests} requests", r.Billing.Exact);
         md.AppendLine();
         md.AppendLine("| scenario | direct | through gateway |");
         md.AppendLine("|---|---|---|");
         md.AppendLine(CultureInfo.InvariantCulture, $"| latency at {r.LatencyRps} RPS, p50 / p90 / p99 / max (ms) | {Ms(r.Latency.Direct)} | {Ms(r.Latency.Gateway)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| errors at {r.LatencyRps} RPS | {r.LatencyErrors.Direct} | {r.LatencyErrors.Gateway} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| the same, on two channels of which one fails half its requests: p50 / p90 / p99 / max (ms), errors | | {Ms(r.Failover.Latency)}, {r.Failover.Errors} errors (healthy right before: {Ms(r.Failover.Healthy)}) |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| max throughput (wrk, 2 threads, 64 connections) | {r.ThroughputRps.Direct:0} RPS | {r.ThroughputRps.Gateway:0} RPS |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| gateway CPU per request at max throughput | | {r.GatewayCpuMicrosPerRequest:0} us (of 2 cores: {r.GatewayCpuMicrosPerRequest * r.ThroughputRps.Gateway / 1e6 / 2:P0} busy) |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| time to first token, p50 / p90 / p99 / max (ms) | {Ms(r.FirstToken.Direct)} | {Ms(r.FirstToken.Gateway)} |");
