@@ -126,7 +126,10 @@ public sealed partial class GatewayHandler(
         call.Attempting(candidates[0], candidates[0].Channels[0], counts: false);
         call.Stream = request.Stream;
 
-        var tokensRefused = await admission.TakeTokensAsync(candidates.Max(m => RequestBilling.MostTokens(m, request)));
+        var mostTokens = 0L;
+        foreach (var candidate in candidates)
+            mostTokens = Math.Max(mostTokens, RequestBilling.MostTokens(candidate, request));
+        var tokensRefused = await admission.TakeTokensAsync(mostTokens);
         admission.WriteHeaders(context.Response.Headers);
         if (tokensRefused is not null)
             return tokensRefused;
@@ -173,7 +176,7 @@ public sealed partial class GatewayHandler(
                 var health = routingHealth.Channel(channels[i].Id);
                 if (!health.TryEnter(clock.GetUtcNow(), out var probe))
                 {
-                    route.Resting.Add((model, channels[i], health.RestingUntil ?? DateTimeOffset.MinValue));
+                    (route.Resting ??= []).Add((model, channels[i], health.RestingUntil ?? DateTimeOffset.MinValue));
                     continue;
                 }
                 if (await TryChannelAsync(context, call, endpoint, request, model, channels[i], reservation, probe, route))
@@ -182,7 +185,7 @@ public sealed partial class GatewayHandler(
                     i--;
             }
         }
-        if (route.Attempts == 0)
+        if (route.Attempts == 0 && route.Resting is not null)
         {
             foreach (var (model, channel, _) in route.Resting.OrderBy(r => r.Until).Take(maxAttempts))
             {
@@ -245,7 +248,8 @@ public sealed partial class GatewayHandler(
 
         public bool SameChannelAgain { get; set; }
 
-        public List<(CatalogModel Model, CatalogChannel Channel, DateTimeOffset Until)> Resting { get; } = [];
+        /// <summary>Channels skipped because they rest; null while none was.</summary>
+        public List<(CatalogModel Model, CatalogChannel Channel, DateTimeOffset Until)>? Resting { get; set; }
 
         public void Finish(GatewayError? error)
         {

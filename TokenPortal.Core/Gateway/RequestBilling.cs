@@ -36,9 +36,14 @@ public sealed partial class RequestBilling(
     public async Task<ReservationPlan> ReserveAsync(AuthenticatedKey key, string requestId, IReadOnlyList<CatalogModel> candidates,
         RequestInfo request, CancellationToken cancellationToken)
     {
-        var costliest = candidates.MaxBy(m => Bounds(m, request).Worst)!;
-        var (inputTokens, floorOutput, worst, floor) = Bounds(costliest, request);
-        floor = candidates.Max(m => Bounds(m, request).Floor);
+        var (inputTokens, floorOutput, worst, floor) = Bounds(candidates[0], request);
+        for (var i = 1; i < candidates.Count; i++)
+        {
+            var other = Bounds(candidates[i], request);
+            if (other.Worst > worst)
+                (inputTokens, floorOutput, worst) = (other.InputTokens, other.FloorOutput, other.Worst);
+            floor = Math.Max(floor, other.Floor);
+        }
 
         if (key.MaxMicrosPerRequest is { } cap)
         {

@@ -88,6 +88,27 @@ public sealed class FailoverTests(RoutingFixture gateway) : IClassFixture<Routin
         Assert.All(rows, r => Assert.Equal((200, 2, "fake-b", name + "-b"), (r.Status, r.Attempts, r.Provider, r.UpstreamModel)));
     }
 
+    [Theory]
+    [InlineData("route-down", "down-b", "fake")]
+    [InlineData("route-timeout", "timeout-b", "fake-b")]
+    public async Task ARefusedConnection_OrATimeoutBeforeTheFirstByte_FailsOver(string model, string served, string provider)
+    {
+        // Longer than the provider's 2 s timeout.
+        gateway.Upstream.Behave("timeout-a", _ => new FakeStep(DelayMs: 2_500));
+        var account = await gateway.CreateAccountAsync();
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions", Body(model, stream: true));
+        var events = await EventsAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("[DONE]", events[^1]);
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        Assert.Equal((200, 2, provider, served), (row.Status, row.Attempts, row.Provider, row.UpstreamModel));
+        Assert.Equal(10_000_000 - row.CostMicros, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
     [Fact]
     public async Task AnErrorAfterTheFirstChunk_DoesNotFailOver_TheStreamEndsWithAnErrorAndIsBilledForWhatCame()
     {

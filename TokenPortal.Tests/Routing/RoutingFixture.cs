@@ -23,16 +23,20 @@ public sealed class RoutingFixture : GatewayFixture
     {
         AddProvider(settings, 10, "fake-b", "sk-upstream-b");
         AddProvider(settings, 11, "fake-keys", null);
+        // A provider nobody listens for: every connection is refused.
+        AddProvider(settings, 12, "fake-down", null);
+        settings["TokenPortal:Providers:12:BaseUrl"] = $"http://127.0.0.1:{ClosedPort()}/v1/";
         for (var i = 0; i < ProviderKeys.Length; i++)
             settings[$"TokenPortal:Providers:11:ApiKeys:{i}"] = ProviderKeys[i];
         settings["TokenPortal:Routing:CooldownSeconds"] = CooldownSeconds.ToString();
 
         var index = 100;
         // A model served by channel a (tried first) and channel b; each test has its own.
-        foreach (var name in new[] { "failover", "stream", "whole", "midstream", "midstream-messages", "caller-error", "cooldown", "one-429", "disabled", "all-fail", "all-rest" })
+        foreach (var name in new[] { "failover", "stream", "whole", "midstream", "midstream-messages", "caller-error", "cooldown", "one-429", "disabled", "all-fail", "all-rest", "timeout" })
             AddModel(settings, index++, $"route-{name}", ($"fake", $"{name}-a", 1, 0, true), ("fake-b", $"{name}-b", 1, 1, true));
         AddModel(settings, index++, "route-weights", ("fake", "weights-a", 3, 0, true), ("fake-b", "weights-b", 1, 0, true));
         AddModel(settings, index++, "route-disabled-first", ("fake", "disabled-first-a", 1, 0, false), ("fake-b", "disabled-first-b", 1, 1, true));
+        AddModel(settings, index++, "route-down", ("fake-down", "down-a", 1, 0, true), ("fake", "down-b", 1, 1, true));
         AddModel(settings, index++, "route-keys", ("fake-keys", "keys-a", 1, 0, true));
         AddModel(settings, index++, "route-lone", ("fake", "lone-a", 1, 0, true));
         // Fallback models at two prices: the reservation must cover the dearer, the charge is the one that served.
@@ -69,6 +73,15 @@ public sealed class RoutingFixture : GatewayFixture
     {
         await using var db = await DbAsync();
         return await db.Providers.Where(p => p.Name == name).Select(p => p.Id).SingleAsync();
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private void AddProvider(Dictionary<string, string?> settings, int index, string name, string? apiKey)

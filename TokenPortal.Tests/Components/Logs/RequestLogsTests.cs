@@ -39,6 +39,22 @@ public sealed class RequestLogsTests : PortalTestContext
     }
 
     [Fact]
+    public void ARowServedAfterFailover_ShowsTheChannelThatServedAndItsAttempts()
+    {
+        var failedOver = Row("gpt-test", 200, 1234);
+        (failedOver.Provider, failedOver.UpstreamModel, failedOver.Attempts) = ("azure-east", "gpt-4o-mini-2024", 2);
+        var direct = Row("claude-x", 200, 99);
+        (direct.Provider, direct.UpstreamModel, direct.Attempts) = ("anthropic", "claude-3", 1);
+        _logs.Rows = [failedOver, direct];
+        var page = Render<RequestLogs>();
+
+        page.WaitForAssertion(() => Assert.Contains("azure-east / gpt-4o-mini-2024", page.Markup));
+        Assert.Contains("anthropic / claude-3", page.Markup);
+        var attempts = Assert.Single(page.FindAll("[data-testid=log-attempts]"));
+        Assert.Contains("2 attempts", attempts.OuterHtml);
+    }
+
+    [Fact]
     public void CsvLink_CarriesTheSameFilter()
     {
         var form = LogFilterForm.LastDays(Now, 1);
