@@ -38,10 +38,7 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         model.MaxOutputTokens = edit.MaxOutputTokens;
         model.Enabled = edit.Enabled;
         model.EditedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
-        changes.Publish();
-        await audit.WriteAsync(actor, "model.edit", model.PublicId, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        await ApplyAsync(db, actor, "model.edit", model.PublicId, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"input {edit.InputPerMillionUsd}, cached {edit.CachedInputPerMillionUsd}, output {edit.OutputPerMillionUsd} USD per million; max output {edit.MaxOutputTokens}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
     }
 
@@ -78,10 +75,7 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
             row.Enabled = edit.Enabled;
         }
         model.EditedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
-        changes.Publish();
-        await audit.WriteAsync(actor, "model.channels", model.PublicId, string.Join("; ", channels.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        await ApplyAsync(db, actor, "model.channels", model.PublicId, string.Join("; ", channels.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{providers[c.ProviderId]}/{c.UpstreamModel.Trim()} weight {c.Weight} priority {c.Priority} {(c.Enabled ? "enabled" : "disabled")}"))), cancellationToken);
     }
 
@@ -108,10 +102,16 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         provider.UpstreamRpm = edit.UpstreamRpm;
         provider.Enabled = edit.Enabled;
         provider.EditedAt = clock.GetUtcNow();
+        await ApplyAsync(db, actor, "provider.edit", provider.Name, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"base URL {provider.BaseUrl}; {(newKey is null ? "keys kept" : $"keys replaced ({ProviderKeyProtector.SplitKeys(newKey).Count})")}; timeout {edit.TimeoutSeconds} s; upstream RPM {edit.UpstreamRpm?.ToString() ?? "none"}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
+    }
+
+    /// <summary>Saves an edit, reloads this server's catalog, tells the others, and audits who did it.</summary>
+    private async Task ApplyAsync(TokenPortalDbContext db, string actor, string action, string target, string detail, CancellationToken cancellationToken)
+    {
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
         changes.Publish();
-        await audit.WriteAsync(actor, "provider.edit", provider.Name, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"base URL {provider.BaseUrl}; {(newKey is null ? "keys kept" : $"keys replaced ({ProviderKeyProtector.SplitKeys(newKey).Count})")}; timeout {edit.TimeoutSeconds} s; upstream RPM {edit.UpstreamRpm?.ToString() ?? "none"}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
+        await audit.WriteAsync(actor, action, target, detail, cancellationToken);
     }
 }

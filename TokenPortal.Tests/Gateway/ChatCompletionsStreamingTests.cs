@@ -13,18 +13,6 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
         $$"""{"model":"{{model}}","stream":true,{{(includeUsage ? "\"stream_options\":{\"include_usage\":true}," : "")}}{{extra}}"messages":[{"role":"user","content":"Tell me something."}]}""",
         Encoding.UTF8, "application/json");
 
-    private static async Task<List<string>> ReadEventsAsync(HttpResponseMessage response)
-    {
-        var events = new List<string>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-                events.Add(line["data: ".Length..]);
-        }
-        return events;
-    }
-
     [Fact]
     public async Task Stream_WithoutIncludeUsage_HidesUsageChunkButStillBills()
     {
@@ -32,7 +20,7 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/chat/completions", Body("gpt-test"));
-        var events = await ReadEventsAsync(response);
+        var events = await SseData.ReadAllAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/event-stream", response.Content.Headers.ContentType!.ToString());
@@ -54,7 +42,7 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/chat/completions", Body("gpt-test", includeUsage: true));
-        var events = await ReadEventsAsync(response);
+        var events = await SseData.ReadAllAsync(response);
 
         Assert.Equal("[DONE]", events[^1]);
         var usageChunk = JsonNode.Parse(events[^2])!;
@@ -160,7 +148,7 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/chat/completions", Body("no-usage", includeUsage: true));
-        var events = await ReadEventsAsync(response);
+        var events = await SseData.ReadAllAsync(response);
 
         var usage = JsonNode.Parse(events[^2])!["usage"]!;
         var completionTokens = usage["completion_tokens"]!.GetValue<int>();
@@ -233,7 +221,7 @@ public sealed class ChatCompletionsStreamingTests(GatewayFixture gateway) : ICla
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/chat/completions", Body("gpt-test"));
-        var first = JsonNode.Parse((await ReadEventsAsync(response))[0])!;
+        var first = JsonNode.Parse((await SseData.ReadAllAsync(response))[0])!;
 
         Assert.Equal("chatcmpl-fake", first["id"]!.GetValue<string>());
         Assert.Equal("fp_1", first["system_fingerprint"]!.GetValue<string>());

@@ -18,18 +18,6 @@ public sealed class FailoverTests(RoutingFixture gateway) : IClassFixture<Routin
         $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},{{extra}}"messages":[{"role":"user","content":"Tell me something."}]}""",
         Encoding.UTF8, "application/json");
 
-    private static async Task<List<string>> EventsAsync(HttpResponseMessage response)
-    {
-        var events = new List<string>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-                events.Add(line["data: ".Length..]);
-        }
-        return events;
-    }
-
     [Theory]
     [InlineData(500)]
     [InlineData(503)]
@@ -70,7 +58,7 @@ public sealed class FailoverTests(RoutingFixture gateway) : IClassFixture<Routin
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             if (stream)
             {
-                var events = await EventsAsync(response);
+                var events = await SseData.ReadAllAsync(response);
                 Assert.Equal("[DONE]", events[^1]);
                 var chunks = events[..^1].Select(e => JsonNode.Parse(e)!).ToList();
                 Assert.Equal(FakeUpstream.FullText, string.Concat(chunks.Select(c => c["choices"]!.AsArray().FirstOrDefault()?["delta"]!["content"]?.GetValue<string>())));
@@ -99,7 +87,7 @@ public sealed class FailoverTests(RoutingFixture gateway) : IClassFixture<Routin
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/chat/completions", Body(model, stream: true));
-        var events = await EventsAsync(response);
+        var events = await SseData.ReadAllAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("[DONE]", events[^1]);
@@ -117,7 +105,7 @@ public sealed class FailoverTests(RoutingFixture gateway) : IClassFixture<Routin
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/chat/completions", Body("route-midstream", stream: true));
-        var events = await EventsAsync(response);
+        var events = await SseData.ReadAllAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0, gateway.Upstream.CountFor("midstream-b"));
