@@ -64,6 +64,16 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
             Attempts++;
     }
 
+    /// <summary>
+    /// True once the request's body was read: from then on the request is logged whatever came of it (a 404 for a
+    /// mistyped model is what a developer needs to see). One refused at the door (limits) is not, so that a flood of
+    /// refusals cannot become a flood of rows.
+    /// </summary>
+    public bool BodyRead { get; set; }
+
+    /// <summary>Names the model the client asked for, before anything is known of it.</summary>
+    public void Asked(string model) => Model = model;
+
     public void ClientGone() => Status = ClientClosedRequest;
 
     /// <summary>What relaying came to: a stream that failed after its first byte is logged as the failure the client saw in it.</summary>

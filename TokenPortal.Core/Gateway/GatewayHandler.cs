@@ -61,7 +61,7 @@ public sealed partial class GatewayHandler(
         }
         finally
         {
-            if (call.Model.Length > 0)
+            if (call.BodyRead)
                 requestLog.Write(call.ToRecord(clock), call.Settlement);
         }
     }
@@ -95,6 +95,7 @@ public sealed partial class GatewayHandler(
             return body.Error;
         }
 
+        call.BodyRead = true;
         // JSON readers check structure, not the text inside strings: invalid UTF-8 would otherwise reach the provider.
         if (!System.Text.Unicode.Utf8.IsValid(body.Memory.Span))
             return GatewayError.InvalidRequest("The request body is not valid UTF-8.");
@@ -102,6 +103,7 @@ public sealed partial class GatewayHandler(
         if (parsed.Error is not null)
             return parsed.Error;
         var request = parsed.Info!;
+        call.Asked(request.Model);
 
         var candidates = new List<CatalogModel>(1 + (request.FallbackModels?.Count ?? 0));
         foreach (var name in request.FallbackModels is { } fallbacks ? fallbacks.Prepend(request.Model) : [request.Model])

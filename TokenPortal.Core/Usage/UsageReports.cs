@@ -7,6 +7,9 @@ namespace TokenPortal.Core.Usage;
 /// <inheritdoc />
 internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFactory) : IUsageReports
 {
+    /// <summary>The breakdown's name for requests whose model was never read.</summary>
+    public const string UnreadModel = "(unreadable request)";
+
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
@@ -29,7 +32,8 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
         {
             total.Add(row);
             Slot(series, Floor(row.PeriodStart, step)).Add(row);
-            Slot(byModel, row.Model).Add(row);
+            // Requests refused before their model was read (malformed bodies) are counted, under a name of their own.
+            Slot(byModel, row.Model.Length > 0 ? row.Model : UnreadModel).Add(row);
             Slot(byKey, row.ApiKeyId).Add(row);
         }
 

@@ -12,6 +12,38 @@ namespace TokenPortal.Tests.Metering;
 public sealed class RequestLogTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     [Fact]
+    public async Task RefusedRequests_AreLoggedToo_WithTheModelAskedForAndTheirError_AndCostNothing()
+    {
+        var account = await gateway.CreateAccountAsync(spec: new Core.Keys.ApiKeySpec("narrow", AllowedModels: ["gpt-test"]));
+        using var client = gateway.CreateClient(account.Key);
+
+        foreach (var body in new[]
+        {
+            """{"model":"gpt-tset","messages":[{"role":"user","content":"hi"}]}""",
+            """{"model":"slow","messages":[{"role":"user","content":"hi"}]}""",
+            """{"model":"gpt-test","messages":"not a list"}""",
+            """not json""",
+        })
+        {
+            using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.False(response.IsSuccessStatusCode);
+        }
+
+        var rows = await gateway.LogRowsAsync(account);
+        Assert.Equal(
+            [("gpt-tset", 404, "model_not_found"), ("slow", 403, "model_not_allowed"), ("", 400, "invalid_request"), ("", 400, "invalid_request")],
+            rows.Select(r => (r.Model, r.Status, r.ErrorCode)));
+        Assert.All(rows, r => Assert.Equal((0L, 0), (r.CostMicros, r.Attempts)));
+        Assert.Equal(10_000_000, await gateway.BalanceAsync(account));
+
+        // The dashboard counts them as errors, the unreadable ones under a name of their own.
+        var report = await gateway.Factory.Services.GetRequiredService<Core.Usage.IUsageReports>()
+            .GetAsync(account.UserId, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
+        Assert.Equal((4L, 4L), (report.Totals.Requests, report.Totals.Errors));
+        Assert.Equal(2, report.ByModel.Single(m => m.Name == Core.Usage.UsageReports.UnreadModel).Totals.Requests);
+    }
+
+    [Fact]
     public async Task StreamedRequest_LogsItsMetadata()
     {
         var account = await gateway.CreateAccountAsync();
