@@ -94,7 +94,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
     {
         services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
-        services.AddHttpClient<IStripeClient, StripeClient>(http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient<StripeApi>(http => http.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<AutoReloader>();
         services.AddSingleton<IAutoReloadTrigger>(sp => sp.GetRequiredService<AutoReloader>());
         services.AddHostedService(sp => sp.GetRequiredService<AutoReloader>());

@@ -46,7 +46,7 @@ internal static partial class StripeWebhookEndpoints
         {
             return TypedResults.Text("payload too large\n", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
-        catch (Exception ex) when (ex is StripeException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException || RequestBilling.IsDatabaseFailure(ex))
+        catch (Exception ex) when (ex is global::Stripe.StripeException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException || RequestBilling.IsDatabaseFailure(ex))
         {
             // Stripe could not be asked, or our database could not record it: Stripe retries a 5xx later, and nothing was applied.
             LogRetryLater(loggers.CreateLogger(typeof(StripeWebhookEndpoints)), ex);

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stripe;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
@@ -18,7 +20,7 @@ namespace TokenPortal.Core.Billing.Stripe;
 /// Requests keep working meanwhile; at $0 they pause (402) as always.
 /// </summary>
 internal sealed partial class AutoReloader(
-    IStripeClient stripe,
+    StripeApi stripe,
     IOptionsMonitor<StripeOptions> options,
     IOptionsMonitor<TokenPortalOptions> site,
     IDbContextFactory<TokenPortalDbContext> dbFactory,
@@ -122,28 +124,36 @@ internal sealed partial class AutoReloader(
         }
         StripeAmounts.TryToCents(amountMicros, out var cents);
         LogStarting(logger, userId, cents);
-        var form = new StripeForm()
-            .Add("amount", cents).Add("currency", settings.Currency).Add("customer", customer).Add("payment_method", paymentMethod)
-            .Add("off_session", true).Add("confirm", true).Add("description", "TokenPortal auto-reload")
-            .AddMap("metadata", new Dictionary<string, string>
+        var create = new PaymentIntentCreateOptions
+        {
+            Amount = cents,
+            Currency = settings.Currency,
+            Customer = customer,
+            PaymentMethod = paymentMethod,
+            OffSession = true,
+            Confirm = true,
+            Description = "TokenPortal auto-reload",
+            Metadata = new Dictionary<string, string>
             {
                 [StripeMetadata.UserId] = userId,
                 [StripeMetadata.CreditMicros] = amountMicros.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [StripeMetadata.Purpose] = StripeMetadata.AutoReload,
                 [StripeMetadata.ReloadKey] = reloadKey,
-            });
+            },
+        };
         try
         {
-            var intent = await stripe.CreatePaymentIntentAsync(form, reloadKey, cancellationToken);
+            var intent = await stripe.PaymentIntents.CreateAsync(create, StripeApi.Once(reloadKey), cancellationToken);
             if (intent.Status == "succeeded" && retry)
                 await CreditRecoveredAsync(userId, intent, amountMicros, reloadKey); // its webhook may never have come
             else if (intent.Status is not ("succeeded" or "processing"))
                 await TurnOffNowAsync(userId, reloadKey, $"The bank asked the card holder to confirm the payment ({intent.Status}); top up by hand or save another card.");
         }
-        catch (StripeException ex) when (ex.IsCardError || ex.StatusCode == 402 || ex.StatusCode == 400 && ex.Error.Code != "idempotency_error")
+        catch (StripeException ex) when (ex.StripeError?.Type == "card_error" || ex.HttpStatusCode is HttpStatusCode.PaymentRequired
+            || (ex.HttpStatusCode is HttpStatusCode.BadRequest && ex.StripeError?.Code != "idempotency_error"))
         {
             // Declined, or a card Stripe no longer has: the same call will not succeed later.
-            await TurnOffNowAsync(userId, reloadKey, ex.Error.Message ?? "The card was declined.");
+            await TurnOffNowAsync(userId, reloadKey, ex.StripeError?.Message ?? "The card was declined.");
         }
         catch (Exception ex) when (ex is StripeException or HttpRequestException or OperationCanceledException)
         {
@@ -207,7 +217,7 @@ internal sealed partial class AutoReloader(
     }
 
     /// <summary>Credits a reload found succeeded on asking again (deduplicated with its webhook by the PaymentIntent).</summary>
-    private async Task CreditRecoveredAsync(string userId, StripePaymentIntent intent, long amountMicros, string reloadKey)
+    private async Task CreditRecoveredAsync(string userId, PaymentIntent intent, long amountMicros, string reloadKey)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         using var _ = await writeGate.EnterAsync(timeout.Token);

@@ -2,13 +2,15 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
 using TokenPortal.Core.Data;
 
 namespace TokenPortal.Core.Billing.Stripe;
 
 /// <inheritdoc />
 internal sealed partial class StripeBilling(
-    IStripeClient stripe,
+    StripeApi stripe,
     IOptionsMonitor<StripeOptions> options,
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
@@ -40,10 +42,17 @@ internal sealed partial class StripeBilling(
     public Task<CheckoutStart> StartCardSetupAsync(string userId, Uri returnUrl, CancellationToken cancellationToken)
     {
         var metadata = new Dictionary<string, string> { [StripeMetadata.UserId] = userId, [StripeMetadata.Purpose] = StripeMetadata.CardSetup };
-        return CreateSessionAsync(userId, customer => new StripeForm()
-            .Add("mode", "setup").Add("currency", options.CurrentValue.Currency).Add("customer", customer).Add("client_reference_id", userId)
-            .Add("success_url", ReturnTo(returnUrl, "card-saved")).Add("cancel_url", ReturnTo(returnUrl, "cancelled"))
-            .AddMap("metadata", metadata).AddMap("setup_intent_data[metadata]", metadata), cancellationToken);
+        return CreateSessionAsync(userId, customer => new SessionCreateOptions
+        {
+            Mode = "setup",
+            Currency = options.CurrentValue.Currency,
+            Customer = customer,
+            ClientReferenceId = userId,
+            SuccessUrl = ReturnTo(returnUrl, "card-saved"),
+            CancelUrl = ReturnTo(returnUrl, "cancelled"),
+            Metadata = metadata,
+            SetupIntentData = new SessionSetupIntentDataOptions { Metadata = metadata },
+        }, cancellationToken);
     }
 
     public async Task<AutoReloadSettings> GetAutoReloadAsync(string userId, CancellationToken cancellationToken)
@@ -105,18 +114,33 @@ internal sealed partial class StripeBilling(
             [StripeMetadata.CreditMicros] = creditMicros.ToString(CultureInfo.InvariantCulture),
             [StripeMetadata.Purpose] = StripeMetadata.TopUp,
         };
-        return CreateSessionAsync(userId, customer => new StripeForm()
-            .Add("mode", "payment").Add("customer", customer).Add("client_reference_id", userId)
-            .Add("success_url", ReturnTo(returnUrl, "paid")).Add("cancel_url", ReturnTo(returnUrl, "cancelled"))
-            .Add("line_items[0][quantity]", 1)
-            .Add("line_items[0][price_data][currency]", options.CurrentValue.Currency)
-            .Add("line_items[0][price_data][unit_amount]", cents)
-            .Add("line_items[0][price_data][product_data][name]", description)
-            .AddMap("metadata", metadata).AddMap("payment_intent_data[metadata]", metadata), cancellationToken);
+        return CreateSessionAsync(userId, customer => new SessionCreateOptions
+        {
+            Mode = "payment",
+            Customer = customer,
+            ClientReferenceId = userId,
+            SuccessUrl = ReturnTo(returnUrl, "paid"),
+            CancelUrl = ReturnTo(returnUrl, "cancelled"),
+            LineItems =
+            [
+                new SessionLineItemOptions
+                {
+                    Quantity = 1,
+                    PriceData = new SessionLineItemPriceDataOptions
+                    {
+                        Currency = options.CurrentValue.Currency,
+                        UnitAmount = cents,
+                        ProductData = new SessionLineItemPriceDataProductDataOptions { Name = description },
+                    },
+                },
+            ],
+            Metadata = metadata,
+            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = metadata },
+        }, cancellationToken);
     }
 
     /// <summary>A Checkout Session for the user's Stripe customer, with the form <paramref name="build"/> makes for it.</summary>
-    private async Task<CheckoutStart> CreateSessionAsync(string userId, Func<string, StripeForm> build, CancellationToken cancellationToken)
+    private async Task<CheckoutStart> CreateSessionAsync(string userId, Func<string, SessionCreateOptions> build, CancellationToken cancellationToken)
     {
         if (!IsEnabled)
             return CheckoutStart.Refused("Card payments are not enabled on this server.");
@@ -124,7 +148,7 @@ internal sealed partial class StripeBilling(
         {
             var customer = await EnsureCustomerAsync(userId, cancellationToken);
             // Each click is a new purchase; the key still makes a retried request create one session, not two.
-            var session = await stripe.CreateCheckoutSessionAsync(build(customer), $"checkout-{Guid.NewGuid():N}", cancellationToken);
+            var session = await stripe.CheckoutSessions.CreateAsync(build(customer), StripeApi.Once($"checkout-{Guid.NewGuid():N}"), cancellationToken);
             return session.Url is { } url ? new CheckoutStart(url, null) : CheckoutStart.Refused("Stripe did not return a Checkout page.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -145,9 +169,9 @@ internal sealed partial class StripeBilling(
                 return existing;
             email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
         }
-        var customer = await stripe.CreateCustomerAsync(
-            new StripeForm().Add("email", email).AddMap("metadata", new Dictionary<string, string> { [StripeMetadata.UserId] = userId }),
-            $"customer-{userId}", cancellationToken);
+        var customer = await stripe.Customers.CreateAsync(
+            new CustomerCreateOptions { Email = email, Metadata = new Dictionary<string, string> { [StripeMetadata.UserId] = userId } },
+            StripeApi.Once($"customer-{userId}"), cancellationToken);
         using (await writeGate.EnterAsync(cancellationToken))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

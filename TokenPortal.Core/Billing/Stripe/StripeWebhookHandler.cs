@@ -1,7 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stripe;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
@@ -15,7 +17,7 @@ namespace TokenPortal.Core.Billing.Stripe;
 /// A payment is also keyed by its PaymentIntent, so two different events about one payment credit it once.
 /// </summary>
 internal sealed partial class StripeWebhookHandler(
-    IStripeClient stripe,
+    StripeApi stripe,
     IOptionsMonitor<StripeOptions> options,
     IOptionsMonitor<TokenPortalOptions> site,
     IDbContextFactory<TokenPortalDbContext> dbFactory,
@@ -33,25 +35,22 @@ internal sealed partial class StripeWebhookHandler(
         var settings = options.CurrentValue;
         if (!settings.IsConfigured)
             return StripeWebhookResult.NotConfigured;
-        var check = StripeWebhookSignature.Verify(payload.Span, signatureHeader, settings.WebhookSecret!, clock.GetUtcNow(),
-            TimeSpan.FromSeconds(settings.SignatureToleranceSeconds));
-        if (check != StripeSignatureCheck.Valid)
-        {
-            LogBadSignature(logger, check);
-            return StripeWebhookResult.BadSignature;
-        }
-
-        StripeEventEnvelope? stripeEvent;
+        var json = Encoding.UTF8.GetString(payload.Span);
+        Event? stripeEvent;
         try
         {
-            stripeEvent = JsonSerializer.Deserialize(payload.Span, StripeJsonContext.Default.StripeEventEnvelope);
+            stripeEvent = ConstructEvent(json, signatureHeader, settings.WebhookSecret!, clock.GetUtcNow(), settings.SignatureToleranceSeconds);
         }
-        catch (JsonException)
+        catch (StripeException ex)
+        {
+            LogBadSignature(logger, ex.Message);
+            return StripeWebhookResult.BadSignature;
+        }
+        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or ArgumentException or InvalidCastException)
         {
             stripeEvent = null;
         }
-        if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0 } || stripeEvent.Data?.Object.ValueKind != JsonValueKind.Object
-            || !stripeEvent.Data.Object.TryGetProperty("id", out var idProperty) || idProperty.GetString() is not { Length: > 0 } objectId)
+        if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0 } || ObjectIdOf(json) is not { Length: > 0 } objectId)
             return StripeWebhookResult.BadPayload;
 
         if (await AlreadyAppliedAsync(stripeEvent.Id, cancellationToken))
@@ -74,13 +73,41 @@ internal sealed partial class StripeWebhookHandler(
         return await ApplyOnceAsync(stripeEvent, effect, cancellationToken);
     }
 
+    /// <summary>
+    /// Stripe.net's <see cref="EventUtility.ConstructEvent(string, string, string, long, long, bool)"/>: the <c>Stripe-Signature</c>
+    /// header must carry a <c>v1</c> HMAC-SHA256 of <c>timestamp.payload</c> under the endpoint's secret (any one of several, as
+    /// during a secret roll; never <c>v0</c>), compared in constant time, signed within <paramref name="toleranceSeconds"/> of
+    /// <paramref name="now"/>; else it throws <see cref="StripeException"/>. The event's API version is not ours to match: only
+    /// its id, type and object id are read, and the object is fetched afresh.
+    /// </summary>
+    internal static Event ConstructEvent(string payload, string? header, string secret, DateTimeOffset now, int toleranceSeconds) =>
+        EventUtility.ConstructEvent(payload, header ?? "", secret, toleranceSeconds, now.ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+
+    /// <summary>The id of the object an event is about (<c>data.object.id</c>), whatever its type.</summary>
+    private static string? ObjectIdOf(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                && data.TryGetProperty("object", out var item) && item.ValueKind == JsonValueKind.Object
+                && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private async Task<bool> AlreadyAppliedAsync(string eventId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.StripeEvents.AnyAsync(e => e.Id == eventId, cancellationToken);
     }
 
-    private async Task<StripeWebhookResult> ApplyOnceAsync(StripeEventEnvelope stripeEvent, Effect effect, CancellationToken cancellationToken)
+    private async Task<StripeWebhookResult> ApplyOnceAsync(Event stripeEvent, Effect effect, CancellationToken cancellationToken)
     {
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -109,25 +136,25 @@ internal sealed partial class StripeWebhookHandler(
 
     private async Task<Effect?> CheckoutCompletedAsync(string sessionId, CancellationToken cancellationToken)
     {
-        var session = await stripe.GetCheckoutSessionAsync(sessionId, cancellationToken);
+        var session = await stripe.CheckoutSessions.GetAsync(sessionId, cancellationToken: cancellationToken);
         var userId = session.Metadata?.GetValueOrDefault(StripeMetadata.UserId);
         if (userId is null)
             return null;
         if (session.Mode == "payment")
         {
             // An asynchronous payment method completes the session unpaid; its async_payment_succeeded event credits it.
-            if (session.PaymentStatus != "paid" || session.PaymentIntent is not { } paymentIntent || !TryCredit(session.Metadata, out var credit)
+            if (session.PaymentStatus != "paid" || session.PaymentIntentId is not { } paymentIntent || !TryCredit(session.Metadata, out var credit)
                 || !IsOurCurrency(session.Currency))
                 return null;
             return (db, now, ct) => CreditAsync(db, userId, paymentIntent, StripePaymentPurpose.TopUp, session.AmountTotal ?? 0, credit, null, now, ct);
         }
-        if (session.Mode == "setup" && session.Status == "complete" && session.SetupIntent is { } setupIntentId)
+        if (session.Mode == "setup" && session.Status == "complete" && session.SetupIntentId is { } setupIntentId)
         {
-            var setupIntent = await stripe.GetSetupIntentAsync(setupIntentId, cancellationToken);
-            if (setupIntent.Status != "succeeded" || setupIntent.PaymentMethod is not { } paymentMethodId)
+            var setupIntent = await stripe.SetupIntents.GetAsync(setupIntentId, cancellationToken: cancellationToken);
+            if (setupIntent.Status != "succeeded" || setupIntent.PaymentMethodId is not { } paymentMethodId)
                 return null;
-            var card = (await stripe.GetPaymentMethodAsync(paymentMethodId, cancellationToken)).Card;
-            var createdAt = DateTimeOffset.FromUnixTimeSeconds(setupIntent.Created);
+            var card = (await stripe.PaymentMethods.GetAsync(paymentMethodId, cancellationToken: cancellationToken)).Card;
+            var createdAt = new DateTimeOffset(DateTime.SpecifyKind(setupIntent.Created, DateTimeKind.Utc));
             return async (db, now, ct) =>
             {
                 var profile = await StripeCredits.ProfileAsync(db, userId, ct);
@@ -135,7 +162,7 @@ internal sealed partial class StripeWebhookHandler(
                 if (profile.CardSetupCreatedAt > createdAt)
                     return;
                 profile.CardSetupCreatedAt = createdAt;
-                profile.StripeCustomerId ??= session.Customer ?? setupIntent.Customer;
+                profile.StripeCustomerId ??= session.CustomerId ?? setupIntent.CustomerId;
                 profile.PaymentMethodId = paymentMethodId;
                 profile.CardBrand = card?.Brand;
                 profile.CardLast4 = card?.Last4;
@@ -146,10 +173,10 @@ internal sealed partial class StripeWebhookHandler(
     }
 
     private async Task<Effect?> PaymentSucceededAsync(string paymentIntentId, CancellationToken cancellationToken) =>
-        CreditOf(await stripe.GetPaymentIntentAsync(paymentIntentId, cancellationToken));
+        CreditOf(await stripe.PaymentIntents.GetAsync(paymentIntentId, cancellationToken: cancellationToken));
 
     /// <summary>The credit a succeeded PaymentIntent of ours stands for, or null when it is not one.</summary>
-    private Effect? CreditOf(StripePaymentIntent intent)
+    private Effect? CreditOf(PaymentIntent intent)
     {
         if (intent.Status != "succeeded" || intent.Metadata?.GetValueOrDefault(StripeMetadata.UserId) is not { } userId
             || !TryCredit(intent.Metadata, out var credit) || !IsOurCurrency(intent.Currency))
@@ -161,7 +188,7 @@ internal sealed partial class StripeWebhookHandler(
 
     private async Task<Effect?> PaymentFailedAsync(string paymentIntentId, CancellationToken cancellationToken)
     {
-        var intent = await stripe.GetPaymentIntentAsync(paymentIntentId, cancellationToken);
+        var intent = await stripe.PaymentIntents.GetAsync(paymentIntentId, cancellationToken: cancellationToken);
         if (intent.Status == "succeeded" || intent.Metadata?.GetValueOrDefault(StripeMetadata.UserId) is not { } userId
             || intent.Metadata.GetValueOrDefault(StripeMetadata.ReloadKey) is not { } reloadKey)
             return null;
@@ -171,20 +198,20 @@ internal sealed partial class StripeWebhookHandler(
 
     private async Task<Effect?> RefundedAsync(string chargeId, CancellationToken cancellationToken)
     {
-        var charge = await stripe.GetChargeAsync(chargeId, cancellationToken);
-        if (charge.PaymentIntent is not { } paymentIntentId)
+        var charge = await stripe.Charges.GetAsync(chargeId, cancellationToken: cancellationToken);
+        if (charge.PaymentIntentId is not { } paymentIntentId)
             return null;
         return await TakeBackAsync(paymentIntentId, charge.AmountRefunded, null, $"Stripe refund {charge.Id}", cancellationToken);
     }
 
     private async Task<Effect?> DisputedAsync(string disputeId, CancellationToken cancellationToken)
     {
-        var dispute = await stripe.GetDisputeAsync(disputeId, cancellationToken);
+        var dispute = await stripe.Disputes.GetAsync(disputeId, cancellationToken: cancellationToken);
         // An inquiry (warning_*) takes no money; only a real dispute withdraws it.
         if (dispute.Status?.StartsWith("warning_", StringComparison.Ordinal) == true)
             return null;
-        var paymentIntentId = dispute.PaymentIntent
-            ?? (dispute.Charge is { } chargeId ? (await stripe.GetChargeAsync(chargeId, cancellationToken)).PaymentIntent : null);
+        var paymentIntentId = dispute.PaymentIntentId
+            ?? (dispute.ChargeId is { } chargeId ? (await stripe.Charges.GetAsync(chargeId, cancellationToken: cancellationToken)).PaymentIntentId : null);
         if (paymentIntentId is null)
             return null;
         return await TakeBackAsync(paymentIntentId, null, (dispute.Id, dispute.Amount), $"Stripe dispute {dispute.Id}", cancellationToken);
@@ -193,7 +220,7 @@ internal sealed partial class StripeWebhookHandler(
     /// <summary>A dispute closed as won (or its funds reinstated, whichever event comes first) credits back what it took, once.</summary>
     private async Task<Effect?> DisputeWonAsync(string disputeId, CancellationToken cancellationToken)
     {
-        var dispute = await stripe.GetDisputeAsync(disputeId, cancellationToken);
+        var dispute = await stripe.Disputes.GetAsync(disputeId, cancellationToken: cancellationToken);
         if (dispute.Status != "won")
             return null;
         return async (db, now, ct) =>
@@ -215,7 +242,7 @@ internal sealed partial class StripeWebhookHandler(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             if (!await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken))
-                creditFirst = CreditOf(await stripe.GetPaymentIntentAsync(paymentIntentId, cancellationToken));
+                creditFirst = CreditOf(await stripe.PaymentIntents.GetAsync(paymentIntentId, cancellationToken: cancellationToken));
         }
         return async (db, now, ct) =>
         {
@@ -240,8 +267,8 @@ internal sealed partial class StripeWebhookHandler(
 
     private static bool IsUniqueViolation(DbUpdateException ex) => DatabaseEngines.IsUniqueViolation(ex);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Stripe webhook: signature {Check}.")]
-    private static partial void LogBadSignature(ILogger logger, StripeSignatureCheck check);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Stripe webhook: {Reason}")]
+    private static partial void LogBadSignature(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stripe event {Type} {EventId} needs nothing from us.")]
     private static partial void LogIgnored(ILogger logger, string type, string eventId);

@@ -1,10 +1,11 @@
-using Microsoft.Extensions.Options;
+using System.Net;
+using Stripe;
 using TokenPortal.Core.Billing.Stripe;
 using TokenPortal.Tests.Infrastructure;
 
 namespace TokenPortal.Tests.Billing.Stripe;
 
-/// <summary>Our thin Stripe client against the fake: form encoding, idempotency keys, and Stripe's error shape.</summary>
+/// <summary>Stripe.net as we configure it, against the fake: idempotency keys, nested metadata, and Stripe's error shape.</summary>
 public sealed class StripeClientTests : IAsyncLifetime
 {
     private FakeStripe _stripe = null!;
@@ -22,17 +23,17 @@ public sealed class StripeClientTests : IAsyncLifetime
         await _stripe.DisposeAsync();
     }
 
-    private StripeClient Client(string secretKey = FakeStripe.SecretKey) =>
+    private StripeApi Client(string secretKey = FakeStripe.SecretKey) =>
         new(_http, new TestOptionsMonitor<StripeOptions>(new StripeOptions { SecretKey = secretKey, WebhookSecret = "whsec_x", ApiBase = _stripe.BaseUrl }));
 
     [Fact]
     public async Task CreateCustomer_SendsNestedMetadataAndIdempotencyKey_ReplayReturnsTheSameCustomer()
     {
-        var form = new StripeForm().Add("email", "a@example.test").AddMap("metadata", new Dictionary<string, string> { ["user_id"] = "u-1" });
+        var form = new CustomerCreateOptions { Email = "a@example.test", Metadata = new Dictionary<string, string> { ["user_id"] = "u-1" } };
 
-        var first = await Client().CreateCustomerAsync(form, "customer-u-1", CancellationToken.None);
-        var again = await Client().CreateCustomerAsync(form, "customer-u-1", CancellationToken.None);
-        var other = await Client().CreateCustomerAsync(form, "customer-u-2", CancellationToken.None);
+        var first = await Client().Customers.CreateAsync(form, StripeApi.Once("customer-u-1"));
+        var again = await Client().Customers.CreateAsync(form, StripeApi.Once("customer-u-1"));
+        var other = await Client().Customers.CreateAsync(form, StripeApi.Once("customer-u-2"));
 
         Assert.StartsWith("cus_", first.Id);
         Assert.Equal(first.Id, again.Id);
@@ -46,31 +47,37 @@ public sealed class StripeClientTests : IAsyncLifetime
     {
         _stripe.DeclineOffSession = true;
         _stripe.SendPaymentIntentEvents = false;
-        var form = new StripeForm().Add("amount", 500).Add("currency", "usd").Add("customer", "cus_1").Add("payment_method", "pm_1")
-            .Add("off_session", true).Add("confirm", true);
+        var form = new PaymentIntentCreateOptions
+        {
+            Amount = 500, Currency = "usd", Customer = "cus_1", PaymentMethod = "pm_1", OffSession = true, Confirm = true,
+        };
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => Client().CreatePaymentIntentAsync(form, "reload-1", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<StripeException>(() => Client().PaymentIntents.CreateAsync(form, StripeApi.Once("reload-1")));
 
-        Assert.Equal(402, error.StatusCode);
-        Assert.True(error.IsCardError);
-        Assert.Equal("card_declined", error.Error.Code);
-        Assert.Equal("insufficient_funds", error.Error.DeclineCode);
+        Assert.Equal(HttpStatusCode.PaymentRequired, error.HttpStatusCode);
+        Assert.Equal("card_error", error.StripeError.Type);
+        Assert.Equal("card_declined", error.StripeError.Code);
+        Assert.Equal("insufficient_funds", error.StripeError.DeclineCode);
         Assert.Equal("Your card has insufficient funds.", error.Message);
     }
 
     [Fact]
     public async Task AnyCall_WrongSecretKey_RaisesAuthenticationError()
     {
-        var error = await Assert.ThrowsAsync<StripeException>(() => Client("sk_test_wrong").GetChargeAsync("ch_1", CancellationToken.None));
-        Assert.Equal(401, error.StatusCode);
-        Assert.Equal("invalid_request_error", error.Error.Type);
+        var error = await Assert.ThrowsAsync<StripeException>(() => Client("sk_test_wrong").Charges.GetAsync("ch_1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, error.HttpStatusCode);
+        Assert.Equal("invalid_request_error", error.StripeError.Type);
     }
 
     [Fact]
     public async Task Get_UnknownObject_RaisesResourceMissing()
     {
-        var error = await Assert.ThrowsAsync<StripeException>(() => Client().GetPaymentIntentAsync("pi_nope", CancellationToken.None));
-        Assert.Equal(404, error.StatusCode);
-        Assert.Equal("resource_missing", error.Error.Code);
+        var error = await Assert.ThrowsAsync<StripeException>(() => Client().PaymentIntents.GetAsync("pi_nope"));
+        Assert.Equal(HttpStatusCode.NotFound, error.HttpStatusCode);
+        Assert.Equal("resource_missing", error.StripeError.Code);
     }
+
+    [Fact]
+    public void Writes_WithoutAnIdempotencyKey_AreRefusedBeforeTheyLeave() =>
+        Assert.Throws<ArgumentException>(() => StripeApi.Once(" "));
 }

@@ -1,3 +1,0 @@
-namespace TokenPortal.Core.Billing.Stripe;
-
-public sealed record StripeErrorEnvelope(StripeError? Error);
