@@ -117,6 +117,9 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             ["TokenPortal__Providers__0__Kind"] = "OpenAICompatible",
             ["TokenPortal__Providers__0__BaseUrl"] = upstream.ToString(),
             ["TokenPortal__Providers__0__TimeoutSeconds"] = "30",
+            // The failover scenario measures failing over, not resting: the failing channel keeps its share of the requests
+            // (with the default circuit it would rest whenever three of its failures fell in a row, and take none).
+            ["TokenPortal__Routing__FailuresToCooldown"] = "1000000",
             // A second account at the same upstream: the failover scenario's healthy channel.
             ["TokenPortal__Providers__1__Name"] = "fast-b",
             ["TokenPortal__Providers__1__Kind"] = "OpenAICompatible",
