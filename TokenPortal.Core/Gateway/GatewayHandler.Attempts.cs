@@ -1,14 +1,7 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using TokenPortal.Core.Billing;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
-using TokenPortal.Core.Keys;
-using TokenPortal.Core.Metering;
 using TokenPortal.Core.Providers;
-using TokenPortal.Core.RateLimiting;
-using TokenPortal.Core.Routing;
 
 namespace TokenPortal.Core.Gateway;
 

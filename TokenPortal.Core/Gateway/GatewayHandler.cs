@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TokenPortal.Core.Billing;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Keys;
