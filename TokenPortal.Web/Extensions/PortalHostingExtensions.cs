@@ -74,6 +74,11 @@ internal static class PortalHostingExtensions
         // Friendly error pages for the portal only: /v1 always answers in the OpenAI error shape.
         app.UseWhen(context => !GatewayEndpoints.IsApiPath(context.Request.Path),
             portal => portal.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing after the pages above, so the request they re-execute (/not-found, /Error) finds its page; left implicit,
+        // routing runs first and the re-executed request ends as an empty 404. Authentication and authorization follow it.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets();
