@@ -7,7 +7,8 @@ namespace TokenPortal.Core.Gateway;
 /// <param name="FirstByteTimestamp">When the first part of the answer was written for the client.</param>
 public readonly record struct RelayOutcome(UpstreamFailure? Failure, bool ClientSawBytes, bool ClientGone, long? FirstByteTimestamp)
 {
-    public static RelayOutcome Delivered(long? firstByteTimestamp) => new(null, true, false, firstByteTimestamp);
+    /// <summary>A whole reply written at once: no first byte before the last, so no time to first token either.</summary>
+    public static readonly RelayOutcome WholeReplyDelivered = new(null, true, false, null);
 
     public static RelayOutcome Failed(UpstreamFailure failure) => new(failure, false, false, null);
 }
