@@ -210,6 +210,9 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("bigint");
 
@@ -730,6 +733,10 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
 
+                    b.Property<string>("FinishReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("KeyPrefix")
                         .IsRequired()
                         .HasMaxLength(12)
@@ -875,6 +882,10 @@ namespace TokenPortal.Migrations.Postgres.Migrations
 
                     b.Property<int>("Purpose")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ReceiptUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
                     b.Property<long>("RefundedCents")
                         .HasColumnType("bigint");

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using Radzen;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Web.Portal;
@@ -20,6 +21,7 @@ public abstract class PortalTestContext : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddRadzenComponents();
+        Services.AddMudServices();
         var auth = AddAuthorization();
         auth.SetAuthorized("someone@example.test");
         auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, UserId));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Services;
 using TokenPortal.Core.Data.Entities;
 using TokenPortal.Web.Components;
 using TokenPortal.Web.Components.Account;
@@ -10,15 +11,21 @@ using TokenPortal.Web.Portal;
 
 namespace TokenPortal.Web.Extensions;
 
-/// <summary>The Blazor Server portal: Identity sign-in (password, passkeys, GitHub, Discord) and Radzen.</summary>
+/// <summary>The Blazor Server portal: Identity sign-in (password, passkeys, GitHub, Discord) and MudBlazor.</summary>
 internal static class PortalHostingExtensions
 {
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
-        services.AddRadzenCookieThemeService(PortalTheme.Configure);
+        Radzen.ServiceCollectionExtensions.AddRadzenComponents(services); // transitional: until every page is on MudBlazor (issue 17)
+        services.AddMudServices(mud =>
+        {
+            // Bottom right: never over a page's header actions (Create key, Top up) and out of the way of the grids.
+            mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            mud.SnackbarConfiguration.ShowCloseIcon = true;
+            mud.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();

@@ -4,6 +4,11 @@ window.tokenPortal = {
         document.body.setAttribute("data-interactive", "true");
     },
 
+    // The server reads this cookie to paint the next page in the chosen palette from its first frame.
+    rememberTheme: function (value) {
+        document.cookie = "TokenPortalTheme=" + value + "; path=/; max-age=31536000; samesite=lax";
+    },
+
     // Copies text; falls back to a hidden textarea where the Clipboard API is unavailable. Returns true when copied.
     copy: async function (text) {
         try {

@@ -15,6 +15,7 @@ internal sealed class RequestLogRecordConfiguration : IEntityTypeConfiguration<R
         builder.Property(r => r.Provider).HasMaxLength(100);
         builder.Property(r => r.UpstreamModel).HasMaxLength(200);
         builder.Property(r => r.ErrorCode).HasMaxLength(60);
+        builder.Property(r => r.FinishReason).HasMaxLength(40);
         builder.HasIndex(r => r.RequestId).IsUnique();
         builder.HasIndex(r => new { r.UserId, r.CreatedAt });
         builder.HasIndex(r => r.CreatedAt);

@@ -21,6 +21,9 @@ public sealed class ApiKey
 
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>Set while the owner has switched the key off; unlike a revocation it can be undone.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
     public DateTimeOffset? LastUsedAt { get; set; }
 
     /// <summary>Comma-separated model ids the key may call; null allows every model.</summary>

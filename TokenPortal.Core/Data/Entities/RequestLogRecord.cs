@@ -30,6 +30,9 @@ public sealed class RequestLogRecord
 
     public string? ErrorCode { get; set; }
 
+    /// <summary>Why the model stopped (stop, length, tool_calls, content_filter), in OpenAI's words; null when it never answered.</summary>
+    public string? FinishReason { get; set; }
+
     public bool Stream { get; set; }
 
     public int PromptTokens { get; set; }

@@ -33,5 +33,8 @@ public sealed class StripePayment
     /// </summary>
     public long DisputeUncoveredMicros { get; set; }
 
+    /// <summary>Stripe's hosted receipt for the charge, when Stripe gave one.</summary>
+    public string? ReceiptUrl { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -197,6 +197,9 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -705,6 +708,10 @@ namespace TokenPortal.Core.Data.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FinishReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("KeyPrefix")
                         .IsRequired()
                         .HasMaxLength(12)
@@ -850,6 +857,10 @@ namespace TokenPortal.Core.Data.Migrations
 
                     b.Property<int>("Purpose")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReceiptUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("RefundedCents")
                         .HasColumnType("INTEGER");
