@@ -10,14 +10,23 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
     /// <summary>The breakdown's name for requests whose model was never read.</summary>
     public const string UnreadModel = "(unreadable request)";
 
+    /// <summary>The stacked charts' name for the models beyond the <see cref="ChartedModels"/> costliest.</summary>
+    public const string OtherModels = "Other models";
+
+    /// <summary>How many models the stacked charts name; more would make colours a legend cannot tell apart.</summary>
+    public const int ChartedModels = 5;
+
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
-    public async Task<UsageReport> GetAsync(string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<UsageReport> GetAsync(
+        string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, long? apiKeyId = null)
     {
         var step = to - from <= TimeSpan.FromDays(2) ? Hour : Day;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await LoadAsync(db, userId, from, to, wholeDays: step == Day, cancellationToken);
+        if (apiKeyId is { } keyId)
+            rows.RemoveAll(r => r.ApiKeyId != keyId);
         var keyNames = await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId)
             .ToDictionaryAsync(k => k.Id, k => $"{k.Name} ({k.Prefix}…)", cancellationToken);
 
@@ -32,17 +41,37 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
         {
             total.Add(row);
             Slot(series, Floor(row.PeriodStart, step)).Add(row);
-            // Requests refused before their model was read (malformed bodies) are counted, under a name of their own.
-            Slot(byModel, row.Model.Length > 0 ? row.Model : UnreadModel).Add(row);
+            Slot(byModel, ModelName(row)).Add(row);
             Slot(byKey, row.ApiKeyId).Add(row);
         }
 
+        var models = Rank(byModel.Select(m => new UsageBreakdown(m.Key, m.Value.ToTotals())));
         return new UsageReport(
             total.ToTotals(),
             step,
             series.Select(p => new UsagePoint(p.Key, p.Value.ToTotals())).ToList(),
-            Rank(byModel.Select(m => new UsageBreakdown(m.Key, m.Value.ToTotals()))),
+            SplitByModel(rows, series.Keys.ToList(), step, models),
+            models,
             Rank(byKey.Select(k => new UsageBreakdown(keyNames.GetValueOrDefault(k.Key, $"key #{k.Key}"), k.Value.ToTotals()))));
+    }
+
+    /// <summary>Requests refused before their model was read (malformed bodies) are counted, under a name of their own.</summary>
+    private static string ModelName(UsageRollup row) => row.Model.Length > 0 ? row.Model : UnreadModel;
+
+    /// <summary>The series once per charted model (costliest first), and once for all the others together when there are any.</summary>
+    private static List<UsageSeries> SplitByModel(
+        List<UsageRollup> rows, List<DateTimeOffset> starts, TimeSpan step, List<UsageBreakdown> rankedModels)
+    {
+        var charted = rankedModels.Take(ChartedModels).Select(m => m.Name).ToList();
+        var names = rankedModels.Count > ChartedModels ? [.. charted, OtherModels] : charted;
+        var index = starts.Select((start, i) => (start, i)).ToDictionary(p => p.start, p => p.i);
+        var cells = names.ToDictionary(n => n, _ => starts.Select(_ => new UsageAccumulator()).ToArray());
+        foreach (var row in rows)
+        {
+            var name = ModelName(row);
+            cells[charted.Contains(name) ? name : OtherModels][index[Floor(row.PeriodStart, step)]].Add(row);
+        }
+        return names.Select(n => new UsageSeries(n, cells[n].Select(c => c.ToTotals()).ToList())).ToList();
     }
 
     public async Task<IReadOnlyList<UsagePoint>> DailyAsync(string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ using TokenPortal.Web.Portal;
 
 namespace TokenPortal.Tests.Components;
 
-/// <summary>A bUnit context with Radzen's services, loose JS interop and a signed-in user.</summary>
+/// <summary>A bUnit context with MudBlazor's services, loose JS interop and a signed-in user.</summary>
 public abstract class PortalTestContext : BunitContext
 {
     protected const string UserId = "user-1";
@@ -28,5 +28,14 @@ public abstract class PortalTestContext : BunitContext
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<PublicAddress>();
         Services.AddSingleton<IOptionsMonitor<TokenPortalOptions>>(new TestOptionsMonitor<TokenPortalOptions>(Site));
+    }
+
+    /// <summary>MudBlazor's services can only be disposed asynchronously, and xUnit disposes test classes synchronously.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+        else
+            base.Dispose(disposing);
     }
 }

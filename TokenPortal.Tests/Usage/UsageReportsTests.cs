@@ -101,6 +101,44 @@ public sealed class UsageReportsTests : IAsyncLifetime
             report.Series.Where(p => p.Totals.Requests > 0).Select(p => (p.Start, p.Totals.CostMicros)));
     }
 
+    [Fact]
+    public async Task Get_SplitsTheSeriesByTheCostliestModels_AndFiltersByKey()
+    {
+        var user = await _core.CreateUserAsync();
+        var writer = ActivatorUtilities.CreateInstance<RequestLogWriter>(_core.Services);
+        await writer.StartAsync(CancellationToken.None);
+        var rows = new List<RequestLogRecord>();
+        for (var i = 0; i < 70; i++)
+        {
+            // Seven models, model m costing m+1 per request; keys 1 and 2 alternate.
+            var row = new RequestLogRecord
+            {
+                RequestId = $"m-{i}", CreatedAt = Origin.AddHours(i % 30), UserId = user, ApiKeyId = 1 + i % 2, KeyPrefix = "sk-tp-test00",
+                Model = $"model-{i % 7}", Provider = "p", Status = 200, CostMicros = 1 + i % 7, PromptTokens = 10, LatencyMs = 100,
+            };
+            rows.Add(row);
+            writer.Write(row);
+        }
+        await writer.FlushAsync(CancellationToken.None);
+        await writer.StopAsync(CancellationToken.None);
+        var reports = _core.Get<IUsageReports>();
+
+        var report = await reports.GetAsync(user, Origin, Origin.AddDays(2), CancellationToken.None);
+
+        // The five costliest by name, then the other two together; every step adds up to the step's total.
+        Assert.Equal(["model-6", "model-5", "model-4", "model-3", "model-2", "Other models"], report.SeriesByModel.Select(s => s.Name));
+        Assert.All(report.SeriesByModel, s => Assert.Equal(report.Series.Count, s.Points.Count));
+        for (var step = 0; step < report.Series.Count; step++)
+            Assert.Equal(report.Series[step].Totals.CostMicros, report.SeriesByModel.Sum(s => s.Points[step].CostMicros));
+        Assert.Equal(rows.Where(r => r.Model is "model-0" or "model-1").Sum(r => r.CostMicros),
+            report.SeriesByModel.Single(s => s.Name == "Other models").Points.Sum(p => p.CostMicros));
+
+        var keyTwo = await reports.GetAsync(user, Origin, Origin.AddDays(2), CancellationToken.None, apiKeyId: 2);
+        Assert.Equal(rows.Where(r => r.ApiKeyId == 2).Sum(r => r.CostMicros), keyTwo.Totals.CostMicros);
+        Assert.Equal(35, keyTwo.Totals.Requests);
+        Assert.Single(keyTwo.ByKey);
+    }
+
     /// <summary>Reports count whole hours: a row is in when its hour starts in [from's hour, to rounded up to the hour).</summary>
     private static bool Touches(DateTimeOffset at, DateTimeOffset from, DateTimeOffset to)
     {

@@ -11,6 +11,9 @@ internal static class PortalTheme
     public const string CookieName = "TokenPortalTheme";
     public const string DarkValue = "dark";
 
+    /// <summary>The name under which the layout cascades whether the page is dark now.</summary>
+    public const string DarkModeCascade = "PortalDarkMode";
+
     private static readonly string[] FontFamily =
         ["Inter", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"];
 

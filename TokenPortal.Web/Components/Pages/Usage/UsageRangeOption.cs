@@ -10,4 +10,6 @@ internal sealed record UsageRangeOption(string Text, TimeSpan Length)
         new("Last 30 days", TimeSpan.FromDays(30)),
         new("Last 90 days", TimeSpan.FromDays(90)),
     ];
+
+    public override string ToString() => Text;
 }
