@@ -30,7 +30,8 @@ internal sealed class UsageCharts
         return new UsageCharts
         {
             Labels = report.Series.Select(p => Label(p.Start, hourly)).ToArray(),
-            SpendByModel = report.SeriesByModel.Select(s => Series(s.Name, s.Points.Select(t => (double)MicroUsd.ToUsd(t.CostMicros)))).ToList(),
+            // In micro-dollars: the axis steps in whole units, and a day of test calls costs a fraction of a cent.
+            SpendByModel = report.SeriesByModel.Select(s => Series(s.Name, s.Points.Select(t => (double)t.CostMicros))).ToList(),
             TokensByModel = report.SeriesByModel.Select(s => Series(s.Name, s.Points.Select(t => (double)t.TotalTokens))).ToList(),
             Requests =
             [
@@ -49,6 +50,38 @@ internal sealed class UsageCharts
     }
 
     public static string[] Palette(bool dark) => dark ? DarkPalette : LightPalette;
+
+    /// <summary>
+    /// A round step (1, 2 or 5 times a power of ten) that puts about five gridlines under the highest stack;
+    /// MudBlazor's default of 20 flattens small values and crowds large ones.
+    /// </summary>
+    public static int AxisStep(IEnumerable<ChartSeries<double>> stacked)
+    {
+        var series = stacked.ToList();
+        var steps = series.Count == 0 ? 0 : series.Max(s => s.Data.Values.Count);
+        var highest = Enumerable.Range(0, steps).Select(i => series.Sum(s => i < s.Data.Values.Count ? s.Data.Values[i] : 0)).DefaultIfEmpty(0).Max();
+        return RoundStep(highest / 5);
+    }
+
+    /// <summary>The same for side-by-side bars: about five gridlines under the tallest bar.</summary>
+    public static int AxisStepForBars(IEnumerable<ChartSeries<double>> bars) =>
+        RoundStep(bars.SelectMany(s => s.Data.Values).DefaultIfEmpty(0).Max() / 5);
+
+    private static int RoundStep(double raw)
+    {
+        if (raw <= 1)
+            return 1;
+        var power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        var step = new[] { 1, 2, 5, 10 }.Select(m => m * power).First(s => s >= raw);
+        return (int)Math.Min(step, int.MaxValue);
+    }
+
+    /// <summary>An axis label for micro-dollars: as few decimals as the step needs.</summary>
+    public static string Dollars(double micros)
+    {
+        var usd = MicroUsd.ToUsd((long)micros);
+        return usd.ToString(usd is > 0 and < 0.01m ? "$0.######" : "$#,##0.##", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Shows every label when they fit, else every n-th.</summary>
     public static int LabelInterval(int count) => Math.Max(1, (int)Math.Ceiling(count / (double)MaxLabels));
