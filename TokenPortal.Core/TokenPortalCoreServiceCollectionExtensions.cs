@@ -79,6 +79,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<IApiKeyAuthenticator, ApiKeyAuthenticator>();
         services.AddSingleton<IApiKeyService, ApiKeyService>();
         services.AddSingleton<IUsageReports, UsageReports>();
+        services.AddSingleton<PasskeyUses>();
         services.AddSingleton<IRequestLogQueries, RequestLogQueries>();
         services.AddSingleton<ILedgerHistory, LedgerHistory>();
         services.AddSingleton<LedgerAudit>();

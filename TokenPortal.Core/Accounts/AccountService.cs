@@ -65,6 +65,7 @@ internal sealed class AccountService(
         {
             await db.UserLogins.Where(l => l.UserId == userId).ExecuteDeleteAsync(cancellationToken);
             await db.UserPasskeys.Where(p => p.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            await db.PasskeyUses.Where(p => p.UserId == userId).ExecuteDeleteAsync(cancellationToken);
             await db.UserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
             await db.UserClaims.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
             await db.BillingProfiles.Where(p => p.UserId == userId).ExecuteUpdateAsync(set => set

@@ -43,6 +43,8 @@ public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> 
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
+    public DbSet<PasskeyUse> PasskeyUses => Set<PasskeyUse>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

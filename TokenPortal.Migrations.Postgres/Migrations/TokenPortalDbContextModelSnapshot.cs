@@ -564,6 +564,23 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.ToTable("OpenReservations");
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.PasskeyUse", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("CredentialId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("LastUsedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserId", "CredentialId");
+
+                    b.ToTable("PasskeyUses", (string)null);
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.PortalUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1118,6 +1135,15 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.PasskeyUse", b =>
+                {
+                    b.HasOne("TokenPortal.Core.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

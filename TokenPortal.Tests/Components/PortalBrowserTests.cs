@@ -154,6 +154,13 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-stat=balance]")).ToBeVisibleAsync();
         await Expect(page.GetByText(email)).ToBeVisibleAsync();
+
+        // The list says when each passkey was added and last signed in.
+        await page.GotoAsync("/Account/Manage/Passkeys");
+        var row = page.Locator("[data-testid=passkeys] tbody tr", new PageLocatorOptions { HasText = "Test laptop" });
+        await Expect(row).ToContainTextAsync(DateTime.UtcNow.ToString("MMM d, yyyy", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain("never", await row.InnerTextAsync());
+        await PortalFixture.ScreenshotAsync(page, "12c-passkeys-last-used");
     }
 
     [Theory]

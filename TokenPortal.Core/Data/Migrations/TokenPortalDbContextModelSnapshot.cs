@@ -543,6 +543,23 @@ namespace TokenPortal.Core.Data.Migrations
                     b.ToTable("OpenReservations");
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.PasskeyUse", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CredentialId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "CredentialId");
+
+                    b.ToTable("PasskeyUses", (string)null);
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.PortalUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1093,6 +1110,15 @@ namespace TokenPortal.Core.Data.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.PasskeyUse", b =>
+                {
+                    b.HasOne("TokenPortal.Core.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -107,8 +107,10 @@ customElements.define('passkey-submit', class extends HTMLElement {
                 return;
             }
             const errorMessage = error.name === 'NotAllowedError'
-                ? 'No passkey was provided by the authenticator.'
-                : error.message;
+                ? 'No passkey was provided: the prompt was closed or timed out.'
+                : error.name === 'SecurityError'
+                    ? 'This address cannot hold a passkey: open the portal by its domain name over HTTPS (or http://localhost on this machine).'
+                    : error.message;
             formData.append(`${this.attrs.name}.Error`, errorMessage);
         }
         this.internals.setFormValue(formData);
