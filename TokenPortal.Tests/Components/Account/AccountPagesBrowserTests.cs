@@ -1,0 +1,69 @@
+using Microsoft.Playwright;
+using TokenPortal.Tests.Infrastructure;
+
+namespace TokenPortal.Tests.Components.Account;
+
+/// <summary>
+/// The static account pages (no circuit) in the portal's look: one heading each, in the dark palette from the first
+/// paint when the visitor chose it, and no sideways scrolling on a phone.
+/// </summary>
+[Trait("Category", "Browser")]
+public sealed class AccountPagesBrowserTests(PortalFixture portal) : IClassFixture<PortalFixture>
+{
+    private static readonly string[] SignedOutPages = ["/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout"];
+
+    private static readonly string[] SignedInPages =
+    [
+        "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword", "/Account/Manage/TwoFactorAuthentication",
+        "/Account/Manage/Passkeys", "/Account/Manage/PersonalData", "/Account/Manage/DeletePersonalData",
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryAccountPage_HasOneHeading_FollowsTheTheme_AndFitsAPhone(bool dark)
+    {
+        await using var context = await portal.NewContextAsync();
+        if (dark)
+            await context.AddCookiesAsync([new Cookie { Name = "TokenPortalTheme", Value = "dark", Url = portal.BrowserAddress.ToString() }]);
+        var page = await context.NewPageAsync();
+        var theme = dark ? "dark" : "light";
+
+        foreach (var path in SignedOutPages)
+            await CheckAsync(page, path, theme);
+
+        await page.GotoAsync("/Account/Register");
+        await page.FillAsync("#Input\\.Email", $"acct-{Guid.NewGuid():N}@example.test");
+        await page.FillAsync("#Input\\.Password", "Correct-Horse-9");
+        await page.FillAsync("#Input\\.ConfirmPassword", "Correct-Horse-9");
+        await page.ClickAsync("button:has-text('Create account')");
+        await page.WaitForSelectorAsync("body[data-interactive=true]");
+        foreach (var path in SignedInPages)
+            await CheckAsync(page, path, theme);
+    }
+
+    private static async Task CheckAsync(IPage page, string path, string theme)
+    {
+        await page.SetViewportSizeAsync(1366, 900);
+        await page.GotoAsync(path);
+        Assert.Equal(1, await page.Locator("h1").CountAsync());
+        Assert.Equal(theme, await page.Locator("[data-theme]").First.GetAttributeAsync("data-theme"));
+        var name = path.Replace("/Account/", "").Replace('/', '-').ToLowerInvariant();
+        await PortalFixture.ScreenshotAsync(page, $"40-account-{name}-{theme}");
+
+        await page.SetViewportSizeAsync(390, 844);
+        // The drawer's margin animates away (225 ms): wait for the page to settle, then measure.
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= window.innerWidth", null, new PageWaitForFunctionOptions { Timeout = 2_000 });
+        }
+        catch (TimeoutException)
+        {
+        }
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        if (overflow > 0 || path is "/Account/Login" or "/Account/Manage/TwoFactorAuthentication")
+            await PortalFixture.ScreenshotAsync(page, $"41-phone-account-{name}-{theme}");
+        var widest = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(-3).join(' | ')");
+        Assert.True(overflow <= 0, $"{path} is {overflow} px wider than a phone: {widest}");
+    }
+}
