@@ -11,6 +11,8 @@ namespace TokenPortal.Tests.Metering;
 
 public sealed class RequestLogTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
+    private const string WeatherTool = """{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}""";
+
     [Fact]
     public async Task RefusedRequests_AreLoggedToo_WithTheModelAskedForAndTheirError_AndCostNothing()
     {
@@ -102,7 +104,7 @@ public sealed class RequestLogTests(GatewayFixture gateway) : IClassFixture<Gate
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/chat/completions", new StringContent(
-            $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Weather in Paris?"}],"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}""",
+            $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Weather in Paris?"}],"tools":[{{WeatherTool}}]}""",
             Encoding.UTF8, "application/json"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         await response.Content.ReadAsStringAsync();
