@@ -90,6 +90,7 @@ public sealed class LogDetailsTests : LogsTestContext
         Assert.StartsWith("none", Detail(dialogs, "served-by"));
         Assert.StartsWith("none", Detail(dialogs, "finish-reason"));
         Assert.Equal("$0.00", Detail(dialogs, "cost"));
+        Assert.StartsWith("none", Detail(dialogs, "usage-estimated"));
     }
 
     [Fact]
@@ -138,6 +139,6 @@ public sealed class LogDetailsTests : LogsTestContext
     private static RequestLogRecord Row(string model, int status) => new()
     {
         RequestId = Guid.NewGuid().ToString("N"), CreatedAt = Now.AddMinutes(-5), UserId = UserId, KeyPrefix = "sk-tp-abcdef",
-        Model = model, Provider = "p", Status = status, CostMicros = 100, PromptTokens = 10, CompletionTokens = 5, LatencyMs = 40,
+        Model = model, Provider = "p", Attempts = 1, Status = status, CostMicros = 100, PromptTokens = 10, CompletionTokens = 5, LatencyMs = 40,
     };
 }
