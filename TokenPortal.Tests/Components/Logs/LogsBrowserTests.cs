@@ -43,6 +43,20 @@ public sealed class LogsBrowserTests(PortalFixture portal) : IClassFixture<Porta
         await page.SetViewportSizeAsync(1366, 900);
         await PortalFixture.ScreenshotAsync(page, "logs-01-desktop");
 
+        // The export carries what the grid shows, the finish reason last (none for the refused).
+        var csv = await ExportAsync(page);
+        Assert.EndsWith(",finish_reason", csv[0]);
+        Assert.Equal([",", ",", ",stop", ",stop"], csv[1..].Select(line => line[line.LastIndexOf(',')..]));
+
+        // A filter picked in the page: only the failed requests, in the grid and in the export.
+        await page.ClickAsync("[data-testid=filter-status]");
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Failed (400 and above)')");
+        await Expect(rows).ToHaveCountAsync(2);
+        Assert.Equal(3, (await ExportAsync(page)).Length);
+        await page.ClickAsync("[data-testid=filter-status]");
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('All statuses')");
+        await Expect(rows).ToHaveCountAsync(4);
+
         // The refused request: its error code, and nothing sent to a provider.
         await rows.Nth(0).ClickAsync();
         var details = page.Locator("[data-testid=log-details]");
@@ -89,6 +103,7 @@ public sealed class LogsBrowserTests(PortalFixture portal) : IClassFixture<Porta
 
         await page.SetViewportSizeAsync(390, 844);
         await page.GotoAsync("/logs");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth")); // as first painted
         await WaitInteractiveAsync(page);
         var rows = page.Locator("[data-testid=logs-grid] tr.logs-row");
         await Expect(rows).ToHaveCountAsync(2);
@@ -122,6 +137,14 @@ public sealed class LogsBrowserTests(PortalFixture portal) : IClassFixture<Porta
         using var response = await api.PostAsJsonAsync("v1/chat/completions", body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode == expectSuccess, text);
+    }
+
+    /// <summary>The lines of the CSV behind the page's export link, as it is now.</summary>
+    private static async Task<string[]> ExportAsync(IPage page)
+    {
+        var response = await page.APIRequest.GetAsync(await page.Locator("[data-testid=export-csv]").GetAttributeAsync("href") ?? "");
+        Assert.Equal(200, response.Status);
+        return (await response.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private Task FlushAsync() => portal.Factory.Services.GetRequiredService<RequestLogWriter>().FlushAsync(CancellationToken.None);
