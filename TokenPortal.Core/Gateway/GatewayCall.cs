@@ -37,6 +37,9 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
 
     public string? ErrorCode { get; set; }
 
+    /// <summary>Why the model stopped, in OpenAI's words; null when no answer said.</summary>
+    public string? FinishReason { get; private set; }
+
     public TokenUsage Usage { get; private set; }
 
     public bool UsageEstimated { get; private set; }
@@ -80,6 +83,7 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
     public void Record(RelayOutcome outcome)
     {
         FirstTokenTimestamp = outcome.FirstByteTimestamp ?? FirstTokenTimestamp;
+        FinishReason = outcome.FinishReason ?? FinishReason;
         if (outcome.ClientGone)
             ClientGone();
         else if (outcome.Failure is { } failure && outcome.ClientSawBytes)
@@ -113,6 +117,7 @@ public sealed class GatewayCall(string requestId, AuthenticatedKey key, long sta
             Attempts = Attempts,
             Status = Status,
             ErrorCode = ErrorCode,
+            FinishReason = FinishReason,
             Stream = Stream,
             PromptTokens = Usage.PromptTokens,
             CompletionTokens = Usage.CompletionTokens,

@@ -107,6 +107,8 @@ public sealed partial class StreamRelay(
                     : UpstreamFailure.InvalidReply("The provider sent invalid stream data.");
                 return;
             }
+            // Said once, in the last chunk of choice 0 (Anthropic's message_delta and Gemini's last candidate, translated).
+            state.FinishReason = scan.FinishReason ?? state.FinishReason;
             if (scan.Usage is not null)
             {
                 state.UsageScan = scan;
@@ -264,8 +266,9 @@ public sealed partial class StreamRelay(
         public bool PendingFlush { get; set; }
         public UpstreamFailure? Failure { get; set; }
         public long? FirstByteTimestamp { get; set; }
+        public string? FinishReason { get; set; }
 
-        public RelayOutcome Outcome(UpstreamFailure? failure) => new(failure, Started, ClientGone, FirstByteTimestamp);
+        public RelayOutcome Outcome(UpstreamFailure? failure) => new(failure, Started, ClientGone, FirstByteTimestamp, FinishReason);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The provider's stream for request {RequestId} broke.")]

@@ -64,7 +64,7 @@ public sealed partial class WholeReplyRelay(TokenCounter tokens, ILogger<WholeRe
         response.ContentType = "application/json";
         response.BodyWriter.Write(output.Span);
         await response.BodyWriter.FlushAsync(CancellationToken.None);
-        return RelayOutcome.WholeReplyDelivered;
+        return RelayOutcome.WholeReplyDelivered(scan.FinishReason);
     }
 
     /// <summary>The provider's answer in OpenAI's shape; null when it has a shape the adapter cannot read.</summary>

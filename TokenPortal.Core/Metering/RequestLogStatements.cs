@@ -16,7 +16,7 @@ internal sealed class RequestLogStatements : IAsyncDisposable
     private const string Columns = """
         "RequestId", "CreatedAt", "UserId", "ApiKeyId", "KeyPrefix", "Model", "Provider", "Status", "ErrorCode",
         "Stream", "PromptTokens", "CompletionTokens", "CachedTokens", "CostMicros", "LatencyMs", "TimeToFirstTokenMs", "UsageEstimated",
-        "WrittenOffMicros", "UpstreamModel", "Attempts"
+        "WrittenOffMicros", "UpstreamModel", "Attempts", "FinishReason"
         """;
 
     private PreparedCommand _insert = null!;
@@ -31,8 +31,8 @@ internal sealed class RequestLogStatements : IAsyncDisposable
     {
         _insert = await PreparedCommand.CreateAsync(connection, $"""
             INSERT INTO "RequestLogs" ({Columns})
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19)
-            """, parameterCount: 20),
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20)
+            """, parameterCount: 21),
         _upsert = await UsageRollupWriter.PrepareAsync(connection),
         _postgres = connection as NpgsqlConnection,
     };
@@ -51,7 +51,7 @@ internal sealed class RequestLogStatements : IAsyncDisposable
             await _insert.ExecuteAsync(
                 row.RequestId, row.CreatedAt.ToUnixTimeMilliseconds(), row.UserId, row.ApiKeyId, row.KeyPrefix, row.Model, row.Provider, row.Status,
                 row.ErrorCode, row.Stream, row.PromptTokens, row.CompletionTokens, row.CachedTokens, row.CostMicros, row.LatencyMs,
-                row.TimeToFirstTokenMs, row.UsageEstimated, row.WrittenOffMicros, row.UpstreamModel, row.Attempts);
+                row.TimeToFirstTokenMs, row.UsageEstimated, row.WrittenOffMicros, row.UpstreamModel, row.Attempts, row.FinishReason);
         }
         await UsageRollupWriter.AddAsync(_upsert, batch);
     }
@@ -82,6 +82,7 @@ internal sealed class RequestLogStatements : IAsyncDisposable
             await copy.WriteAsync(row.WrittenOffMicros, NpgsqlDbType.Bigint);
             await WriteNullableAsync(copy, row.UpstreamModel, NpgsqlDbType.Text);
             await copy.WriteAsync(row.Attempts, NpgsqlDbType.Integer);
+            await WriteNullableAsync(copy, row.FinishReason, NpgsqlDbType.Text);
         }
         await copy.CompleteAsync();
     }

@@ -86,6 +86,7 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         var lines = (await csv.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Contains(",gpt-test,", lines[1]);
+        Assert.EndsWith(",stop", lines[1]); // the finish reason, last
         Assert.DoesNotContain("hi", lines[1].Split(',')[2..].Where(f => f.Length == 2)); // metadata only
 
         await page.GotoAsync("/");

@@ -11,6 +11,8 @@ namespace TokenPortal.Tests.Metering;
 
 public sealed class RequestLogTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
+    private const string WeatherTool = """{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}""";
+
     [Fact]
     public async Task RefusedRequests_AreLoggedToo_WithTheModelAskedForAndTheirError_AndCostNothing()
     {
@@ -67,6 +69,67 @@ public sealed class RequestLogTests(GatewayFixture gateway) : IClassFixture<Gate
         Assert.False(row.UsageEstimated);
         Assert.NotNull(row.TimeToFirstTokenMs);
         Assert.InRange(row.TimeToFirstTokenMs!.Value, 0, row.LatencyMs);
+    }
+
+    [Theory]
+    [InlineData("gpt-test", false, null, "stop")]
+    [InlineData("gpt-test", true, null, "stop")]
+    [InlineData("long", false, 3, "length")]
+    [InlineData("long", true, 3, "length")]
+    public async Task OpenAIReply_RecordsItsFinishReason_StreamedOrNot(string model, bool stream, int? maxTokens, string finishReason)
+    {
+        var account = await gateway.CreateAccountAsync();
+        using var client = gateway.CreateClient(account.Key);
+
+        var limit = maxTokens is { } max ? $",\"max_completion_tokens\":{max}" : "";
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+            $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}}{{limit}},"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Contains(finishReason, await response.Content.ReadAsStringAsync());
+
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        Assert.Equal((stream, finishReason), (row.Stream, row.FinishReason));
+    }
+
+    [Theory]
+    [InlineData("claude-tools", false, "tool_calls")] // Anthropic's tool_use
+    [InlineData("claude-tools", true, "tool_calls")]
+    [InlineData("claude-test", false, "stop")] // Anthropic's end_turn
+    [InlineData("claude-test", true, "stop")]
+    [InlineData("gemini-safety", false, "content_filter")] // Gemini's SAFETY
+    [InlineData("gemini-test", true, "stop")] // Gemini's STOP
+    public async Task ConvertedReply_RecordsTheFinishReasonInOpenAIsWords(string model, bool stream, string finishReason)
+    {
+        var account = await gateway.CreateAccountAsync();
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+            $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Weather in Paris?"}],"tools":[{{WeatherTool}}]}""",
+            Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        await response.Content.ReadAsStringAsync();
+
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        Assert.Equal((model, stream, finishReason), (row.Model, row.Stream, row.FinishReason));
+    }
+
+    [Fact]
+    public async Task RequestsWithoutAnAnswer_RecordNoFinishReason()
+    {
+        var account = await gateway.CreateAccountAsync();
+        using var client = gateway.CreateClient(account.Key);
+
+        foreach (var model in new[] { "gpt-tset", "500" })
+        {
+            using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+                $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+            Assert.False(response.IsSuccessStatusCode);
+        }
+        using var embedding = await client.PostAsync("v1/embeddings", new StringContent("""{"model":"embed-test","input":"hi"}""", Encoding.UTF8, "application/json"));
+        Assert.True(embedding.IsSuccessStatusCode, await embedding.Content.ReadAsStringAsync());
+
+        var rows = await gateway.LogRowsAsync(account);
+        Assert.Equal([(404, null), (502, null), (200, null)], rows.Select(r => (r.Status, r.FinishReason)));
     }
 
     [Fact]

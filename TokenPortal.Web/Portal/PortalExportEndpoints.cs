@@ -9,7 +9,7 @@ namespace TokenPortal.Web.Portal;
 /// <summary>Downloads for signed-in users: the Logs page's CSV export, always of the caller's own rows.</summary>
 internal static class PortalExportEndpoints
 {
-    private const string Header = "time_utc,request_id,model,provider,key_prefix,status,error_code,stream,prompt_tokens,cached_tokens,completion_tokens,cost_usd,latency_ms,ttft_ms,usage_estimated,upstream_model,attempts";
+    private const string Header = "time_utc,request_id,model,provider,key_prefix,status,error_code,stream,prompt_tokens,cached_tokens,completion_tokens,cost_usd,latency_ms,ttft_ms,usage_estimated,upstream_model,attempts,finish_reason";
 
     public static IEndpointRouteBuilder MapPortalExports(this IEndpointRouteBuilder app)
     {
@@ -37,7 +37,7 @@ internal static class PortalExportEndpoints
                 r.PromptTokens.ToString(CultureInfo.InvariantCulture), r.CachedTokens.ToString(CultureInfo.InvariantCulture),
                 r.CompletionTokens.ToString(CultureInfo.InvariantCulture), MicroUsd.Format(r.CostMicros),
                 r.LatencyMs.ToString(CultureInfo.InvariantCulture), r.TimeToFirstTokenMs?.ToString(CultureInfo.InvariantCulture) ?? "",
-                r.UsageEstimated ? "true" : "false", Csv(r.UpstreamModel ?? ""), r.Attempts.ToString(CultureInfo.InvariantCulture)));
+                r.UsageEstimated ? "true" : "false", Csv(r.UpstreamModel ?? ""), r.Attempts.ToString(CultureInfo.InvariantCulture), Csv(r.FinishReason ?? "")));
         }
         return TypedResults.Empty;
     }

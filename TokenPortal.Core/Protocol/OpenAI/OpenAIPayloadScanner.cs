@@ -6,10 +6,14 @@ namespace TokenPortal.Core.Protocol.OpenAI;
 
 /// <summary>
 /// One forward pass over an OpenAI chat completion or stream chunk: finds the model and usage
-/// values, reads the usage, counts choices, and collects the generated text for local counting.
+/// values, reads the usage, counts choices, reads the first choice's finish reason, and collects
+/// the generated text for local counting.
 /// </summary>
 internal static class OpenAIPayloadScanner
 {
+    /// <summary>The width of <c>RequestLogRecord.FinishReason</c>.</summary>
+    private const int MaxFinishReasonLength = 40;
+
     public static PayloadScan Scan(ReadOnlySpan<byte> json, StringBuilder? generatedText)
     {
         try
@@ -33,7 +37,7 @@ internal static class OpenAIPayloadScanner
         var parts = UsageParts.None;
         var reasoning = 0;
         var choices = -1;
-        string? error = null;
+        string? error = null, finishReason = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("model"u8))
@@ -57,7 +61,7 @@ internal static class OpenAIPayloadScanner
             else if (reader.ValueTextEquals("choices"u8))
             {
                 reader.Read();
-                choices = reader.TokenType == JsonTokenType.StartArray ? ReadChoices(ref reader, generatedText) : -1;
+                choices = reader.TokenType == JsonTokenType.StartArray ? ReadChoices(ref reader, generatedText, out finishReason) : -1;
                 if (choices < 0)
                     reader.Skip();
             }
@@ -74,7 +78,7 @@ internal static class OpenAIPayloadScanner
         }
         if (reader.TokenType != JsonTokenType.EndObject)
             return PayloadScan.Invalid;
-        return new PayloadScan(true, model, usageRange, usage, choices, error, parts, reasoning);
+        return new PayloadScan(true, model, usageRange, usage, choices, error, parts, reasoning, finishReason);
     }
 
     private static TokenUsage ReadUsage(ref Utf8JsonReader reader, out UsageParts parts, out int reasoning)
@@ -105,14 +109,36 @@ internal static class OpenAIPayloadScanner
         return new TokenUsage(prompt, completion, cached);
     }
 
-    private static int ReadChoices(ref Utf8JsonReader reader, StringBuilder? generatedText)
+    /// <summary>Counts the choices; <paramref name="finishReason"/> is that of choice 0 (by its <c>index</c>, else its place), when it has one.</summary>
+    private static int ReadChoices(ref Utf8JsonReader reader, StringBuilder? generatedText, out string? finishReason)
     {
         var depth = reader.CurrentDepth;
         var count = 0;
+        finishReason = null;
+        int? index = null;
+        string? finish = null;
         while (reader.Read() && reader.CurrentDepth > depth)
         {
             if (reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == depth + 1)
+            {
                 count++;
+                (index, finish) = (null, null);
+            }
+            else if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth + 1)
+            {
+                if ((index ?? count - 1) == 0 && finish is not null)
+                    finishReason = finish;
+            }
+            else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 2 && reader.ValueTextEquals("finish_reason"u8))
+            {
+                reader.Read();
+                finish = reader.TokenType == JsonTokenType.String ? ReadFinishReason(ref reader) : null;
+            }
+            else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 2 && reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                index = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var i) ? i : null;
+            }
             else if (generatedText is not null && reader.TokenType == JsonTokenType.PropertyName && IsGeneratedText(ref reader))
             {
                 reader.Read();
@@ -121,6 +147,23 @@ internal static class OpenAIPayloadScanner
             }
         }
         return count;
+    }
+
+    /// <summary>OpenAI's usual words without allocating; anything else as sent, cut to the log column's 40 characters.</summary>
+    private static string ReadFinishReason(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("stop"u8))
+            return "stop";
+        if (reader.ValueTextEquals("length"u8))
+            return "length";
+        if (reader.ValueTextEquals("tool_calls"u8))
+            return "tool_calls";
+        if (reader.ValueTextEquals("content_filter"u8))
+            return "content_filter";
+        if (reader.ValueTextEquals("function_call"u8))
+            return "function_call";
+        var text = reader.GetString()!;
+        return text.Length <= MaxFinishReasonLength ? text : text[..MaxFinishReasonLength];
     }
 
     private static bool IsGeneratedText(ref Utf8JsonReader reader) =>

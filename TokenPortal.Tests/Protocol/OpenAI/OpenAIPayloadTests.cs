@@ -38,6 +38,27 @@ public sealed class OpenAIPayloadTests
     }
 
     [Theory]
+    [InlineData("""{"choices":[{"index":0,"message":{"content":"Hi"},"finish_reason":"stop"}]}""", "stop")]
+    [InlineData("""{"choices":[{"finish_reason":"length","index":0,"delta":{}}],"usage":null}""", "length")]
+    [InlineData("""{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}""", null)]
+    [InlineData("""{"choices":[{"index":1,"delta":{},"finish_reason":"length"}]}""", null)]
+    [InlineData("""{"choices":[{"index":1,"finish_reason":"length"},{"index":0,"finish_reason":"tool_calls"}]}""", "tool_calls")]
+    [InlineData("""{"choices":[{"finish_reason":"content_filter"},{"finish_reason":"stop"}]}""", "content_filter")]
+    [InlineData("""{"choices":[],"usage":{"prompt_tokens":1}}""", null)]
+    public void Scan_ReadsChoiceZerosFinishReason(string json, string? finishReason) =>
+        Assert.Equal(finishReason, OpenAIPayloadScanner.Scan(Utf8(json), null).FinishReason);
+
+    [Fact]
+    public void Scan_AnUnknownFinishReasonIsKept_CutToTheLogColumnsWidth()
+    {
+        var reason = new string('x', 60);
+        var scan = OpenAIPayloadScanner.Scan(Utf8($$"""{"choices":[{"index":0,"finish_reason":"{{reason}}"}]}"""), null);
+
+        Assert.Equal(reason[..40], scan.FinishReason);
+        Assert.Equal("eos", OpenAIPayloadScanner.Scan(Utf8("""{"choices":[{"index":0,"finish_reason":"eos"}]}"""), null).FinishReason);
+    }
+
+    [Theory]
     [InlineData("not json")]
     [InlineData("[]")]
     [InlineData("""{"choices":[""")]

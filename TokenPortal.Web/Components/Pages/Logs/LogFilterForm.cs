@@ -11,6 +11,12 @@ public sealed class LogFilterForm
 
     public DateTime To { get; set; }
 
+    /// <summary>
+    /// True while no end was picked: <see cref="FollowClock"/> then moves <see cref="To"/> on before each load, so a
+    /// page left open keeps showing new requests.
+    /// </summary>
+    public bool ToIsNow { get; set; }
+
     public string? Model { get; set; }
 
     public long? ApiKeyId { get; set; }
@@ -23,7 +29,15 @@ public sealed class LogFilterForm
     {
         From = now.UtcDateTime.AddDays(-days),
         To = now.UtcDateTime.AddMinutes(1),
+        ToIsNow = true,
     };
+
+    /// <summary>Brings an end that means "now" up to <paramref name="now"/> (a minute ahead, so this minute's requests are in).</summary>
+    public void FollowClock(DateTimeOffset now)
+    {
+        if (ToIsNow)
+            To = now.UtcDateTime.AddMinutes(1);
+    }
 
     public LogFilter ToFilter(LogSortColumn sortBy = LogSortColumn.Time, bool descending = true) => new(
         new DateTimeOffset(DateTime.SpecifyKind(From, DateTimeKind.Utc)),
