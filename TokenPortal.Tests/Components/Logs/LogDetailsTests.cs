@@ -10,7 +10,7 @@ using TokenPortal.Web.Components.Pages.Logs;
 namespace TokenPortal.Tests.Components.Logs;
 
 /// <summary>A row of the Logs page opens the request's details: everything the log knows of it, and what it means.</summary>
-public sealed class LogDetailsTests : LogsTestContext
+public sealed class LogDetailsTests : PortalTestContext
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeLogQueries _logs = new();

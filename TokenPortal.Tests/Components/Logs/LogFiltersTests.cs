@@ -10,7 +10,7 @@ using TokenPortal.Web.Components.Pages.Logs;
 namespace TokenPortal.Tests.Components.Logs;
 
 /// <summary>The Logs page's filters, paging and live refresh: what each load asks the database for.</summary>
-public sealed class LogFiltersTests : LogsTestContext
+public sealed class LogFiltersTests : PortalTestContext
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeLogQueries _logs = new() { TotalCount = 120 };

@@ -9,7 +9,7 @@ using TokenPortal.Web.Components.Pages.Logs;
 
 namespace TokenPortal.Tests.Components.Logs;
 
-public sealed class RequestLogsTests : LogsTestContext
+public sealed class RequestLogsTests : PortalTestContext
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private readonly RecordingLogQueries _logs = new();
