@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Stripe;
 using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
@@ -58,11 +59,12 @@ internal static class StripeCredits
     /// The receipt link of a charge as Stripe gave it, when it is one we can show: an absolute http(s) address that fits
     /// its column (a longer one would fail the whole event's transaction). Anything else is no receipt, never a broken link.
     /// </summary>
-    public static string? ReceiptOf(global::Stripe.Charge? charge) =>
+    public static string? ReceiptOf(Charge? charge) =>
         charge?.ReceiptUrl is { Length: > 0 and <= StripePayment.ReceiptUrlMaxLength } url
         && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? url
             : null;
+
     /// <summary>The reload's credit arrived, so the next may start.</summary>
     public static async Task FinishReloadAsync(TokenPortalDbContext db, string userId, string reloadKey, CancellationToken cancellationToken)
     {

@@ -15,7 +15,8 @@ namespace TokenPortal.Core.Billing.Stripe;
 /// Applies Stripe webhook events: the signature is checked on the raw body, the object an event is about is
 /// re-fetched from Stripe (the event's copy may be stale or forged by replay), and the event id is recorded in the
 /// same transaction as the ledger change, so however often an event arrives, and however concurrently, it counts once.
-/// A payment is also keyed by its PaymentIntent, so two different events about one payment credit it once.
+/// A payment is also keyed by its PaymentIntent, so two different events about one payment credit it once; it keeps the
+/// receipt of its charge, read with it (the charge expanded), so the history can link Stripe's receipt.
 /// </summary>
 internal sealed partial class StripeWebhookHandler(
     StripeApi stripe,
