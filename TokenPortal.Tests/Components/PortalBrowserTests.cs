@@ -249,7 +249,7 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await page.WaitForURLAsync("**/billing?checkout=card-saved**");
         await WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=saved-card]")).ToHaveTextAsync("Visa •••• 4242");
-        await page.ClickAsync("[data-testid=auto-reload] .rz-switch");
+        await page.GetByLabel("Reload automatically").CheckAsync();
         await page.Locator("input[name=Threshold]").FillAsync("3");
         await page.Locator("input[name=ReloadAmount]").FillAsync("20");
         await page.ClickAsync("[data-testid=save-auto-reload]");

@@ -13,8 +13,9 @@ namespace TokenPortal.Tests.Infrastructure;
 
 /// <summary>
 /// Stripe on loopback: the API endpoints TokenPortal calls (customers, Checkout Sessions, SetupIntents, PaymentMethods,
-/// PaymentIntents, charges, disputes) with Stripe's idempotency and error shape, a Checkout page a browser can pay on,
-/// and webhooks signed with Stripe's real scheme (computed here independently of the product's checker).
+/// PaymentIntents, charges, disputes) with Stripe's idempotency and error shape and its <c>expand[]</c> on reads, a Checkout
+/// page a browser can pay on, a hosted receipt page for every charge, and webhooks signed with Stripe's real scheme
+/// (computed here independently of the product's checker).
 /// </summary>
 public sealed class FakeStripe : IAsyncDisposable
 {
@@ -200,8 +201,14 @@ public sealed class FakeStripe : IAsyncDisposable
             await next(context);
         });
         app.MapPost("/v1/{**path}", WriteAsync);
-        app.MapGet("/v1/{kind}/{id}", (string kind, string id) => Read(id));
-        app.MapGet("/v1/checkout/sessions/{id}", (string id) => Read(id));
+        app.MapGet("/v1/{kind}/{id}", (string kind, string id, HttpRequest request) => Read(id, request.Query));
+        app.MapGet("/v1/checkout/sessions/{id}", (string id, HttpRequest request) => Read(id, request.Query));
+        app.MapGet("/receipts/{id}", (string id) => _objects.TryGetValue(id, out var charge) && (string?)charge["object"] == "charge"
+            ? Results.Content($"""
+                <!doctype html><html><head><title>Fake Stripe receipt</title></head><body style="font-family:sans-serif;margin:3rem">
+                <h1>Receipt from TokenPortal</h1><p id="amount">${(long)charge["amount"]! / 100m:0.00} paid</p><p>Charge {id}</p></body></html>
+                """, "text/html")
+            : Results.NotFound());
         app.MapGet("/checkout/{id}", (string id) => _objects.TryGetValue(id, out var session)
             ? Results.Content($"""
                 <!doctype html><html><head><title>Fake Stripe Checkout</title></head><body style="font-family:sans-serif;margin:3rem">
@@ -293,18 +300,44 @@ public sealed class FakeStripe : IAsyncDisposable
         });
         if (succeeded)
         {
-            var charge = Store("ch", new JsonObject { ["object"] = "charge", ["amount"] = amount, ["amount_refunded"] = 0L, ["payment_intent"] = (string)intent["id"]! });
+            var charge = Store("ch", new JsonObject
+            {
+                ["object"] = "charge", ["amount"] = amount, ["amount_refunded"] = 0L, ["paid"] = true, ["status"] = "succeeded",
+                ["payment_intent"] = (string)intent["id"]!,
+            });
+            charge["receipt_url"] = ReceiptUrlOf((string)charge["id"]!);
             intent["latest_charge"] = (string)charge["id"]!;
         }
         return intent;
     }
 
-    private IResult Read(string id)
+    /// <summary>Where the hosted receipt of a charge is (<c>receipt_url</c>): a page on this fake.</summary>
+    public string ReceiptUrlOf(string chargeId) => new Uri(BaseUrl, $"receipts/{chargeId}").ToString();
+
+    private IResult Read(string id, IQueryCollection query)
     {
         if (!_objects.TryGetValue(id, out var obj))
             return Results.Content(ErrorBody("invalid_request_error", "resource_missing", $"No such object: '{id}'"), "application/json", statusCode: 404);
+        JsonObject copy;
         lock (obj)
-            return Results.Content(Public(obj).ToJsonString(), "application/json");
+            copy = Public(obj);
+        // expand[0]=payment_intent.latest_charge (Stripe.net's form) or expand[]=...: each path's ids become their objects.
+        foreach (var path in query.Where(q => q.Key.StartsWith("expand[", StringComparison.Ordinal)).SelectMany(q => q.Value).OfType<string>())
+            Expand(copy, path.Split('.'));
+        return Results.Content(copy.ToJsonString(), "application/json");
+    }
+
+    private void Expand(JsonObject obj, ReadOnlySpan<string> path)
+    {
+        if (path.IsEmpty)
+            return;
+        if (obj[path[0]] is JsonValue value && value.TryGetValue<string>(out var id) && _objects.TryGetValue(id, out var target))
+        {
+            lock (target)
+                obj[path[0]] = Public(target);
+        }
+        if (obj[path[0]] is JsonObject expanded)
+            Expand(expanded, path[1..]);
     }
 
     private JsonObject Store(string prefix, JsonObject obj)

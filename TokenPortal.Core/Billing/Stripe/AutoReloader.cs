@@ -219,13 +219,35 @@ internal sealed partial class AutoReloader(
     /// <summary>Credits a reload found succeeded on asking again (deduplicated with its webhook by the PaymentIntent).</summary>
     private async Task CreditRecoveredAsync(string userId, PaymentIntent intent, long amountMicros, string reloadKey)
     {
+        var receiptUrl = await ReceiptOfAsync(intent);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         using var _ = await writeGate.EnterAsync(timeout.Token);
         await using var db = await dbFactory.CreateDbContextAsync(timeout.Token);
         await using var tx = await db.Database.BeginTransactionAsync(timeout.Token);
-        await StripeCredits.CreditPaymentAsync(db, userId, intent.Id, StripePaymentPurpose.AutoReload, intent.Amount, amountMicros, reloadKey, site.CurrentValue, clock.GetUtcNow(), timeout.Token);
+        await StripeCredits.CreditPaymentAsync(db, userId, intent.Id, StripePaymentPurpose.AutoReload, intent.Amount, amountMicros, receiptUrl, reloadKey,
+            site.CurrentValue, clock.GetUtcNow(), timeout.Token);
         await db.SaveChangesAsync(timeout.Token);
         await tx.CommitAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// The receipt of the charge a recovered reload made. Read apart from the create (whose idempotent replay must send what
+    /// the first attempt sent); if Stripe cannot say now, the credit goes ahead without it and the payment's webhook adds it.
+    /// </summary>
+    private async Task<string?> ReceiptOfAsync(PaymentIntent intent)
+    {
+        if (intent.LatestChargeId is not { } chargeId)
+            return null;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            return StripeCredits.ReceiptOf(await stripe.Charges.GetAsync(chargeId, cancellationToken: timeout.Token));
+        }
+        catch (Exception ex) when (ex is StripeException or HttpRequestException or OperationCanceledException)
+        {
+            LogReceiptUnavailable(logger, ex, intent.Id);
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Auto-reload for user {UserId}: charging {Cents} cents to the saved card.")]
@@ -236,6 +258,9 @@ internal sealed partial class AutoReloader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Auto-reload for user {UserId} could not reach Stripe; it asks again later under the same idempotency key.")]
     private static partial void LogTransient(ILogger logger, Exception exception, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The receipt of auto-reload {PaymentIntentId} could not be read; it is credited without one for now.")]
+    private static partial void LogReceiptUnavailable(ILogger logger, Exception exception, string paymentIntentId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Auto-reload check for user {UserId} failed.")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception, string userId);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Stripe;
 using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
@@ -12,29 +13,57 @@ namespace TokenPortal.Core.Billing.Stripe;
 /// </summary>
 internal static class StripeCredits
 {
+    private const string TopUpNote = "Stripe top-up ";
+    private const string AutoReloadNote = "Auto-reload ";
+
     /// <summary>
     /// Credits the payment unless it already was, with the signup credit when the site grants it on a first payment;
-    /// false when its user does not exist (nothing done).
+    /// false when its user does not exist (nothing done). The payment keeps Stripe's receipt for its charge: a payment
+    /// credited without one (an older row, or a report that lacked the charge) takes the first one a later report brings,
+    /// and a receipt once stored never changes.
     /// </summary>
     public static async Task<bool> CreditPaymentAsync(TokenPortalDbContext db, string userId, string paymentIntentId, StripePaymentPurpose purpose,
-        long amountCents, long creditMicros, string? reloadKey, TokenPortalOptions site, DateTimeOffset now, CancellationToken cancellationToken)
+        long amountCents, long creditMicros, string? receiptUrl, string? reloadKey, TokenPortalOptions site, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken)
-            || db.StripePayments.Local.Any(p => p.PaymentIntentId == paymentIntentId))
+        if (await db.StripePayments.FindAsync([paymentIntentId], cancellationToken) is { } credited)
+        {
+            credited.ReceiptUrl ??= receiptUrl;
             return true;
+        }
         if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
             return false;
         db.StripePayments.Add(new StripePayment
         {
-            PaymentIntentId = paymentIntentId, UserId = userId, Purpose = purpose, AmountCents = amountCents, CreditMicros = creditMicros, CreatedAt = now,
+            PaymentIntentId = paymentIntentId, UserId = userId, Purpose = purpose, AmountCents = amountCents, CreditMicros = creditMicros,
+            ReceiptUrl = receiptUrl, CreatedAt = now,
         });
-        var note = purpose == StripePaymentPurpose.AutoReload ? $"Auto-reload {paymentIntentId}" : $"Stripe top-up {paymentIntentId}";
-        await LedgerCredits.AddAsync(db, userId, creditMicros, LedgerEntryKind.Credit, note, now, cancellationToken);
+        await LedgerCredits.AddAsync(db, userId, creditMicros, LedgerEntryKind.Credit, PaymentNote(purpose, paymentIntentId), now, cancellationToken);
         await SignupCredit.AddIfDueAsync(db, userId, SignupCreditRequirement.FirstPayment, site, now, cancellationToken);
         if (reloadKey is not null)
             await FinishReloadAsync(db, userId, reloadKey, cancellationToken);
         return true;
     }
+
+    /// <summary>The note on a payment's ledger credit; the history finds the payment (and its receipt) again through it.</summary>
+    public static string PaymentNote(StripePaymentPurpose purpose, string paymentIntentId) =>
+        (purpose == StripePaymentPurpose.AutoReload ? AutoReloadNote : TopUpNote) + paymentIntentId;
+
+    /// <summary>The PaymentIntent a ledger note of <see cref="PaymentNote"/> names, or null for any other note.</summary>
+    public static string? PaymentIntentOf(string? note) =>
+        note is null ? null
+        : note.StartsWith(TopUpNote, StringComparison.Ordinal) ? note[TopUpNote.Length..]
+        : note.StartsWith(AutoReloadNote, StringComparison.Ordinal) ? note[AutoReloadNote.Length..]
+        : null;
+
+    /// <summary>
+    /// The receipt link of a charge as Stripe gave it, when it is one we can show: an absolute http(s) address that fits
+    /// its column (a longer one would fail the whole event's transaction). Anything else is no receipt, never a broken link.
+    /// </summary>
+    public static string? ReceiptOf(Charge? charge) =>
+        charge?.ReceiptUrl is { Length: > 0 and <= StripePayment.ReceiptUrlMaxLength } url
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? url
+            : null;
 
     /// <summary>The reload's credit arrived, so the next may start.</summary>
     public static async Task FinishReloadAsync(TokenPortalDbContext db, string userId, string reloadKey, CancellationToken cancellationToken)

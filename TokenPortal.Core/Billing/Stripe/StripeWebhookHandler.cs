@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stripe;
+using Stripe.Checkout;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
@@ -14,7 +15,8 @@ namespace TokenPortal.Core.Billing.Stripe;
 /// Applies Stripe webhook events: the signature is checked on the raw body, the object an event is about is
 /// re-fetched from Stripe (the event's copy may be stale or forged by replay), and the event id is recorded in the
 /// same transaction as the ledger change, so however often an event arrives, and however concurrently, it counts once.
-/// A payment is also keyed by its PaymentIntent, so two different events about one payment credit it once.
+/// A payment is also keyed by its PaymentIntent, so two different events about one payment credit it once; it keeps the
+/// receipt of its charge, read with it (the charge expanded), so the history can link Stripe's receipt.
 /// </summary>
 internal sealed partial class StripeWebhookHandler(
     StripeApi stripe,
@@ -136,7 +138,9 @@ internal sealed partial class StripeWebhookHandler(
 
     private async Task<Effect?> CheckoutCompletedAsync(string sessionId, CancellationToken cancellationToken)
     {
-        var session = await stripe.CheckoutSessions.GetAsync(sessionId, cancellationToken: cancellationToken);
+        // The payment's charge comes along (expanded) for its receipt: one read, and what is credited is what Stripe says now.
+        var session = await stripe.CheckoutSessions.GetAsync(sessionId, new SessionGetOptions { Expand = ["payment_intent.latest_charge"] },
+            cancellationToken: cancellationToken);
         var userId = session.Metadata?.GetValueOrDefault(StripeMetadata.UserId);
         if (userId is null)
             return null;
@@ -146,7 +150,8 @@ internal sealed partial class StripeWebhookHandler(
             if (session.PaymentStatus != "paid" || session.PaymentIntentId is not { } paymentIntent || !TryCredit(session.Metadata, out var credit)
                 || !IsOurCurrency(session.Currency))
                 return null;
-            return (db, now, ct) => CreditAsync(db, userId, paymentIntent, StripePaymentPurpose.TopUp, session.AmountTotal ?? 0, credit, null, now, ct);
+            var receiptUrl = StripeCredits.ReceiptOf(session.PaymentIntent?.LatestCharge);
+            return (db, now, ct) => CreditAsync(db, userId, paymentIntent, StripePaymentPurpose.TopUp, session.AmountTotal ?? 0, credit, receiptUrl, null, now, ct);
         }
         if (session.Mode == "setup" && session.Status == "complete" && session.SetupIntentId is { } setupIntentId)
         {
@@ -173,7 +178,11 @@ internal sealed partial class StripeWebhookHandler(
     }
 
     private async Task<Effect?> PaymentSucceededAsync(string paymentIntentId, CancellationToken cancellationToken) =>
-        CreditOf(await stripe.PaymentIntents.GetAsync(paymentIntentId, cancellationToken: cancellationToken));
+        CreditOf(await PaymentWithChargeAsync(paymentIntentId, cancellationToken));
+
+    /// <summary>A PaymentIntent as Stripe has it now, with its latest charge expanded (the receipt is on the charge).</summary>
+    private Task<PaymentIntent> PaymentWithChargeAsync(string paymentIntentId, CancellationToken cancellationToken) =>
+        stripe.PaymentIntents.GetAsync(paymentIntentId, new PaymentIntentGetOptions { Expand = ["latest_charge"] }, cancellationToken: cancellationToken);
 
     /// <summary>The credit a succeeded PaymentIntent of ours stands for, or null when it is not one.</summary>
     private Effect? CreditOf(PaymentIntent intent)
@@ -183,7 +192,8 @@ internal sealed partial class StripeWebhookHandler(
             return null;
         var reloadKey = intent.Metadata.GetValueOrDefault(StripeMetadata.ReloadKey);
         var purpose = reloadKey is null ? StripePaymentPurpose.TopUp : StripePaymentPurpose.AutoReload;
-        return (db, now, ct) => CreditAsync(db, userId, intent.Id, purpose, intent.Amount, credit, reloadKey, now, ct);
+        var receiptUrl = StripeCredits.ReceiptOf(intent.LatestCharge);
+        return (db, now, ct) => CreditAsync(db, userId, intent.Id, purpose, intent.Amount, credit, receiptUrl, reloadKey, now, ct);
     }
 
     private async Task<Effect?> PaymentFailedAsync(string paymentIntentId, CancellationToken cancellationToken)
@@ -242,7 +252,7 @@ internal sealed partial class StripeWebhookHandler(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             if (!await db.StripePayments.AnyAsync(p => p.PaymentIntentId == paymentIntentId, cancellationToken))
-                creditFirst = CreditOf(await stripe.PaymentIntents.GetAsync(paymentIntentId, cancellationToken: cancellationToken));
+                creditFirst = CreditOf(await PaymentWithChargeAsync(paymentIntentId, cancellationToken));
         }
         return async (db, now, ct) =>
         {
@@ -254,9 +264,9 @@ internal sealed partial class StripeWebhookHandler(
     }
 
     private async Task CreditAsync(TokenPortalDbContext db, string userId, string paymentIntentId, StripePaymentPurpose purpose,
-        long amountCents, long creditMicros, string? reloadKey, DateTimeOffset now, CancellationToken cancellationToken)
+        long amountCents, long creditMicros, string? receiptUrl, string? reloadKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!await StripeCredits.CreditPaymentAsync(db, userId, paymentIntentId, purpose, amountCents, creditMicros, reloadKey, site.CurrentValue, now, cancellationToken))
+        if (!await StripeCredits.CreditPaymentAsync(db, userId, paymentIntentId, purpose, amountCents, creditMicros, receiptUrl, reloadKey, site.CurrentValue, now, cancellationToken))
             LogUnknownUser(logger, paymentIntentId);
     }
 

@@ -12,7 +12,7 @@ internal sealed class StripePaymentConfiguration : IEntityTypeConfiguration<Stri
         builder.HasKey(p => p.PaymentIntentId);
         builder.Property(p => p.PaymentIntentId).HasMaxLength(255);
         builder.Property(p => p.DisputeId).HasMaxLength(255);
-        builder.Property(p => p.ReceiptUrl).HasMaxLength(2048);
+        builder.Property(p => p.ReceiptUrl).HasMaxLength(StripePayment.ReceiptUrlMaxLength);
         builder.HasIndex(p => new { p.UserId, p.CreatedAt });
         builder.HasOne<PortalUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -33,6 +33,9 @@ public sealed class StripePayment
     /// </summary>
     public long DisputeUncoveredMicros { get; set; }
 
+    /// <summary>The longest <see cref="ReceiptUrl"/> the column holds.</summary>
+    public const int ReceiptUrlMaxLength = 2048;
+
     /// <summary>Stripe's hosted receipt for the charge, when Stripe gave one.</summary>
     public string? ReceiptUrl { get; set; }
 

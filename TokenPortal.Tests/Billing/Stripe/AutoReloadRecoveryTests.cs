@@ -34,6 +34,8 @@ public sealed class AutoReloadRecoveryTests(QuickRetryStripeFixture gateway) : I
         var intent = Assert.Single(Stripe.PaymentIntentsFor(account.UserId));
         Assert.Equal(6_000_000, await gateway.BalanceAsync(account));
         Assert.Null((await gateway.ProfileAsync(account)).ReloadInFlight);
+        await using (var db = await gateway.DbAsync()) // the recovered credit keeps its charge's receipt too
+            Assert.Equal(Stripe.ReceiptUrlOf(Stripe.ChargeOf((string)intent["id"]!)), (await db.StripePayments.SingleAsync(p => p.UserId == account.UserId)).ReceiptUrl);
         // The late webhook, should it come after all, changes nothing.
         await Stripe.SendEventAsync("payment_intent.succeeded", intent);
         Assert.Equal(6_000_000, await gateway.BalanceAsync(account));

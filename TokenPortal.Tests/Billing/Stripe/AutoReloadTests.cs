@@ -99,6 +99,28 @@ public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<Strip
         Stripe.DeclineOffSession = false;
     }
 
+    [Fact]
+    public async Task Reload_CreditedOnItsWebhook_KeepsItsChargesReceipt()
+    {
+        Stripe.DeclineOffSession = false;
+        Stripe.SendPaymentIntentEvents = true;
+        Stripe.PaymentIntentDelay = TimeSpan.Zero;
+        var account = await gateway.CreateAccountAsync(usd: 0.0002m);
+        await gateway.SaveCardAsync(account);
+
+        Assert.Null(await Billing.SaveAutoReloadAsync(account.UserId, true, 1_000_000, 5_000_000, CancellationToken.None)); // already under: it reloads
+
+        var payment = await WaitForAsync(async () =>
+        {
+            await using var db = await gateway.DbAsync();
+            return await db.StripePayments.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == account.UserId);
+        }, p => p is not null);
+        var intent = Assert.Single(Stripe.PaymentIntentsFor(account.UserId));
+        Assert.Equal(StripePaymentPurpose.AutoReload, payment!.Purpose);
+        Assert.Equal(Stripe.ReceiptUrlOf(Stripe.ChargeOf((string)intent["id"]!)), payment.ReceiptUrl);
+        Assert.Equal(5_000_200, await gateway.BalanceAsync(account));
+    }
+
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         for (var i = 0; ; i++)

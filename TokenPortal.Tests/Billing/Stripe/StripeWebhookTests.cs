@@ -64,6 +64,53 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
     }
 
     [Fact]
+    public async Task Receipt_StoredFromTheChargeOnce_AlthoughTheEventComesAgainAndAnotherReportsThePayment()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await gateway.StartTopUpAsync(account, 10_000_000);
+        Stripe.SendPaymentIntentEvents = false;
+        var (payload, first) = await Stripe.CompleteCheckoutAsync(sessionId);
+        Stripe.SendPaymentIntentEvents = true;
+        Assert.Equal(HttpStatusCode.OK, first);
+        var paymentIntent = (string)Stripe.Get(sessionId)["payment_intent"]!;
+        var charge = Stripe.ChargeOf(paymentIntent);
+        var receipt = Stripe.ReceiptUrlOf(charge);
+        Assert.Equal(receipt, (await PaymentAsync(paymentIntent)).ReceiptUrl);
+
+        // Stripe's answer changes (as a receipt link can); the same event again, and another about the same payment, change nothing.
+        var chargeObject = Stripe.Get(charge);
+        lock (chargeObject)
+            chargeObject["receipt_url"] = receipt + "?later";
+        Assert.Equal(HttpStatusCode.OK, await Stripe.DeliverAsync(payload, FakeStripe.Sign(payload, DateTimeOffset.UtcNow.ToUnixTimeSeconds())));
+        Assert.Equal(HttpStatusCode.OK, (await Stripe.SendEventAsync("payment_intent.succeeded", Stripe.Get(paymentIntent))).Status);
+
+        Assert.Equal(receipt, (await PaymentAsync(paymentIntent)).ReceiptUrl);
+        await using (var db = await gateway.DbAsync())
+            Assert.Equal(1, await db.StripePayments.CountAsync(p => p.UserId == account.UserId));
+        Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Kind == LedgerEntryKind.Credit);
+        Assert.Equal(10_000_000, await gateway.BalanceAsync(account));
+    }
+
+    [Fact]
+    public async Task PaymentCreditedWithoutAReceipt_ALaterReportOfIt_AddsTheReceiptAndNoCredit()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 0);
+        var sessionId = await gateway.StartTopUpAsync(account, 5_000_000);
+        Stripe.SendPaymentIntentEvents = false;
+        await Stripe.CompleteCheckoutAsync(sessionId);
+        Stripe.SendPaymentIntentEvents = true;
+        var paymentIntent = (string)Stripe.Get(sessionId)["payment_intent"]!;
+        await using (var db = await gateway.DbAsync()) // as a payment credited before receipts were kept
+            await db.StripePayments.Where(p => p.PaymentIntentId == paymentIntent).ExecuteUpdateAsync(s => s.SetProperty(p => p.ReceiptUrl, (string?)null));
+
+        Assert.Equal(HttpStatusCode.OK, (await Stripe.SendEventAsync("payment_intent.succeeded", Stripe.Get(paymentIntent))).Status);
+
+        Assert.Equal(Stripe.ReceiptUrlOf(Stripe.ChargeOf(paymentIntent)), (await PaymentAsync(paymentIntent)).ReceiptUrl);
+        Assert.Equal(5_000_000, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
     public async Task ConcurrentFirstDeliveries_OfOneEvent_CreditOnce()
     {
         var account = await gateway.CreateAccountAsync(usd: 0);
@@ -200,5 +247,11 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
         Assert.Null(start.Url);
         Assert.NotNull(start.Error);
         Assert.Equal(sessionsBefore, Stripe.All("checkout.session").Count());
+    }
+
+    private async Task<StripePayment> PaymentAsync(string paymentIntentId)
+    {
+        await using var db = await gateway.DbAsync();
+        return await db.StripePayments.AsNoTracking().SingleAsync(p => p.PaymentIntentId == paymentIntentId);
     }
 }

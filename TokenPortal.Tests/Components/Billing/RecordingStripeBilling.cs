@@ -19,11 +19,14 @@ internal sealed class RecordingStripeBilling : IStripeBilling
 
     public string? SaveRefusal { get; set; }
 
+    /// <summary>What starting a top-up answers instead of a Checkout page (Stripe unreachable), while set.</summary>
+    public string? TopUpRefusal { get; set; }
+
     public Task<CheckoutStart> StartTopUpAsync(string userId, long amountMicros, Uri returnUrl, CancellationToken cancellationToken)
     {
         TopUps.Add((userId, amountMicros));
         ReturnUrls.Add(returnUrl);
-        return Task.FromResult(new CheckoutStart($"https://checkout.example.test/cs_{amountMicros}", null));
+        return Task.FromResult(TopUpRefusal is { } refusal ? CheckoutStart.Refused(refusal) : new CheckoutStart($"https://checkout.example.test/cs_{amountMicros}", null));
     }
 
     public Task<CheckoutStart> StartPackAsync(string userId, string packName, Uri returnUrl, CancellationToken cancellationToken) =>
@@ -32,7 +35,16 @@ internal sealed class RecordingStripeBilling : IStripeBilling
     public Task<CheckoutStart> StartCardSetupAsync(string userId, Uri returnUrl, CancellationToken cancellationToken) =>
         Task.FromResult(CheckoutStart.Refused("Stripe could not be reached just now; nothing was charged. Please try again."));
 
-    public Task<AutoReloadSettings> GetAutoReloadAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(Settings);
+    /// <summary>How often the settings were read (the page's watch for a saved card reads them each second).</summary>
+    public int AutoReloadReads => _autoReloadReads;
+
+    private int _autoReloadReads;
+
+    public Task<AutoReloadSettings> GetAutoReloadAsync(string userId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _autoReloadReads);
+        return Task.FromResult(Settings);
+    }
 
     public Task<string?> SaveAutoReloadAsync(string userId, bool enabled, long thresholdMicros, long amountMicros, CancellationToken cancellationToken)
     {
