@@ -37,6 +37,7 @@ internal static class PortalTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#8b93ff",
+            PrimaryContrastText = "#11131a",
             Secondary = "#2dd4bf",
             AppbarBackground = "#181b25",
             Background = "#11131a",
