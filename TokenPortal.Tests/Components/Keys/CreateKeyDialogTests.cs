@@ -1,60 +1,86 @@
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
-using Radzen;
-using Radzen.Blazor;
-using TokenPortal.Core.Catalog;
-using TokenPortal.Core.Data.Entities;
+using MudBlazor;
 using TokenPortal.Core.Keys;
 using TokenPortal.Web.Components.Pages.Keys;
 
 namespace TokenPortal.Tests.Components.Keys;
 
-public sealed class CreateKeyDialogTests : PortalTestContext
+/// <summary>Minting a key from the Keys page: the dialog, its rules, and the key shown once.</summary>
+public sealed class CreateKeyDialogTests : KeysTestContext
 {
-    private readonly RecordingKeyService _keys = new();
-
-    public CreateKeyDialogTests()
-    {
-        Services.AddSingleton<IApiKeyService>(_keys);
-        Services.AddSingleton<IModelCatalog>(new StaticCatalog());
-    }
-
     [Fact]
-    public void Submit_WithNameAndLimits_CreatesKeyForSignedInUserWithThoseLimits()
+    public void Create_WithNameAndLimits_CreatesKeyForSignedInUserWithThoseLimits()
     {
-        var dialog = Render<CreateKeyDialog>();
-        dialog.Find("input[name=Name]").Change("  ci pipeline ");
-        dialog.Find("input[name=Rpm]").Change("120");
-        dialog.Find("input[name=MaxUsd]").Change("0.25");
-        dialog.Find("form").Submit();
+        var dialogs = OpenCreateDialog();
+        dialogs.Find("input[name=Name]").Change("  ci pipeline ");
+        dialogs.Find("input[name=Rpm]").Change("120");
+        dialogs.Find("input[name=MaxUsd]").Change("0.25");
+        dialogs.Find("[data-testid=submit-key]").Click();
 
-        var (userId, spec) = Assert.Single(_keys.Created);
+        var (userId, spec) = Assert.Single(Keys.Created);
         Assert.Equal(UserId, userId);
         Assert.Equal("  ci pipeline ", spec.Name);
         Assert.Equal(120, spec.Rpm);
         Assert.Equal(250_000, spec.MaxMicrosPerRequest);
         Assert.Null(spec.AllowedModels);
+        Assert.Null(spec.BudgetMicros);
     }
 
     [Fact]
-    public void Submit_WithoutName_ShowsTheRuleAndCreatesNothing()
+    public void Create_WithoutName_ShowsTheRuleAndCreatesNothing()
     {
-        var dialog = Render<CreateKeyDialog>();
-        dialog.Find("form").Submit();
+        var dialogs = OpenCreateDialog();
+        dialogs.Find("[data-testid=submit-key]").Click();
 
-        Assert.Contains("Give the key a name you will recognise.", dialog.Markup);
-        Assert.Empty(_keys.Created);
+        dialogs.WaitForAssertion(() => Assert.Contains("Give the key a name you will recognise.", dialogs.Markup));
+        Assert.Empty(Keys.Created);
     }
 
     [Fact]
-    public void Submit_RefusedBySpecRules_ShowsTheReasonAndStaysOpen()
+    public void Create_RefusedBySpecRules_ShowsTheReasonUntilTheInputChanges()
     {
-        _keys.Refusal = "Requests per minute must be a positive number.";
-        var dialog = Render<CreateKeyDialog>();
-        dialog.Find("input[name=Name]").Change("x");
-        dialog.Find("form").Submit();
+        Keys.Refusal = "Requests per minute must be a positive number.";
+        var dialogs = OpenCreateDialog();
+        dialogs.Find("input[name=Name]").Change("x");
+        dialogs.Find("[data-testid=submit-key]").Click();
 
-        Assert.Contains("Requests per minute must be a positive number.", dialog.Markup);
+        Assert.Contains("Requests per minute must be a positive number.", dialogs.Find("[data-testid=key-error]").TextContent);
+        Assert.Empty(Keys.Created);
+
+        dialogs.Find("input[name=Rpm]").Change("5");
+        Assert.Empty(dialogs.FindAll("[data-testid=key-error]"));
+        dialogs.Find("[data-testid=submit-key]").Click();
+        Assert.Single(Keys.Created);
+    }
+
+    [Fact]
+    public void Fields_SayInWordsWhatAnEmptyLimitMeans()
+    {
+        Keys.Defaults = new ApiKeyDefaults(Rpm: 60, Tpm: null, MaxRpm: 600, MaxTpm: null);
+        var dialogs = OpenCreateDialog();
+
+        var text = dialogs.Find(".mud-dialog").TextContent;
+        Assert.Contains("Empty: every model, including ones added later.", text);
+        Assert.Contains("Empty: your account's default, 60 requests a minute. At most 600.", text);
+        Assert.Contains("Empty: no limit on tokens a minute.", text);
+        Assert.Contains("Empty: no cap; only your balance bounds a request.", text);
+        Assert.Contains("Empty: no budget; the key may spend your whole balance.", text);
+        Assert.Contains("Empty: never expires.", text);
+    }
+
+    [Fact]
+    public void Created_KeyIsShownOnceWithACopyButton()
+    {
+        var copy = JSInterop.Setup<bool>("tokenPortal.copy", _ => true).SetResult(true);
+        var dialogs = OpenCreateDialog();
+        dialogs.Find("input[name=Name]").Change("ci");
+        dialogs.Find("[data-testid=submit-key]").Click();
+
+        var plain = "sk-tp-" + new string('a', 43);
+        dialogs.WaitForAssertion(() => Assert.Equal(plain, dialogs.Find("[data-testid=new-key]").TextContent));
+        dialogs.Find("[data-testid=copy-key]").Click();
+        Assert.Equal(plain, Assert.Single(copy.Invocations).Arguments[0]);
+        Assert.Contains("Copied", dialogs.Find("[data-testid=copy-key]").TextContent);
     }
 
     [Fact]
@@ -65,34 +91,12 @@ public sealed class CreateKeyDialogTests : PortalTestContext
         Assert.Contains("six decimals", error.Message);
     }
 
-    private sealed class RecordingKeyService : IApiKeyService
+    private IRenderedComponent<MudDialogProvider> OpenCreateDialog()
     {
-        public List<(string UserId, ApiKeySpec Spec)> Created { get; } = [];
-
-        public string? Refusal { get; set; }
-
-        public Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken, string? actor = null)
-        {
-            if (Refusal is not null)
-                throw new ApiKeySpecException(Refusal);
-            Created.Add((userId, spec));
-            return Task.FromResult(new CreatedApiKey("sk-tp-" + new string('a', 43),
-                new ApiKey { UserId = userId, Name = spec.Name, Prefix = "sk-tp-aaaaaa", Hash = "h" }));
-        }
-
-        public Task<IReadOnlyList<ApiKey>> ListAsync(string userId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ApiKey>>([]);
-
-        public Task<RevokeResult> RevokeAsync(string userId, long keyId, CancellationToken cancellationToken) => Task.FromResult(RevokeResult.NotFound);
-
-        public Task<RevokeResult> RevokeAsync(string prefixOrKey, string actor, CancellationToken cancellationToken) => Task.FromResult(RevokeResult.NotFound);
-    }
-
-    private sealed class StaticCatalog : IModelCatalog
-    {
-        public IReadOnlyList<CatalogModel> Models => [];
-
-        public CatalogModel? Find(string idOrAlias) => null;
-
-        public Task ReloadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        var dialogs = Render<MudDialogProvider>();
+        var page = Render<ApiKeys>();
+        page.WaitForElement("[data-testid=create-key]").Click();
+        dialogs.WaitForElement("[data-testid=submit-key]");
+        return dialogs;
     }
 }
