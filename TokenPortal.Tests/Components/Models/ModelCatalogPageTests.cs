@@ -33,13 +33,13 @@ public sealed class ModelCatalogPageTests : PortalTestContext, IAsyncLifetime
         Assert.DoesNotContain("alpha", Snippet(page));
         Assert.Contains("beta", page.Find("[data-testid=model-snippet] h2").TextContent);
 
-        page.FindAll(".mud-tab")[1].Click(); // Python
+        page.FindAll(".mud-toggle-item")[1].Click(); // Python
         page.WaitForAssertion(() => Assert.Contains("model=\"beta\"", Snippet(page)));
 
         Row(page, "gamma-embed").Click();
         page.WaitForAssertion(() => Assert.Contains("client.embeddings.create(model=\"gamma-embed\"", Snippet(page)));
 
-        page.FindAll(".mud-tab")[2].Click(); // .NET
+        page.FindAll(".mud-toggle-item")[2].Click(); // .NET
         page.WaitForAssertion(() => Assert.Contains("new EmbeddingClient(\"gamma-embed\"", Snippet(page)));
     }
 

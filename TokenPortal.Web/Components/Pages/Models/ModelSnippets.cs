@@ -7,7 +7,7 @@ namespace TokenPortal.Web.Components.Pages.Models;
 internal static class ModelSnippets
 {
     /// <summary>The snippets' languages, in the order of <see cref="For"/>'s index.</summary>
-    public static IReadOnlyList<string> Languages { get; } = ["curl", "Python (openai)", ".NET (OpenAI)"];
+    public static IReadOnlyList<string> Languages { get; } = ["curl", "Python", ".NET"];
 
     public static string For(int language, CatalogModel model, string baseUrl) => language switch
     {
