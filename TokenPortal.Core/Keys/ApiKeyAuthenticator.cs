@@ -5,9 +5,9 @@ using TokenPortal.Core.Data;
 namespace TokenPortal.Core.Keys;
 
 /// <summary>
-/// Validates keys against the database once and then from memory. A revocation, a key switched off or changed, or a disabled user evicts at once: in
-/// this process directly, from another (the admin CLI) through the <see cref="Data.ChangeStamp"/>. Entries also expire
-/// after <see cref="CacheLifetime"/>, for changes made behind the gateway's back.
+/// Validates keys against the database once and then from memory. A revocation, a key disabled or changed, or a disabled
+/// user evicts at once: in this process directly, from another (the admin CLI) through the <see cref="Data.ChangeStamp"/>.
+/// Entries also expire after <see cref="CacheLifetime"/>, for changes made behind the gateway's back.
 /// </summary>
 internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext> dbFactory, TimeProvider clock) : IApiKeyAuthenticator
 {

@@ -6,7 +6,7 @@ using TokenPortal.Web.Components.Pages.Keys;
 namespace TokenPortal.Tests.Components.Keys;
 
 /// <summary>Minting a key from the Keys page: the dialog, its rules, and the key shown once.</summary>
-public sealed class CreateKeyDialogTests : KeysTestContext
+public sealed class KeyDialogTests : KeysTestContext
 {
     [Fact]
     public void Create_WithNameAndLimits_CreatesKeyForSignedInUserWithThoseLimits()
