@@ -77,7 +77,9 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<ILedger, Ledger>();
         services.AddSingleton<IModelCatalog, ModelCatalog>();
         services.AddSingleton<IApiKeyAuthenticator, ApiKeyAuthenticator>();
+        services.AddSingleton<ApiKeySpecRules>();
         services.AddSingleton<IApiKeyService, ApiKeyService>();
+        services.AddSingleton<IApiKeyEditor, ApiKeyEditor>();
         services.AddSingleton<IUsageReports, UsageReports>();
         services.AddSingleton<PasskeyUses>();
         services.AddSingleton<IRequestLogQueries, RequestLogQueries>();

@@ -126,6 +126,16 @@ internal sealed class ReservationBook(TimeProvider clock)
         }
     }
 
+    /// <summary>A key's budget changed (set, lowered, raised or removed): the next reserve on it reads the budget afresh.</summary>
+    public void Forget(LeaseScope scope)
+    {
+        lock (_lock)
+        {
+            if (_rooms.TryGetValue(scope, out var room))
+                room.Known = false;
+        }
+    }
+
     /// <summary><see cref="Forget(string)"/> for every balance a just-committed context loaded or changed.</summary>
     public void Forget(IEnumerable<Data.Entities.UserBalance> balances)
     {

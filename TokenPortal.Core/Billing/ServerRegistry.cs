@@ -65,6 +65,13 @@ internal sealed partial class ServerRegistry(
         return scopes.Count == 0 ? Task.FromResult(0L) : writer.RunAsync(new LeaseReturnOperation(scopes, book));
     }
 
+    /// <summary>
+    /// A key's budget is about to change: gives back what this server leased of it and has not promised (with one server,
+    /// most of the budget), so a lower budget can still cover what is spent, reserved and leased.
+    /// </summary>
+    public Task<long> ReturnKeyLeaseAsync(string userId, long keyId) =>
+        writer.RunAsync(new LeaseReturnOperation([new LeaseScope(userId, keyId)], book));
+
     /// <summary>On the way down, once requests have drained: leases go back and the row goes, so nobody waits for the deadline.</summary>
     public async Task DeregisterAsync(CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
 
     public static GatewayError InvalidApiKey() =>
         new(401, "authentication_error", "invalid_api_key",
-            "Missing, invalid, revoked or expired API key. Send it as 'Authorization: Bearer sk-tp-...' or 'x-api-key'.");
+            "Missing, invalid, revoked, disabled or expired API key. Send it as 'Authorization: Bearer sk-tp-...' or 'x-api-key'.");
 
     public static GatewayError InsufficientBalance(string message) =>
         new(402, "insufficient_quota", "insufficient_balance", message);

@@ -5,9 +5,9 @@ using TokenPortal.Core.Data;
 namespace TokenPortal.Core.Keys;
 
 /// <summary>
-/// Validates keys against the database once and then from memory. A revocation or a disabled user evicts at once: in
-/// this process directly, from another (the admin CLI) through the <see cref="Data.ChangeStamp"/>. Entries also expire
-/// after <see cref="CacheLifetime"/>, for changes made behind the gateway's back.
+/// Validates keys against the database once and then from memory. A revocation, a key disabled or changed, or a disabled
+/// user evicts at once: in this process directly, from another (the admin CLI) through the <see cref="Data.ChangeStamp"/>.
+/// Entries also expire after <see cref="CacheLifetime"/>, for changes made behind the gateway's back.
 /// </summary>
 internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext> dbFactory, TimeProvider clock) : IApiKeyAuthenticator
 {
@@ -67,7 +67,7 @@ internal sealed class ApiKeyAuthenticator(IDbContextFactory<TokenPortalDbContext
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var found = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Hash == hash && k.RevokedAt == null)
+            .Where(k => k.Hash == hash && k.RevokedAt == null && k.DisabledAt == null)
             .Join(db.Users.Where(u => !u.IsDisabled), k => k.UserId, u => u.Id, (k, u) => new { Key = k, u.MaxConcurrent, u.DefaultKeyRpm })
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null)

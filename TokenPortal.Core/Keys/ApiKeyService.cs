@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenPortal.Core.Admin;
-using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data;
 using TokenPortal.Core.Data.Entities;
@@ -13,7 +12,7 @@ internal sealed class ApiKeyService(
     IDbContextFactory<TokenPortalDbContext> dbFactory,
     DatabaseWriteGate writeGate,
     IApiKeyAuthenticator authenticator,
-    IModelCatalog catalog,
+    ApiKeySpecRules rules,
     IOptionsMonitor<TokenPortalOptions> options,
     ChangeStamp changes,
     IAuditLog audit,
@@ -21,7 +20,7 @@ internal sealed class ApiKeyService(
 {
     public async Task<CreatedApiKey> CreateAsync(string userId, ApiKeySpec spec, CancellationToken cancellationToken, string? actor = null)
     {
-        Validate(spec);
+        rules.Check(spec);
         var plain = ApiKeyFormat.Generate();
         var record = new ApiKey
         {
@@ -31,9 +30,7 @@ internal sealed class ApiKeyService(
             Hash = ApiKeyFormat.Hash(plain),
             CreatedAt = clock.GetUtcNow(),
             ExpiresAt = spec.ExpiresAt,
-            AllowedModels = spec.AllowedModels is { Count: > 0 } models
-                ? string.Join(',', models.Select(m => catalog.Find(m)!.Id).Distinct())
-                : null,
+            AllowedModels = rules.StoredModels(spec),
             Rpm = spec.Rpm,
             Tpm = spec.Tpm,
             MaxMicrosPerRequest = spec.MaxMicrosPerRequest,
@@ -52,7 +49,7 @@ internal sealed class ApiKeyService(
             db.ApiKeys.Add(record);
             await db.SaveChangesAsync(cancellationToken);
         }
-        await AuditAsync(db, "key.create", record, actor, cancellationToken);
+        await ApiKeyAudit.WriteAsync(audit, db, "key.create", record, actor, cancellationToken);
         return new CreatedApiKey(plain, record);
     }
 
@@ -108,38 +105,7 @@ internal sealed class ApiKeyService(
         await db.SaveChangesAsync(cancellationToken);
         authenticator.Invalidate(key.Hash);
         changes.Publish();
-        await AuditAsync(db, "key.revoke", key, actor, cancellationToken);
+        await ApiKeyAudit.WriteAsync(audit, db, "key.revoke", key, actor, cancellationToken);
         return RevokeResult.Revoked;
-    }
-
-    /// <summary>Records who minted or revoked which key of whom: the owner themselves unless an admin says otherwise.</summary>
-    private async Task AuditAsync(TokenPortalDbContext db, string action, ApiKey key, string? actor, CancellationToken cancellationToken)
-    {
-        var owner = await db.Users.Where(u => u.Id == key.UserId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken) ?? key.UserId;
-        await audit.WriteAsync(actor ?? owner, action, key.Prefix, $"'{key.Name}' of {owner}", cancellationToken);
-    }
-
-    private void Validate(ApiKeySpec spec)
-    {
-        if (string.IsNullOrWhiteSpace(spec.Name) || spec.Name.Trim().Length > 100)
-            throw new ApiKeySpecException("A key needs a name of 1 to 100 characters.");
-        if (spec.Rpm is <= 0)
-            throw new ApiKeySpecException("Requests per minute must be a positive number.");
-        if (spec.Tpm is <= 0)
-            throw new ApiKeySpecException("Tokens per minute must be a positive number.");
-        var defaults = options.CurrentValue.Defaults;
-        if (spec.Rpm > defaults.MaxKeyRpm)
-            throw new ApiKeySpecException($"A key may have at most {defaults.MaxKeyRpm} requests per minute on this site.");
-        if (spec.Tpm > defaults.MaxKeyTpm)
-            throw new ApiKeySpecException($"A key may have at most {defaults.MaxKeyTpm} tokens per minute on this site.");
-        if (spec.MaxMicrosPerRequest is <= 0)
-            throw new ApiKeySpecException("The maximum USD per request must be positive.");
-        if (spec.BudgetMicros is <= 0)
-            throw new ApiKeySpecException("The key's budget must be positive.");
-        if (spec.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
-            throw new ApiKeySpecException("The expiry date must be in the future.");
-        var unknown = spec.AllowedModels?.Where(m => catalog.Find(m) is null).ToList();
-        if (unknown is { Count: > 0 })
-            throw new ApiKeySpecException($"Unknown model(s): {string.Join(", ", unknown)}.");
     }
 }

@@ -84,7 +84,8 @@ public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurre
     private static string Seconds(TimeSpan? wait) =>
         Math.Max(1, (int)Math.Ceiling((wait ?? TimeSpan.Zero).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-    private static int? Capped(int? limit, int? cap) => (limit, cap) switch
+    /// <summary>A limit bounded by the operator's cap; the cap itself where nothing else limits (shown to users as the limit of an empty field).</summary>
+    internal static int? Capped(int? limit, int? cap) => (limit, cap) switch
     {
         ({ } own, { } max) => Math.Min(own, max),
         (null, { } max) => max,

@@ -50,9 +50,9 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await Expect(page.GetByText("You have no API keys yet")).ToBeVisibleAsync();
         await PortalFixture.ScreenshotAsync(page, "04-keys-empty");
         await page.ClickAsync("[data-testid=create-key]");
-        await page.Locator(".rz-dialog input[name=Name]").FillAsync("e2e key");
+        await page.Locator(".mud-dialog input[name=Name]").FillAsync("e2e key");
         await PortalFixture.ScreenshotAsync(page, "05-create-key-dialog");
-        await page.ClickAsync(".rz-dialog button[type=submit]");
+        await page.ClickAsync(".mud-dialog [data-testid=submit-key]");
         var shown = page.Locator("[data-testid=new-key]");
         await Expect(shown).ToBeVisibleAsync();
         var key = (await shown.InnerTextAsync()).Trim();

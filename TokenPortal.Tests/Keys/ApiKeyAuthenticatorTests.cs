@@ -59,6 +59,37 @@ public sealed class ApiKeyAuthenticatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Authenticate_DisabledElsewhereStopsWithinTheCacheLifetime_AsARevocationDoes()
+    {
+        var user = await _core.CreateUserAsync();
+        var created = await _core.Get<IApiKeyService>().CreateAsync(user, new ApiKeySpec("k"), default);
+        var auth = _core.Get<IApiKeyAuthenticator>();
+        Assert.NotNull(await auth.AuthenticateAsync(created.PlainKey, default));
+
+        await using (var db = await _core.Get<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync())
+            await db.ApiKeys.ExecuteUpdateAsync(s => s.SetProperty(k => k.DisabledAt, _core.Clock.GetUtcNow()));
+
+        Assert.NotNull(await auth.AuthenticateAsync(created.PlainKey, default));
+        _core.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Null(await auth.AuthenticateAsync(created.PlainKey, default));
+    }
+
+    [Fact]
+    public async Task Authenticate_DisabledInThisProcess_StopsAtOnce_AndEnabledWorksAtOnce()
+    {
+        var user = await _core.CreateUserAsync();
+        var created = await _core.Get<IApiKeyService>().CreateAsync(user, new ApiKeySpec("k"), default);
+        var auth = _core.Get<IApiKeyAuthenticator>();
+        Assert.NotNull(await auth.AuthenticateAsync(created.PlainKey, default));
+
+        await _core.Get<IApiKeyEditor>().SetDisabledAsync(user, created.Record.Id, disabled: true, default);
+        Assert.Null(await auth.AuthenticateAsync(created.PlainKey, default));
+
+        await _core.Get<IApiKeyEditor>().SetDisabledAsync(user, created.Record.Id, disabled: false, default);
+        Assert.NotNull(await auth.AuthenticateAsync(created.PlainKey, default));
+    }
+
+    [Fact]
     public async Task Revoke_ByFullKeyOrPrefix_AndUnknownOrRepeated()
     {
         var user = await _core.CreateUserAsync();

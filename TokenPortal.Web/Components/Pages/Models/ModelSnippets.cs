@@ -6,6 +6,16 @@ namespace TokenPortal.Web.Components.Pages.Models;
 /// <summary>Ready-to-paste calls for one model against this gateway's base URL.</summary>
 internal static class ModelSnippets
 {
+    /// <summary>The snippets' languages, in the order of <see cref="For"/>'s index.</summary>
+    public static IReadOnlyList<string> Languages { get; } = ["curl", "Python", ".NET"];
+
+    public static string For(int language, CatalogModel model, string baseUrl) => language switch
+    {
+        1 => Python(model, baseUrl),
+        2 => DotNet(model, baseUrl),
+        _ => Curl(model, baseUrl),
+    };
+
     public static string Curl(CatalogModel model, string baseUrl) => model.Kind == ModelKind.Embedding
         ? $$"""
           curl {{baseUrl}}/embeddings \

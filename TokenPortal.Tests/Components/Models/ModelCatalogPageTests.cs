@@ -1,0 +1,92 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Web.Components.Pages.Models;
+
+namespace TokenPortal.Tests.Components.Models;
+
+/// <summary>The Models page: the catalog, and a snippet for the model picked, in the language picked.</summary>
+public sealed class ModelCatalogPageTests : PortalTestContext, IAsyncLifetime
+{
+    public ModelCatalogPageTests()
+    {
+        Services.AddSingleton<IModelCatalog>(new TestCatalog(
+            TestCatalog.Model("alpha", aliases: ["Alpha One"], maxOutputTokens: 16_384),
+            TestCatalog.Model("beta"),
+            TestCatalog.Model("gamma-embed", ModelKind.Embedding)));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // Mud's services are disposable only asynchronously; xUnit v2 disposes this first, so its later Dispose finds nothing left.
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    [Fact]
+    public void Snippet_FollowsTheSelectedModel_InEachLanguage()
+    {
+        var page = Render<ModelCatalogPage>();
+        Assert.Contains("\"model\": \"alpha\"", Snippet(page));
+
+        Row(page, "beta").Click();
+        page.WaitForAssertion(() => Assert.Contains("\"model\": \"beta\"", Snippet(page)));
+        Assert.DoesNotContain("alpha", Snippet(page));
+        Assert.Contains("beta", page.Find("[data-testid=model-snippet] h2").TextContent);
+
+        page.FindAll(".mud-toggle-item")[1].Click(); // Python
+        page.WaitForAssertion(() => Assert.Contains("model=\"beta\"", Snippet(page)));
+
+        Row(page, "gamma-embed").Click();
+        page.WaitForAssertion(() => Assert.Contains("client.embeddings.create(model=\"gamma-embed\"", Snippet(page)));
+
+        page.FindAll(".mud-toggle-item")[2].Click(); // .NET
+        page.WaitForAssertion(() => Assert.Contains("new EmbeddingClient(\"gamma-embed\"", Snippet(page)));
+    }
+
+    [Fact]
+    public void Search_HidingThePickedModel_MovesTheSnippetToAModelStillShown()
+    {
+        var page = Render<ModelCatalogPage>();
+        Row(page, "alpha").Click();
+
+        page.Find(".tp-models-search input").Input("gam");
+
+        page.WaitForAssertion(() => Assert.Contains("gamma-embed", Snippet(page)));
+        Assert.Single(page.FindAll("[data-testid=models-grid] tbody tr"));
+    }
+
+    [Fact]
+    public void CopyButton_CopiesTheSnippetShown()
+    {
+        var copy = JSInterop.Setup<bool>("tokenPortal.copy", _ => true).SetResult(true);
+        var page = Render<ModelCatalogPage>();
+        Row(page, "beta").Click();
+
+        page.WaitForElement("[data-testid=copy-snippet]").Click();
+
+        Assert.Equal(Snippet(page), Assert.Single(copy.Invocations).Arguments[0]);
+        Assert.Contains("Copied", page.Find("[data-testid=copy-snippet]").TextContent);
+    }
+
+    [Fact]
+    public void Catalog_ShowsKindAliasesAndMaxOutput()
+    {
+        var page = Render<ModelCatalogPage>();
+
+        var alpha = Row(page, "alpha").TextContent;
+        Assert.Contains("also Alpha One", alpha);
+        Assert.Contains("Chat", alpha);
+        Assert.Contains("16,384", alpha);
+        Assert.Contains("$2.00", alpha);
+        Assert.Contains("Embedding", Row(page, "gamma-embed").TextContent);
+        var facts = page.Find("[data-testid=model-facts]").TextContent;
+        Assert.Contains("Alpha One", facts);
+        Assert.Contains("16,384 tokens", facts);
+        Assert.Contains("/v1/chat/completions", facts);
+    }
+
+    private static string Snippet(IRenderedComponent<ModelCatalogPage> page) => page.Find("pre.tp-code").TextContent;
+
+    private static AngleSharp.Dom.IElement Row(IRenderedComponent<ModelCatalogPage> page, string id) =>
+        page.FindAll("[data-testid=models-grid] tbody tr").Single(r => r.QuerySelector("code")?.TextContent == id);
+}
