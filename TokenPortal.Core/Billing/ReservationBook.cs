@@ -143,6 +143,23 @@ internal sealed class ReservationBook(TimeProvider clock)
             Forget(balance.UserId);
     }
 
+    /// <summary>
+    /// Keys or settings changed somewhere (the change stamp moved): a key known here as one without a budget may have
+    /// been given one by another process, so the next reserve on each such key reads it afresh. Keys with a lease keep
+    /// it; a lowered budget cannot cut under what the leases hold.
+    /// </summary>
+    public void ForgetUnlimitedKeys()
+    {
+        lock (_lock)
+        {
+            foreach (var (scope, room) in _rooms)
+            {
+                if (scope.IsKey && room.Unlimited)
+                    room.Known = false;
+            }
+        }
+    }
+
     /// <summary>Every lease is void (a survivor took them back): every next reserve leases afresh.</summary>
     public void ForgetAll()
     {

@@ -1,3 +1,4 @@
+using TokenPortal.Core.Billing;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Keys;
@@ -9,7 +10,7 @@ namespace TokenPortal.Core.Data;
 /// start of every API request, so a key revoked, a user disabled or a price changed by any process applies to the next
 /// request. Requests that find the stamp moved wait for one reload between them.
 /// </summary>
-public sealed class CachedStateRefresher(ChangeStamp stamp, IApiKeyAuthenticator keys, IModelCatalog catalog, SiteSettings settings)
+internal sealed class CachedStateRefresher(ChangeStamp stamp, IApiKeyAuthenticator keys, IModelCatalog catalog, SiteSettings settings, ReservationBook reservations)
 {
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private long _seen = stamp.Current;
@@ -31,6 +32,7 @@ public sealed class CachedStateRefresher(ChangeStamp stamp, IApiKeyAuthenticator
             if (!force && Volatile.Read(ref _seen) == current)
                 return;
             keys.InvalidateAll();
+            reservations.ForgetUnlimitedKeys();
             await settings.LoadAsync(CancellationToken.None);
             await catalog.ReloadAsync(CancellationToken.None);
             Volatile.Write(ref _seen, current);

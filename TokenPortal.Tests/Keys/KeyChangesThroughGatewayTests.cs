@@ -89,6 +89,27 @@ public sealed class KeyChangesThroughGatewayTests(GatewayFixture gateway) : ICla
     }
 
     [Fact]
+    public async Task ABudgetGivenByAnotherProcess_BoundsTheNextRequestHere_OnceTheChangeIsAnnounced()
+    {
+        var account = await gateway.CreateAccountAsync();
+        var keyId = await KeyIdAsync(account);
+        using var client = gateway.CreateClient(account.Key);
+        await AssertOkAsync(client); // this server now knows the key as one without a budget
+        var spent = (await KeyAsync(keyId)).SpentMicros;
+
+        // Another server (or the admin CLI) sets a budget: it writes the row and moves the shared change stamp; it
+        // cannot reach into this server's memory.
+        await using (var db = await gateway.DbAsync())
+            await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(k => k.SetProperty(x => x.BudgetMicros, spent + 1));
+        gateway.Factory.Services.GetRequiredService<Core.Data.ChangeStamp>().Publish();
+
+        var before = gateway.Upstream.Received.Count;
+        await AssertErrorAsync(await PostAsync(client), HttpStatusCode.PaymentRequired, "insufficient_quota", "insufficient_balance");
+        Assert.Equal(before, gateway.Upstream.Received.Count);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
     public async Task BudgetBelowWhatTheKeySpent_IsRefusedSayingHowMuch_AndNothingChanges()
     {
         var account = await gateway.CreateAccountAsync();
