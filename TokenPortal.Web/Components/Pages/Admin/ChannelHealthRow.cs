@@ -5,7 +5,7 @@ using TokenPortal.Core.Routing;
 namespace TokenPortal.Web.Components.Pages.Admin;
 
 /// <summary>One channel in the health grid: what this server has seen of it, and the state in words and colour.</summary>
-internal sealed record ChannelHealthRow(string Model, string Channel, int Weight, int Priority, string State, Color StateColor, ChannelHealthSnapshot Health)
+internal sealed record ChannelHealthRow(string Model, string? Provider, string UpstreamModel, int Weight, int Priority, string State, Color StateColor, ChannelHealthSnapshot Health)
 {
     public static ChannelHealthRow Of(ModelRecord model, ModelChannel channel, ChannelHealthSnapshot health, bool noKeyLeft)
     {
@@ -18,7 +18,7 @@ internal sealed record ChannelHealthRow(string Model, string Channel, int Weight
             _ when health.FailuresInRow > 0 => ($"healthy, {health.FailuresInRow} failed in a row", Color.Warning),
             _ => ("healthy", Color.Success),
         };
-        return new ChannelHealthRow(model.PublicId, $"{channel.Provider?.Name}/{channel.UpstreamModel}", channel.Weight, channel.Priority, state, color, health);
+        return new ChannelHealthRow(model.PublicId, channel.Provider?.Name, channel.UpstreamModel, channel.Weight, channel.Priority, state, color, health);
     }
 
     public string SuccessText => Health.SuccessRate is { } rate ? $"{rate * 100:0}% of {Health.Attempts}" : "–";
