@@ -23,7 +23,7 @@ public sealed class AdminAuditTests : AdminTestContext
         var search = page.Find($"input#{label.GetAttribute("for")}");
         search.Input("alice");
 
-        page.WaitForAssertion(() => Assert.Equal(("alice", 0, 50), _audit.Searches.Last()));
+        page.WaitForAssertion(() => Assert.Equal(("alice", 0, 50), _audit.Searches.Last()), TimeSpan.FromSeconds(10)); // after the typing pause
     }
 
     private sealed class RecordingAudit : IAuditLog

@@ -76,6 +76,7 @@ public sealed class AdminBrowserTests(PortalFixture portal) : IClassFixture<Port
         }
         await OpenAsync(page, "/admin/catalog", "[data-testid=admin-models-grid] tbody tr");
         await page.ClickAsync("[data-testid=add-provider]");
+        await page.Locator(".mud-dialog input[name=Name]").WaitForAsync();
         await AssertNoSidewaysScrollAsync(page, "the add provider dialog");
         await ViewportShotAsync(page, "31-phone-admin-catalog-add-provider");
 

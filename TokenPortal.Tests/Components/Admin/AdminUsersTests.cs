@@ -33,7 +33,7 @@ public sealed class AdminUsersTests : AdminTestContext
         var search = page.Find("input[placeholder='Search by email or sign-up address…']");
         Assert.Equal("Search users", page.Find($"label[for='{search.Id}']").TextContent.Trim());
         search.Input("203.0.113.9");
-        page.WaitForAssertion(() => Assert.Equal(("203.0.113.9", 0, 25), _users.Searches.Last()));
+        page.WaitForAssertion(() => Assert.Equal(("203.0.113.9", 0, 25), _users.Searches.Last()), TimeSpan.FromSeconds(10)); // after the typing pause
     }
 
     [Fact]
