@@ -111,6 +111,36 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
         Assert.Equal(2, dialogs.FindAll("[data-testid=channel-row]").Count);
     }
 
+    [Fact]
+    public async Task RefusedKey_ShowsAsARedBadgeWithItsStatus_AndRestorePutsItBackInTurn()
+    {
+        var gemini = (await _gateway.Factory.Services.GetRequiredService<ICatalogAdministration>().ProvidersAsync(CancellationToken.None)).Single(p => p.Name == "gemini");
+        var keys = _gateway.Factory.Services.GetRequiredService<RoutingHealth>().Keys(gemini.Id);
+        keys.TakeOut("gemini-upstream-key", 401, DateTimeOffset.UtcNow);
+        try
+        {
+            var snackbars = Render<MudSnackbarProvider>();
+            var page = Render<AdminCatalog>();
+
+            page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=refused-key]")));
+            var badge = page.Find("[data-testid=refused-key]");
+            Assert.Contains("refused (HTTP 401)", badge.TextContent);
+            Assert.Contains("error", badge.ClassName);
+            Assert.Contains("every key refused", page.FindAll("[data-testid=channel-health-grid] tr").First(r => r.TextContent.Contains("gemini/gemini-echo")).TextContent);
+
+            page.FindAll("[data-testid=admin-providers-grid] tr").Single(r => r.TextContent.Contains("gemini")).QuerySelectorAll("button")
+                .Single(b => b.TextContent.Trim() == "Restore").Click();
+
+            page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=refused-key]")));
+            Assert.Empty(keys.RefusedAmong(["gemini-upstream-key"]));
+            Assert.Contains("The refused keys of gemini are back in turn", snackbars.Markup);
+        }
+        finally
+        {
+            keys.RestoreAll();
+        }
+    }
+
     private static IElement Button(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
         dialogs.FindAll("button").Last(b => b.TextContent.Trim() == text);
 }
