@@ -89,6 +89,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddSingleton<ICatalogAdministration, CatalogAdministration>();
+        services.AddSingleton<ISiteOverviewReports, SiteOverviewReports>();
         return services;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using TokenPortal.Core.Accounts;
 using TokenPortal.Core.Data.Entities;
 using TokenPortal.Core.Metering;
+using TokenPortal.Tests.Components.Admin;
 using TokenPortal.Tests.Infrastructure;
 
 namespace TokenPortal.Tests.Components;
@@ -272,14 +273,18 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await page.GotoAsync("/admin/users");
         await WaitInteractiveAsync(page);
         await page.ClickAsync("button[aria-label='Dark mode']");
-        await Expect(page.Locator("link#radzen-theme-link[href*='dark']")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".tp-layout")).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.True(await PageTheme.IsDarkAsync(page), "the page is not dark right after the toggle");
 
-        // The choice outlives the page: a fresh load is dark from its first paint, with the one theme link it started with.
+        // The choice outlives the page: the server paints the first frame dark, before any circuit could start (its script is held back).
+        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
         await page.ReloadAsync();
-        Assert.Equal(1, await page.Locator("link#radzen-theme-link[href*='material-dark-base.css']").CountAsync());
+        Assert.Equal("dark", await page.Locator(".tp-layout").GetAttributeAsync("data-theme"));
+        Assert.True(await PageTheme.IsDarkAsync(page), "the first paint after a reload is not dark");
+        await page.UnrouteAsync("**/_framework/blazor.web*.js");
+        await page.ReloadAsync();
         await WaitInteractiveAsync(page);
-        Assert.Equal(1, await page.Locator("link[rel=stylesheet][href*='Radzen.Blazor/css']").CountAsync());
-        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('radzen-theme-link').sheet !== null"));
+        Assert.True(await PageTheme.IsDarkAsync(page), "the page turned light once its circuit started");
         await Expect(page.Locator("[data-testid=signups-per-day]")).ToBeVisibleAsync();
         var search = page.GetByPlaceholder("Search by email or sign-up address…");
         await search.FillAsync(customer.Email);
@@ -303,7 +308,7 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await Expect(channels).ToHaveCountAsync(2);
         await channels.Nth(1).Locator("input[name=UpstreamModel]").FillAsync("deepseek-second");
         await channels.Nth(1).Locator("input[name=UpstreamModel]").PressAsync("Tab");
-        await channels.Nth(0).Locator(".rz-switch").ClickAsync();
+        await channels.Nth(0).Locator(".mud-switch").ClickAsync();
         await Expect(channels.Nth(0)).ToContainTextAsync("off");
         await PortalFixture.ScreenshotAsync(page, "16a-admin-channels-dialog-dark");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Save", Exact = true }).ClickAsync();
@@ -351,9 +356,11 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
 
         // And back: the toggle, in a circuit that started dark, switches to light and that sticks too.
         await page.ClickAsync("button[aria-label='Dark mode']");
-        await Expect(page.Locator("link#radzen-theme-link[href*='/material-base.css']")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".tp-layout")).ToHaveAttributeAsync("data-theme", "light");
+        Assert.False(await PageTheme.IsDarkAsync(page), "the page is still dark after toggling back");
         await page.ReloadAsync();
-        Assert.Equal(1, await page.Locator("link#radzen-theme-link[href*='/material-base.css']").CountAsync());
+        Assert.Equal("light", await page.Locator(".tp-layout").GetAttributeAsync("data-theme"));
+        Assert.False(await PageTheme.IsDarkAsync(page), "the first paint after toggling back is dark");
     }
 
     [Fact]
