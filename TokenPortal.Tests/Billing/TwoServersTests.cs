@@ -104,8 +104,8 @@ public sealed class TwoServersTests(TwoServersFixture servers) : IClassFixture<T
         using var first = TwoServersFixture.Client(servers.First, account.Key);
         using (var before = await first.PostAsync("v1/chat/completions", TwoServersFixture.Chat()))
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
-        await keys.Locator("button:has-text('Revoke')").ClickAsync();
-        await page.Locator(".rz-dialog button:has-text('Revoke')").ClickAsync();
+        await keys.Locator("[data-testid=revoke-key]").ClickAsync();
+        await page.ClickAsync("[data-testid=confirm-revoke]");
         await Assertions.Expect(page.GetByText($"Revoked {account.Key[..12]}")).ToBeVisibleAsync();
         var revoked = Stopwatch.StartNew();
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
-using Radzen;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Web.Portal;
 
@@ -20,7 +19,6 @@ public abstract class PortalTestContext : BunitContext
     protected PortalTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddRadzenComponents();
         Services.AddMudServices();
         var auth = AddAuthorization();
         auth.SetAuthorized("someone@example.test");

@@ -24,7 +24,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        // Outside Development the host does not map the build's static web assets (framework scripts, Radzen's files) by itself.
+        // Outside Development the host does not map the build's static web assets (framework scripts, MudBlazor's files) by itself.
         builder.UseStaticWebAssets();
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);

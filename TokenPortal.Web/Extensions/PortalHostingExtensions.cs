@@ -18,7 +18,6 @@ internal static class PortalHostingExtensions
     {
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
-        Radzen.ServiceCollectionExtensions.AddRadzenComponents(services); // transitional: until every page is on MudBlazor (issue 17)
         services.AddMudServices(mud =>
         {
             // Bottom right: never over a page's header actions (Create key, Top up) and out of the way of the grids.

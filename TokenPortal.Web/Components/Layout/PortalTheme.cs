@@ -17,7 +17,7 @@ internal static class PortalTheme
     private static readonly string[] FontFamily =
         ["Inter", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"];
 
-    /// <summary>Whether the visitor chose dark last ("material-dark" is what the Radzen portal wrote; it still counts).</summary>
+    /// <summary>Whether the visitor chose dark last ("material-dark" is what the portal wrote before MudBlazor; it still counts).</summary>
     public static bool IsDark(HttpContext context) =>
         context.Request.Cookies[CookieName] is DarkValue or "material-dark";
 
