@@ -112,6 +112,8 @@ public sealed class AdminBrowserTests(PortalFixture portal) : IClassFixture<Port
         await Assertions.Expect(page.GetByText("browser-account added")).ToBeVisibleAsync();
 
         await page.ClickAsync("[data-testid=add-model]");
+        // The message about the provider goes when the next dialog opens: it would sit over the dialog's buttons.
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 1_500 });
         await page.Locator(".mud-dialog input[name=PublicId]").FillAsync("browser-model");
         await page.Locator(".mud-dialog input[name=Input]").FillAsync("1.5");
         await page.Locator(".mud-dialog input[name=Output]").FillAsync("6");

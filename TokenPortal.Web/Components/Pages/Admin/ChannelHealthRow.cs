@@ -5,7 +5,7 @@ using TokenPortal.Core.Routing;
 namespace TokenPortal.Web.Components.Pages.Admin;
 
 /// <summary>One channel in the health grid: what this server has seen of it, and the state in words and colour.</summary>
-internal sealed record ChannelHealthRow(string Model, string? Provider, string UpstreamModel, int Weight, int Priority, string State, Color StateColor, ChannelHealthSnapshot Health)
+public sealed record ChannelHealthRow(string Model, string? Provider, string UpstreamModel, int Weight, int Priority, string State, Color StateColor, ChannelHealthSnapshot Health)
 {
     public static ChannelHealthRow Of(ModelRecord model, ModelChannel channel, ChannelHealthSnapshot health, bool noKeyLeft)
     {
