@@ -92,12 +92,15 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
 
         await page.GotoAsync("/");
         await WaitInteractiveAsync(page);
-        // Exactly what the API reported as the request's cost, to the micro-dollar, and the balance it left.
-        var usd = (decimal d) => d.ToString("$0.00####", System.Globalization.CultureInfo.InvariantCulture);
-        await Expect(page.Locator("[data-stat=today]")).ToHaveTextAsync(usd(cost));
-        await Expect(page.Locator("[data-stat=balance]")).ToHaveTextAsync(usd(1m - cost));
+        // Totals in cents, carrying exactly what the API reported as the request's cost, to the micro-dollar, and the balance it left.
+        var micros = (decimal usd) => ((long)(usd * 1_000_000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.Locator("[data-stat=today] .tp-money")).ToHaveAttributeAsync("data-micros", micros(cost));
+        await Expect(page.Locator("[data-stat=today]")).ToHaveTextAsync("$0.00");
+        await Expect(page.Locator("[data-stat=balance] .tp-money")).ToHaveAttributeAsync("data-micros", micros(1m - cost));
+        await Expect(page.Locator("[data-stat=balance]")).ToHaveTextAsync("$1.00");
+        await Expect(page.Locator("[data-testid=by-model]")).ToContainTextAsync(cost.ToString("$0.00####", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator("[data-stat=requests]")).ToHaveTextAsync("1");
-        await Expect(page.GetByText("By model")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "By model", Exact = true })).ToBeVisibleAsync();
         await PortalFixture.ScreenshotAsync(page, "09-dashboard-with-spend");
 
         await page.GotoAsync("/models");
