@@ -16,8 +16,8 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
     /// <summary>How many models the stacked charts name; more would make colours a legend cannot tell apart.</summary>
     public const int ChartedModels = 5;
 
-    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
-    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+    private static readonly TimeSpan Hour = RollupRanges.Hour;
+    private static readonly TimeSpan Day = RollupRanges.Day;
 
     public async Task<UsageReport> GetAsync(
         string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, long? apiKeyId = null)
@@ -34,13 +34,13 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
         var series = new SortedDictionary<DateTimeOffset, UsageAccumulator>();
         var byModel = new Dictionary<string, UsageAccumulator>();
         var byKey = new Dictionary<long, UsageAccumulator>();
-        for (var start = Floor(from, step); start < to; start += step)
+        for (var start = RollupRanges.Floor(from, step); start < to; start += step)
             series[start] = new UsageAccumulator();
 
         foreach (var row in rows)
         {
             total.Add(row);
-            Slot(series, Floor(row.PeriodStart, step)).Add(row);
+            Slot(series, RollupRanges.Floor(row.PeriodStart, step)).Add(row);
             Slot(byModel, ModelName(row)).Add(row);
             Slot(byKey, row.ApiKeyId).Add(row);
         }
@@ -69,7 +69,7 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
         foreach (var row in rows)
         {
             var name = ModelName(row);
-            cells[charted.Contains(name) ? name : OtherModels][index[Floor(row.PeriodStart, step)]].Add(row);
+            cells[charted.Contains(name) ? name : OtherModels][index[RollupRanges.Floor(row.PeriodStart, step)]].Add(row);
         }
         return names.Select(n => new UsageSeries(n, cells[n].Select(c => c.ToTotals()).ToList())).ToList();
     }
@@ -78,7 +78,7 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await LoadAsync(db, userId, from, to, wholeDays: true, cancellationToken);
-        return rows.GroupBy(r => Floor(r.PeriodStart, Day))
+        return rows.GroupBy(r => RollupRanges.Floor(r.PeriodStart, Day))
             .OrderByDescending(g => g.Key)
             .Select(g =>
             {
@@ -91,23 +91,15 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
     }
 
     /// <summary>
-    /// The rollup rows covering the hours from <paramref name="from"/>'s to <paramref name="to"/>'s. With
-    /// <paramref name="wholeDays"/>, the whole UTC days inside come from day rows and only the partial days at the
-    /// ends from hour rows. The key starts with (user, period, start), so each part is one index range scan.
+    /// The rollup rows covering the hours from <paramref name="from"/>'s to <paramref name="to"/>'s (<see cref="RollupRanges"/>).
+    /// The key starts with (user, period, start), so each piece is one index range scan.
     /// </summary>
     private static async Task<List<UsageRollup>> LoadAsync(
         TokenPortalDbContext db, string userId, DateTimeOffset from, DateTimeOffset to, bool wholeDays, CancellationToken cancellationToken)
     {
-        var firstHour = Floor(from, Hour);
-        var endHour = Ceiling(to, Hour);
-        var firstDay = Ceiling(firstHour, Day);
-        var endDay = Floor(endHour, Day);
-        if (!wholeDays || firstDay >= endDay)
-            return await RangeAsync(db, userId, RollupPeriod.Hour, firstHour, endHour, cancellationToken);
-
-        var rows = await RangeAsync(db, userId, RollupPeriod.Day, firstDay, endDay, cancellationToken);
-        rows.AddRange(await RangeAsync(db, userId, RollupPeriod.Hour, firstHour, firstDay, cancellationToken));
-        rows.AddRange(await RangeAsync(db, userId, RollupPeriod.Hour, endDay, endHour, cancellationToken));
+        var rows = new List<UsageRollup>();
+        foreach (var (period, start, end) in RollupRanges.Pieces(from, to, wholeDays))
+            rows.AddRange(await RangeAsync(db, userId, period, start, end, cancellationToken));
         return rows;
     }
 
@@ -116,18 +108,6 @@ internal sealed class UsageReports(IDbContextFactory<TokenPortalDbContext> dbFac
         db.UsageRollups.AsNoTracking()
             .Where(r => r.UserId == userId && r.Period == period && r.PeriodStart >= from && r.PeriodStart < to)
             .ToListAsync(cancellationToken);
-
-    private static DateTimeOffset Ceiling(DateTimeOffset time, TimeSpan step)
-    {
-        var floor = Floor(time, step);
-        return floor == time ? floor : floor + step;
-    }
-
-    private static DateTimeOffset Floor(DateTimeOffset time, TimeSpan step)
-    {
-        var utc = time.ToUniversalTime();
-        return new DateTimeOffset(utc.Ticks - utc.Ticks % step.Ticks, TimeSpan.Zero);
-    }
 
     private static UsageAccumulator Slot<TKey>(IDictionary<TKey, UsageAccumulator> slots, TKey key)
     {
