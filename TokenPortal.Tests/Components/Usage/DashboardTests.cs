@@ -54,6 +54,18 @@ public sealed class DashboardTests : PortalTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheHeaderBalance_FollowsTheLedger_WhileThePageIsOpen()
+    {
+        var badge = Render<TokenPortal.Web.Components.Shared.BalanceBadge>();
+        badge.WaitForAssertion(() => Assert.Equal("$0.00", badge.Find(".tp-money").TextContent.Trim()));
+
+        await _core.Get<ILedger>().CreditAsync(_user, 2_500_000, LedgerEntryKind.Credit, "top-up elsewhere", CancellationToken.None);
+        _core.Clock.Advance(TimeSpan.FromSeconds(10));
+
+        badge.WaitForAssertion(() => Assert.Equal("$2.50", badge.Find(".tp-money").TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task Totals_ShowCents_WithTheExactAmountInATooltip_AndTheBreakdownExact()
     {
         await LogAsync(new Call("gpt-test", 1, 1_234_567));
