@@ -54,7 +54,8 @@ public sealed class PortalFixture : GatewayFixture
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
         });
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = BrowserAddress.GetLeftPart(UriPartial.Authority) });
-        context.SetDefaultTimeout(15_000);
+        // Generous for a 2-core CI machine running several Chromiums and servers at once; a passing step takes far less.
+        context.SetDefaultTimeout(30_000);
         return context;
     }
 
