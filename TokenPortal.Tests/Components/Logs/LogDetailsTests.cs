@@ -104,16 +104,22 @@ public sealed class LogDetailsTests : PortalTestContext
     }
 
     [Theory]
-    [InlineData(false, null, 40, 0, null)] // nothing generated
-    [InlineData(false, null, 0, 10, null)] // no time measured
-    [InlineData(true, 40, 40, 10, 250.0)] // first token at the very end: over the whole latency instead
-    [InlineData(true, null, 1000, 10, 10.0)] // a stream that wrote nothing before its end
-    public void GenerationSpeed_OnlyWhatCanBeMeasured(bool stream, int? ttft, int latency, int tokens, double? expected)
+    [InlineData(false, null, 40, 0, null, null)] // nothing generated
+    [InlineData(false, null, 0, 10, null, null)] // no time measured
+    [InlineData(false, null, 1000, 10, 10.0, "a whole reply")]
+    [InlineData(true, 200, 1200, 10, 10.0, "from the first token to the last")]
+    [InlineData(true, 40, 40, 10, 250.0, "its tokens came together")] // first token at the very end: over the whole latency instead
+    [InlineData(true, null, 1000, 10, 10.0, "its tokens came together")] // a stream that wrote nothing before its end
+    public void GenerationSpeed_OnlyWhatCanBeMeasured_SaysOverWhichTime(bool stream, int? ttft, int latency, int tokens, double? expected, string? basis)
     {
         var row = Row("m", 200);
         (row.Stream, row.TimeToFirstTokenMs, row.LatencyMs, row.CompletionTokens) = (stream, ttft, latency, tokens);
 
-        Assert.Equal(expected, GenerationSpeed.Of(row)?.TokensPerSecond);
+        var speed = GenerationSpeed.Of(row);
+
+        Assert.Equal(expected, speed?.TokensPerSecond);
+        if (basis is not null)
+            Assert.Contains(basis, speed!.Value.Basis);
     }
 
     private IRenderedComponent<MudDialogProvider> OpenDetails(RequestLogRecord row)
