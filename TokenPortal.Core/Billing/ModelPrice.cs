@@ -5,13 +5,21 @@ namespace TokenPortal.Core.Billing;
 /// Rounding rule: each request's cost is the exact sum of its token prices, rounded up to
 /// the whole micro-USD once, at the end. Integer arithmetic throughout.
 /// </summary>
-public readonly record struct ModelPrice(long InputPerMillion, long CachedInputPerMillion, long OutputPerMillion)
+/// <param name="CacheWritePerMillion">Prompt tokens written to the provider's 5-minute cache.</param>
+/// <param name="CacheWrite1hPerMillion">Prompt tokens written to Anthropic's 1-hour cache.</param>
+public readonly record struct ModelPrice(long InputPerMillion, long CachedInputPerMillion, long OutputPerMillion, long CacheWritePerMillion, long CacheWrite1hPerMillion)
 {
     private const long TokensPerMillion = 1_000_000;
 
-    /// <summary>Converts list prices in micro-USD per million tokens at a multiplier, rounded half away from zero.</summary>
-    public static ModelPrice FromList(long input, long cachedInput, long output, decimal multiplier) => new(
-        Scale(input, multiplier), Scale(cachedInput, multiplier), Scale(output, multiplier));
+    /// <summary>A price whose cache writes cost the input price (providers without a write charge).</summary>
+    public ModelPrice(long inputPerMillion, long cachedInputPerMillion, long outputPerMillion)
+        : this(inputPerMillion, cachedInputPerMillion, outputPerMillion, inputPerMillion, inputPerMillion)
+    {
+    }
+
+    /// <summary>Converts list prices in micro-USD per million tokens at a multiplier, rounded half away from zero; cache writes at the input price unless given.</summary>
+    public static ModelPrice FromList(long input, long cachedInput, long output, decimal multiplier, long? cacheWrite = null, long? cacheWrite1h = null) => new(
+        Scale(input, multiplier), Scale(cachedInput, multiplier), Scale(output, multiplier), Scale(cacheWrite ?? input, multiplier), Scale(cacheWrite1h ?? input, multiplier));
 
     /// <summary>What a finished request costs.</summary>
     public long Cost(TokenUsage usage)

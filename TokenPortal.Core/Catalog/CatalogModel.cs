@@ -24,6 +24,15 @@ public sealed record CatalogModel(
     /// <summary>Parameters from <see cref="Gateway.PricedParameters"/> that this model takes (the operator priced them in).</summary>
     public IReadOnlySet<string> AllowedParameters { get; init; } = EmptySet;
 
+    /// <summary>The most tokens (prompt and output together) the model takes; null when the operator did not say.</summary>
+    public int? ContextLength { get; init; }
+
+    /// <summary>Kinds of input it takes (text, image, audio, file, video).</summary>
+    public IReadOnlyList<string> InputModalities { get; init; } = Modalities.DefaultInputs;
+
+    /// <summary>Kinds of output it produces (text, image, audio, embeddings).</summary>
+    public IReadOnlyList<string> OutputModalities { get; init; } = Modalities.DefaultOutputs(Kind);
+
     private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
 
     /// <summary>The id as a JSON string literal, spliced into every response and chunk.</summary>

@@ -35,12 +35,17 @@ internal sealed class ModelCatalog(IDbContextFactory<TokenPortalDbContext> dbFac
                 .OrderBy(c => c.Priority).ThenBy(c => c.Id)
                 .Select(c => new CatalogChannel(c.Id, ProviderOf(c.Provider!, providers), c.UpstreamModel, c.Weight, c.Priority))
                 .ToList();
-            var price = ModelPrice.FromList(record.InputMicrosPerMillion, record.CachedInputMicrosPerMillion, record.OutputMicrosPerMillion, multiplier);
+            var (cacheWrite, cacheWrite1h) = CacheWritePrices.Defaults(record.InputMicrosPerMillion, channels.Select(c => c.Provider.Kind));
+            var price = ModelPrice.FromList(record.InputMicrosPerMillion, record.CachedInputMicrosPerMillion, record.OutputMicrosPerMillion, multiplier,
+                record.CacheWriteMicrosPerMillion ?? cacheWrite, record.CacheWrite1hMicrosPerMillion ?? cacheWrite1h);
             var aliases = (record.Aliases ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             models.Add(new CatalogModel(record.PublicId, channels, record.Kind, price, record.MaxOutputTokens, aliases)
             {
                 MaxImageTokens = record.MaxImageTokens ?? channels.Max(c => ImageTokenBounds.For(c.Provider.Kind)),
                 Reasoning = record.Reasoning,
+                ContextLength = record.ContextLength,
+                InputModalities = record.InputModalities is null ? Modalities.DefaultInputs : Modalities.Split(record.InputModalities),
+                OutputModalities = record.OutputModalities is null ? Modalities.DefaultOutputs(record.Kind) : Modalities.Split(record.OutputModalities),
                 AllowedParameters = (record.AllowedParameters ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .ToHashSet(StringComparer.Ordinal),
             });

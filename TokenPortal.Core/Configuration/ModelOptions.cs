@@ -26,6 +26,21 @@ public sealed class ModelOptions
 
     public decimal OutputPerMillionUsd { get; set; }
 
+    /// <summary>Price of prompt tokens written to the provider's 5-minute cache; 1.25x input for Anthropic models, the input price otherwise.</summary>
+    public decimal? CacheWritePerMillionUsd { get; set; }
+
+    /// <summary>Price of prompt tokens written to Anthropic's 1-hour cache; 2x input for Anthropic models, the input price otherwise.</summary>
+    public decimal? CacheWrite1hPerMillionUsd { get; set; }
+
+    /// <summary>The most tokens (prompt and output together) the model takes, shown in listings; unknown when omitted.</summary>
+    public int? ContextLength { get; set; }
+
+    /// <summary>Kinds of input the model takes: text, image, audio, file, video. Text alone when empty.</summary>
+    public List<string> InputModalities { get; set; } = [];
+
+    /// <summary>Kinds of output: text, image, audio, embeddings. Text (embeddings for an embeddings model) when empty.</summary>
+    public List<string> OutputModalities { get; set; } = [];
+
     public ModelKind Kind { get; set; } = ModelKind.Chat;
 
     /// <summary>The output bound reserved (and sent upstream) when a request names no max_tokens.</summary>

@@ -74,8 +74,14 @@ internal sealed class TokenPortalOptionsValidator : IValidateOptions<TokenPortal
             }
             if (model.EffectiveChannels.GroupBy(c => (c.Provider.ToUpperInvariant(), c.UpstreamModel ?? model.Id)).Any(g => g.Count() > 1))
                 failures.Add($"Model '{model.Id}' lists the same provider and upstream model twice.");
-            if (model.InputPerMillionUsd < 0 || model.OutputPerMillionUsd < 0 || model.CachedInputPerMillionUsd < 0)
+            if (model.InputPerMillionUsd < 0 || model.OutputPerMillionUsd < 0 || model.CachedInputPerMillionUsd < 0
+                || model.CacheWritePerMillionUsd < 0 || model.CacheWrite1hPerMillionUsd < 0)
                 failures.Add($"Model '{model.Id}' has a negative price.");
+            if (model.ContextLength <= 0)
+                failures.Add($"Model '{model.Id}' needs a positive ContextLength, or none.");
+            if ((Catalog.Modalities.Problem(model.InputModalities, Catalog.Modalities.KnownInputs, "input")
+                 ?? Catalog.Modalities.Problem(model.OutputModalities, Catalog.Modalities.KnownOutputs, "output")) is { } modalities)
+                failures.Add($"Model '{model.Id}': {modalities}");
             if (model.MaxOutputTokens <= 0)
                 failures.Add($"Model '{model.Id}' needs a positive MaxOutputTokens.");
         }

@@ -58,6 +58,11 @@ internal static class CatalogSeeder
             record.InputMicrosPerMillion = MicroUsd.FromUsd(configured.InputPerMillionUsd);
             record.CachedInputMicrosPerMillion = MicroUsd.FromUsd(configured.CachedInputPerMillionUsd ?? configured.InputPerMillionUsd);
             record.OutputMicrosPerMillion = MicroUsd.FromUsd(configured.OutputPerMillionUsd);
+            record.CacheWriteMicrosPerMillion = configured.CacheWritePerMillionUsd is { } cacheWrite ? MicroUsd.FromUsd(cacheWrite) : null;
+            record.CacheWrite1hMicrosPerMillion = configured.CacheWrite1hPerMillionUsd is { } cacheWrite1h ? MicroUsd.FromUsd(cacheWrite1h) : null;
+            record.ContextLength = configured.ContextLength;
+            record.InputModalities = Modalities.Join(Modalities.Checked(configured.InputModalities, Modalities.KnownInputs, "input"));
+            record.OutputModalities = Modalities.Join(Modalities.Checked(configured.OutputModalities, Modalities.KnownOutputs, "output"));
             record.MaxOutputTokens = configured.MaxOutputTokens;
             record.Aliases = configured.Aliases.Count > 0 ? string.Join(',', configured.Aliases) : null;
             record.MaxImageTokens = configured.MaxImageTokens;

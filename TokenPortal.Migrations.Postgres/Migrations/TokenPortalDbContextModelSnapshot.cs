@@ -487,8 +487,17 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.Property<string>("AllowedParameters")
                         .HasColumnType("text");
 
+                    b.Property<long?>("CacheWrite1hMicrosPerMillion")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("CacheWriteMicrosPerMillion")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("CachedInputMicrosPerMillion")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("ContextLength")
+                        .HasColumnType("integer");
 
                     b.Property<long?>("EditedAt")
                         .HasColumnType("bigint");
@@ -498,6 +507,9 @@ namespace TokenPortal.Migrations.Postgres.Migrations
 
                     b.Property<long>("InputMicrosPerMillion")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("InputModalities")
+                        .HasColumnType("text");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -512,6 +524,9 @@ namespace TokenPortal.Migrations.Postgres.Migrations
 
                     b.Property<long>("OutputMicrosPerMillion")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("OutputModalities")
+                        .HasColumnType("text");
 
                     b.Property<string>("PublicId")
                         .IsRequired()

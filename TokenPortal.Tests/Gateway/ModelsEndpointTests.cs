@@ -26,6 +26,34 @@ public sealed class ModelsEndpointTests(GatewayFixture gateway) : IClassFixture<
     }
 
     [Fact]
+    public async Task ListModels_CarryContextLengthModalitiesAndCacheWritePrices()
+    {
+        using var client = gateway.CreateClient();
+
+        var data = JsonNode.Parse(await client.GetStringAsync("v1/models"))!["data"]!.AsArray();
+        JsonNode Entry(string id) => data.Single(m => m!["id"]!.GetValue<string>() == id)!;
+
+        // As configured: a context length, and inputs named in any case, listed in lower case.
+        var gpt = Entry("gpt-test");
+        Assert.Equal(128000, gpt["context_length"]!.GetValue<int>());
+        Assert.Equal(GatewaySettings.MaxOutputTokens, gpt["max_output_tokens"]!.GetValue<int>());
+        Assert.Equal(["text", "image"], Strings(gpt["architecture"]!["input_modalities"]));
+        Assert.Equal(["text"], Strings(gpt["architecture"]!["output_modalities"]));
+        // An OpenAI-compatible provider has no cache-write charge: writes cost the input price.
+        Assert.Equal((2m, 2m), (gpt["pricing"]!["cache_write"]!.GetValue<decimal>(), gpt["pricing"]!["cache_write_1h"]!.GetValue<decimal>()));
+
+        // Anthropic: 1.25x input for the 5-minute cache, 2x for the hour; nothing said of its context, so none listed.
+        var claude = Entry("claude-test");
+        Assert.Equal((3.75m, 6m), (claude["pricing"]!["cache_write"]!.GetValue<decimal>(), claude["pricing"]!["cache_write_1h"]!.GetValue<decimal>()));
+        Assert.Null(claude["context_length"]);
+        Assert.Equal(["text"], Strings(claude["architecture"]!["input_modalities"]));
+
+        Assert.Equal(["embeddings"], Strings(Entry("gemini-embed")["architecture"]!["output_modalities"]));
+    }
+
+    private static string[] Strings(JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+
+    [Fact]
     public async Task ListModels_WithOfficialSdk()
     {
         var account = await gateway.CreateAccountAsync();

@@ -83,6 +83,9 @@ public static class GatewaySettings
             settings[$"TokenPortal:Models:{i}:Kind"] = models[i].Kind;
         }
         settings["TokenPortal:Models:0:Aliases:0"] = "Test GPT";
+        settings["TokenPortal:Models:0:ContextLength"] = "128000";
+        settings["TokenPortal:Models:0:InputModalities:0"] = "Text";
+        settings["TokenPortal:Models:0:InputModalities:1"] = "image";
         // A thinking model whose provider reports no usage, and one whose operator priced in the priority tier.
         AddFakeModel(settings, 95, "reasoning-no-usage", "fake-no-usage");
         settings["TokenPortal:Models:95:Reasoning"] = "true";

@@ -74,7 +74,9 @@ internal static class GatewayEndpoints
 
     private static ModelEntry ToEntry(CatalogModel model) => new(
         model.Id, "model", 0, model.OwnedBy, model.Kind.ToString().ToLowerInvariant(),
-        new ModelPricing(PerMillionUsd(model.Price.InputPerMillion), PerMillionUsd(model.Price.CachedInputPerMillion), PerMillionUsd(model.Price.OutputPerMillion)));
+        new ModelPricing(PerMillionUsd(model.Price.InputPerMillion), PerMillionUsd(model.Price.CachedInputPerMillion), PerMillionUsd(model.Price.OutputPerMillion),
+            PerMillionUsd(model.Price.CacheWritePerMillion), PerMillionUsd(model.Price.CacheWrite1hPerMillion)),
+        model.ContextLength, model.MaxOutputTokens, new ModelArchitecture(model.InputModalities, model.OutputModalities));
 
     private static decimal PerMillionUsd(long microsPerMillion) => MicroUsd.ToUsd(microsPerMillion);
 }

@@ -6,4 +6,6 @@ namespace TokenPortal.Web.Gateway;
 internal sealed record ModelPricing(
     [property: JsonPropertyName("input")] decimal Input,
     [property: JsonPropertyName("cached_input")] decimal CachedInput,
-    [property: JsonPropertyName("output")] decimal Output);
+    [property: JsonPropertyName("output")] decimal Output,
+    [property: JsonPropertyName("cache_write")] decimal CacheWrite,
+    [property: JsonPropertyName("cache_write_1h")] decimal CacheWrite1h);

@@ -20,6 +20,21 @@ public sealed class ModelRecord
 
     public long OutputMicrosPerMillion { get; set; }
 
+    /// <summary>Price of prompt tokens written to the provider's cache (Anthropic's 5-minute cache); null for the default (see <see cref="Catalog.CacheWritePrices"/>).</summary>
+    public long? CacheWriteMicrosPerMillion { get; set; }
+
+    /// <summary>Price of prompt tokens written to Anthropic's 1-hour cache; null for the default.</summary>
+    public long? CacheWrite1hMicrosPerMillion { get; set; }
+
+    /// <summary>The most tokens (prompt and output together) the model takes; null when not known.</summary>
+    public int? ContextLength { get; set; }
+
+    /// <summary>Comma-separated kinds of input the model takes (text, image, audio, file, video); null for text alone.</summary>
+    public string? InputModalities { get; set; }
+
+    /// <summary>Comma-separated kinds of output; null for text (embeddings for an embeddings model).</summary>
+    public string? OutputModalities { get; set; }
+
     public int MaxOutputTokens { get; set; }
 
     /// <summary>Comma-separated other names the model answers to.</summary>

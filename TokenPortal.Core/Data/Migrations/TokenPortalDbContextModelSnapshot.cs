@@ -466,7 +466,16 @@ namespace TokenPortal.Core.Data.Migrations
                     b.Property<string>("AllowedParameters")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CacheWrite1hMicrosPerMillion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CacheWriteMicrosPerMillion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CachedInputMicrosPerMillion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ContextLength")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("EditedAt")
@@ -477,6 +486,9 @@ namespace TokenPortal.Core.Data.Migrations
 
                     b.Property<long>("InputMicrosPerMillion")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("InputModalities")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -491,6 +503,9 @@ namespace TokenPortal.Core.Data.Migrations
 
                     b.Property<long>("OutputMicrosPerMillion")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutputModalities")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("PublicId")
                         .IsRequired()
