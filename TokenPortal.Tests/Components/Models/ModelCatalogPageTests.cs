@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using TokenPortal.Core.Billing;
 using TokenPortal.Core.Catalog;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Web.Components.Pages.Models;
@@ -12,7 +13,12 @@ public sealed class ModelCatalogPageTests : PortalTestContext, IAsyncLifetime
     public ModelCatalogPageTests()
     {
         Services.AddSingleton<IModelCatalog>(new TestCatalog(
-            TestCatalog.Model("alpha", aliases: ["Alpha One"], maxOutputTokens: 16_384),
+            TestCatalog.Model("alpha", aliases: ["Alpha One"], maxOutputTokens: 16_384) with
+            {
+                ContextLength = 200_000,
+                InputModalities = ["text", "image", "file"],
+                Price = new ModelPrice(2_000_000, 500_000, 8_000_000, 2_500_000, 4_000_000),
+            },
             TestCatalog.Model("beta"),
             TestCatalog.Model("gamma-embed", ModelKind.Embedding)));
     }
@@ -84,6 +90,30 @@ public sealed class ModelCatalogPageTests : PortalTestContext, IAsyncLifetime
         Assert.Contains("16,384 tokens", facts);
         Assert.Contains("/v1/chat/completions", facts);
     }
+
+    [Fact]
+    public void Catalog_ShowsContextLengthModalitiesAndCacheWritePrices()
+    {
+        var page = Render<ModelCatalogPage>();
+
+        Assert.Equal("200,000", Row(page, "alpha").QuerySelector("[data-testid=model-context]")!.TextContent);
+        Assert.Equal("text, image, file", Row(page, "alpha").QuerySelector("[data-testid=model-inputs]")!.TextContent);
+        Assert.Equal("—", Row(page, "beta").QuerySelector("[data-testid=model-context]")!.TextContent);
+        Assert.Equal("text", Row(page, "beta").QuerySelector("[data-testid=model-inputs]")!.TextContent);
+
+        Assert.Equal("200,000 tokens, prompt and output together", Fact(page, "context"));
+        Assert.Equal("text, image, file", Fact(page, "inputs"));
+        Assert.Equal("text", Fact(page, "outputs"));
+        Assert.StartsWith("$2.50 for 5 minutes, $4.00 for an hour", Fact(page, "cache-writes"));
+
+        // A model whose cache writes cost its input price says nothing of them; an embeddings model writes embeddings.
+        Row(page, "gamma-embed").Click();
+        page.WaitForAssertion(() => Assert.Equal("embeddings", Fact(page, "outputs")));
+        Assert.Empty(page.FindAll("[data-fact=cache-writes]"));
+        Assert.Equal("not stated by the operator", Fact(page, "context"));
+    }
+
+    private static string Fact(IRenderedComponent<ModelCatalogPage> page, string name) => page.Find($"[data-fact={name}]").TextContent.Trim();
 
     private static string Snippet(IRenderedComponent<ModelCatalogPage> page) => page.Find("pre.tp-code").TextContent;
 
