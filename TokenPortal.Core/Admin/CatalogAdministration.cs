@@ -40,9 +40,10 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
         model.OutputMicrosPerMillion = output;
         model.MaxOutputTokens = edit.MaxOutputTokens;
         model.Enabled = edit.Enabled;
+        var details = edit.Details is null ? "" : "; " + CatalogRules.ApplyDetails(edit.Details, model);
         model.EditedAt = clock.GetUtcNow();
         await ApplyAsync(db, actor, "model.edit", model.PublicId, string.Create(CultureInfo.InvariantCulture,
-            $"input {edit.InputPerMillionUsd}, cached {edit.CachedInputPerMillionUsd}, output {edit.OutputPerMillionUsd} USD per million; max output {edit.MaxOutputTokens}; aliases {model.Aliases ?? "none"}; {(edit.Enabled ? "enabled" : "disabled")}"), cancellationToken);
+            $"input {edit.InputPerMillionUsd}, cached {edit.CachedInputPerMillionUsd}, output {edit.OutputPerMillionUsd} USD per million; max output {edit.MaxOutputTokens}; aliases {model.Aliases ?? "none"}; {(edit.Enabled ? "enabled" : "disabled")}{details}"), cancellationToken);
     }
 
     public async Task<long> AddModelAsync(NewModel model, string actor, CancellationToken cancellationToken)
@@ -70,9 +71,10 @@ internal sealed class CatalogAdministration(IDbContextFactory<TokenPortalDbConte
             Channels = [.. model.Channels.Select(c => new ModelChannel
                 { ProviderId = c.ProviderId, UpstreamModel = c.UpstreamModel.Trim(), Weight = c.Weight, Priority = c.Priority, Enabled = c.Enabled })],
         };
+        var details = CatalogRules.ApplyDetails(model.Details ?? new ModelDetails(), record);
         db.Models.Add(record);
         await ApplyAsync(db, actor, "model.add", publicId, string.Create(CultureInfo.InvariantCulture,
-            $"{model.Kind}; input {model.InputPerMillionUsd}, cached {model.CachedInputPerMillionUsd}, output {model.OutputPerMillionUsd} USD per million; max output {model.MaxOutputTokens}; aliases {record.Aliases ?? "none"}; channels {Describe(model.Channels, providers)}"), cancellationToken);
+            $"{model.Kind}; input {model.InputPerMillionUsd}, cached {model.CachedInputPerMillionUsd}, output {model.OutputPerMillionUsd} USD per million; max output {model.MaxOutputTokens}; aliases {record.Aliases ?? "none"}; {details}; channels {Describe(model.Channels, providers)}"), cancellationToken);
         return record.Id;
     }
 

@@ -1,4 +1,7 @@
+using System.Globalization;
 using TokenPortal.Core.Billing;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Core.Admin;
 
@@ -51,6 +54,31 @@ internal static class CatalogRules
         if (maxOutputTokens <= 0)
             throw new ArgumentException("The output token bound must be positive.", nameof(maxOutputTokens));
         return (inputMicros, cachedMicros, outputMicros);
+    }
+
+    /// <summary>Checks <paramref name="details"/> and writes them on <paramref name="model"/>; a short description for the audit log.</summary>
+    public static string ApplyDetails(ModelDetails details, ModelRecord model)
+    {
+        if (details.ContextLength <= 0)
+            throw new ArgumentException("The context length must be positive, or empty when not known.", nameof(details));
+        if (details.CacheWritePerMillionUsd < 0 || details.CacheWrite1hPerMillionUsd < 0)
+            throw new ArgumentException("Prices cannot be negative.", nameof(details));
+        var inputs = Modalities.Checked(details.InputModalities ?? [], Modalities.KnownInputs, "input");
+        var outputs = Modalities.Checked(details.OutputModalities ?? [], Modalities.KnownOutputs, "output");
+        model.ContextLength = details.ContextLength;
+        model.InputModalities = Modalities.Join(inputs);
+        model.OutputModalities = Modalities.Join(outputs);
+        model.CacheWriteMicrosPerMillion = OptionalPrice(details.CacheWritePerMillionUsd);
+        model.CacheWrite1hMicrosPerMillion = OptionalPrice(details.CacheWrite1hPerMillionUsd);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"context {details.ContextLength?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}; reads {model.InputModalities ?? "text"}; writes {model.OutputModalities ?? "default"}; cache writes {details.CacheWritePerMillionUsd?.ToString(CultureInfo.InvariantCulture) ?? "default"} / {details.CacheWrite1hPerMillionUsd?.ToString(CultureInfo.InvariantCulture) ?? "default"} (1h)");
+    }
+
+    private static long? OptionalPrice(decimal? usd)
+    {
+        if (usd is not { } price)
+            return null;
+        return MicroUsd.TryFromUsd(price, out var micros) ? micros : throw new ArgumentException("Enter prices with at most six decimals.", nameof(usd));
     }
 
     public static void Channels(IReadOnlyList<ChannelEdit> channels)

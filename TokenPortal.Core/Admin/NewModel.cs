@@ -12,4 +12,5 @@ public sealed record NewModel(
     decimal OutputPerMillionUsd,
     int MaxOutputTokens = 4096,
     IReadOnlyList<string>? Aliases = null,
-    bool Reasoning = false);
+    bool Reasoning = false,
+    ModelDetails? Details = null);

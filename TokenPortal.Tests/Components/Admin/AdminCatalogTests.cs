@@ -53,6 +53,10 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
         dialogs.Find("input[name=Aliases]").Change("ui-alias, ui-other");
         dialogs.Find("input[name=Input]").Change("3");
         dialogs.Find("input[name=Output]").Change("12");
+        dialogs.Find("input[name=CacheWrite1h]").Change("7.5");
+        dialogs.Find("input[name=ContextLength]").Change("200000");
+        var reads = dialogs.FindComponents<MudSelect<string>>()[0];
+        await dialogs.InvokeAsync(() => reads.Instance.SelectedValuesChanged.InvokeAsync(["text", "image"]));
         dialogs.Find("[data-testid=channel-row] input[name=UpstreamModel]").Change("ui-upstream");
         var providerId = (await _gateway.Factory.Services.GetRequiredService<ICatalogAdministration>().ProvidersAsync(CancellationToken.None)).Single(p => p.Name == "ui-account").Id;
         var providerSelect = dialogs.FindComponent<MudSelect<long>>();
@@ -70,6 +74,10 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
         Assert.Equal("Bearer sk-ui-account", received.Authorization);
         var listed = JsonNode.Parse(await client.GetStringAsync("v1/models/ui-model"))!;
         Assert.Equal((3m, 3m, 12m), ((decimal)listed["pricing"]!["input"]!, (decimal)listed["pricing"]!["cached_input"]!, (decimal)listed["pricing"]!["output"]!));
+        // An OpenAI-compatible provider: the 5-minute write left empty costs the input price; the hour as typed.
+        Assert.Equal((3m, 7.5m), ((decimal)listed["pricing"]!["cache_write"]!, (decimal)listed["pricing"]!["cache_write_1h"]!));
+        Assert.Equal(200000, (int)listed["context_length"]!);
+        Assert.Equal(["text", "image"], listed["architecture"]!["input_modalities"]!.AsArray().Select(m => (string)m!));
         await _gateway.AssertBooksBalanceAsync(account);
     }
 
