@@ -89,6 +89,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddSingleton<ICatalogAdministration, CatalogAdministration>();
+        services.AddSingleton<Admin.Import.ICatalogImporter, Admin.Import.CatalogImporter>();
         services.AddSingleton<ISiteOverviewReports, SiteOverviewReports>();
         return services;
     }

@@ -81,6 +81,7 @@ public sealed partial class AdminCliTests : IAsyncLifetime
     [InlineData("key", "create", "--email", "bob@example.test", "--name", "k", "--budget-usd", "0")]
     [InlineData("user", "create", "--email", "bob@example.test")]
     [InlineData("frobnicate")]
+    [InlineData("catalog", "import", "/nonexistent/prices.json")]
     public async Task BadArgumentsOrUnknownTargets_Exit2AndWriteNothing(params string[] args)
     {
         Assert.Equal(0, (await Cli("user", "create", "--email", "bob@example.test")).ExitCode);
@@ -96,6 +97,42 @@ public sealed partial class AdminCliTests : IAsyncLifetime
         Assert.Equal(ledgerRows, await ScalarAsync("SELECT COUNT(*) FROM Ledger"));
         Assert.Equal(keys, await ScalarAsync("SELECT COUNT(*) FROM ApiKeys"));
         Assert.Equal(users, await ScalarAsync("SELECT COUNT(*) FROM AspNetUsers"));
+    }
+
+    [Fact]
+    public async Task CatalogImport_ShowsTheDiff_ChangesNothingUnlessTold_ThenApplies()
+    {
+        var list = Path.Combine(AppContext.BaseDirectory, "TestData", "Catalog", "models-dev.json");
+        Assert.Equal(0, (await Cli("user", "create", "--email", "seed@example.test")).ExitCode); // the catalog is seeded from configuration
+
+        var shown = await Cli("catalog", "import", list);
+
+        Assert.Equal(0, shown.ExitCode);
+        Assert.Contains("claude-test (as claude-echo):", shown.StandardOutput);
+        Assert.Matches(@"input\s+\$3\.00 -> \$3\.30", shown.StandardOutput);
+        Assert.Contains("Left alone, several entries with different prices match: deepseek (", shown.StandardOutput);
+        Assert.Contains("Nothing changed. Run again with --yes to apply.", shown.StandardOutput);
+        Assert.Equal(3_000_000L, await ScalarAsync("SELECT InputMicrosPerMillion FROM Models WHERE PublicId = 'claude-test'"));
+
+        var applied = await Cli("catalog", "import", list, "--yes");
+
+        Assert.Equal(0, applied.ExitCode);
+        Assert.Contains("Applied: 3 models updated", applied.StandardOutput);
+        Assert.Equal(3_300_000L, await ScalarAsync("SELECT InputMicrosPerMillion FROM Models WHERE PublicId = 'claude-test'"));
+        Assert.Equal(200_000L, await ScalarAsync("SELECT ContextLength FROM Models WHERE PublicId = 'claude-test'"));
+        Assert.Contains("nothing to change", (await Cli("catalog", "import", list)).StandardOutput);
+    }
+
+    [Fact]
+    public async Task CatalogImport_AFileThatIsNoPriceList_Exit2()
+    {
+        var file = Path.Combine(_directory, "notes.json");
+        await File.WriteAllTextAsync(file, """{"hello": "world"}""");
+
+        var result = await Cli("catalog", "import", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("notes.json: No models found", result.StandardError);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed partial class AppProcess : IAsyncDisposable
     public static async Task<CliResult> RunCliAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var process = Start(environment, ["admin", .. args]);
+        process.StandardInput.Close(); // as in a script: nobody answers a question
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -89,6 +90,7 @@ public sealed partial class AppProcess : IAsyncDisposable
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

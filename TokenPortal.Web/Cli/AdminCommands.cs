@@ -19,6 +19,7 @@ internal static class AdminCommands
         admin.Add(CreditCommand());
         admin.Add(KeyCommands());
         admin.Add(ModelCommands());
+        admin.Add(CatalogCommands.Create());
         admin.Add(BalanceCommand());
         admin.Add(AuditCommand());
         admin.Add(DatabaseCommands());
@@ -225,7 +226,7 @@ internal static class AdminCommands
     private static Task<PortalUser?> FindUserAsync(IServiceProvider services, string email, CancellationToken cancellationToken) =>
         services.GetRequiredService<IAccountService>().FindByEmailAsync(email, cancellationToken);
 
-    private static int Refuse(string message)
+    internal static int Refuse(string message)
     {
         Console.Error.WriteLine(message);
         return AdminCli.BadArguments;
@@ -238,7 +239,7 @@ internal static class AdminCommands
     }
 
     /// <summary>Runs a command inside a scope of the CLI's services, turning refusals into exit code 2.</summary>
-    private static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
     {
         try
         {
