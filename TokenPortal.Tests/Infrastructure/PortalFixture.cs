@@ -62,6 +62,18 @@ public sealed class PortalFixture : GatewayFixture
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
 
+    /// <summary>No header or cell of the grid is clipped, and neither the grid nor the page scrolls sideways.</summary>
+    public static async Task AssertGridNotCutOffAsync(IPage page, string gridTestId, string width)
+    {
+        var clipped = await page.EvaluateAsync<string[]>("""
+            grid => [...document.querySelectorAll(`[data-testid=${grid}] th, [data-testid=${grid}] td, [data-testid=${grid}] .mud-table-container`)]
+                .filter(e => e.scrollWidth > e.clientWidth + 1)
+                .map(e => `${e.tagName} '${e.innerText.trim()}' ${e.scrollWidth} > ${e.clientWidth}`)
+            """, gridTestId);
+        Assert.True(clipped.Length == 0, $"At {width}: " + string.Join("; ", clipped));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth"));
+    }
+
     public override async Task DisposeAsync()
     {
         if (_chromium is not null)

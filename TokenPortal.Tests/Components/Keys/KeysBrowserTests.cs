@@ -149,6 +149,9 @@ public sealed class KeysBrowserTests(PortalFixture portal) : IClassFixture<Porta
         Assert.Equal((await snippet.InnerTextAsync()).Trim(), (await page.EvaluateAsync<string>("() => navigator.clipboard.readText()")).Trim());
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await PortalFixture.ScreenshotAsync(page, "k-11-models");
+        await PortalFixture.AssertGridNotCutOffAsync(page, "models-grid", "1366 px");
+        await page.SetViewportSizeAsync(1280, 900);
+        await PortalFixture.AssertGridNotCutOffAsync(page, "models-grid", "1280 px");
 
         await page.SetViewportSizeAsync(390, 844);
         await page.ReloadAsync();

@@ -97,9 +97,9 @@ public sealed class ModelCatalogPageTests : PortalTestContext, IAsyncLifetime
         var page = Render<ModelCatalogPage>();
 
         Assert.Equal("200,000", Row(page, "alpha").QuerySelector("[data-testid=model-context]")!.TextContent);
-        Assert.Equal("text, image, file", Row(page, "alpha").QuerySelector("[data-testid=model-inputs]")!.TextContent);
+        Assert.Equal("reads text, image, file", Row(page, "alpha").QuerySelector("[data-testid=model-inputs]")!.TextContent);
         Assert.Equal("—", Row(page, "beta").QuerySelector("[data-testid=model-context]")!.TextContent);
-        Assert.Equal("text", Row(page, "beta").QuerySelector("[data-testid=model-inputs]")!.TextContent);
+        Assert.Equal("reads text", Row(page, "beta").QuerySelector("[data-testid=model-inputs]")!.TextContent);
 
         Assert.Equal("200,000 tokens, prompt and output together", Fact(page, "context"));
         Assert.Equal("text, image, file", Fact(page, "inputs"));
