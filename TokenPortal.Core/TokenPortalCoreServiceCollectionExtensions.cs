@@ -86,6 +86,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<ILedgerHistory, LedgerHistory>();
         services.AddSingleton<LedgerAudit>();
         services.AddSingleton<DatabaseCopier>();
+        services.AddSingleton<DatabaseBackup>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddSingleton<ICatalogAdministration, CatalogAdministration>();
@@ -111,6 +112,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
     /// <summary>What only the server needs: the request path, the log writer and start-up recovery.</summary>
     public static IServiceCollection AddTokenPortalGateway(this IServiceCollection services)
     {
+        services.AddSingleton<Metering.LostLogRows>();
         services.AddHostedService<DatabaseInitializationService>();
         services.AddHostedService<LeaseKeeper>();
         services.AddHostedService<WalCheckpointService>();

@@ -23,6 +23,7 @@ internal static class AdminCommands
         admin.Add(BalanceCommand());
         admin.Add(AuditCommand());
         admin.Add(DatabaseCommands());
+        admin.Add(BackupCommand());
         return admin;
     }
 
@@ -46,6 +47,18 @@ internal static class AdminCommands
             return report.Clean && report.Source.LedgerRows == report.Target.LedgerRows ? AdminCli.Success : AdminCli.Failure;
         }, cancellationToken));
         return new Command("db", "Move the database.") { copy };
+    }
+
+    private static Command BackupCommand()
+    {
+        var file = new Option<string>("--to") { Description = "The new file to write the copy to.", Required = true };
+        var backup = new Command("backup", "Copy the SQLite database to a new file while the server serves (consistent, checked).") { file };
+        backup.SetAction((parse, cancellationToken) => RunAsync(async (services, ct) =>
+        {
+            var bytes = await services.GetRequiredService<DatabaseBackup>().BackUpAsync(parse.GetRequiredValue(file), ct);
+            return Done($"Backed up to {Path.GetFullPath(parse.GetRequiredValue(file))} ({bytes / 1024.0 / 1024.0:0.0} MB, integrity checked).");
+        }, cancellationToken));
+        return backup;
     }
 
     private static Command AuditCommand()
