@@ -36,6 +36,7 @@ internal sealed partial class LedgerWriter(
     private int _urgent;
     private int _queued;
     private volatile bool _closing;
+    private long _writingSince; // a Stopwatch timestamp while a batch is being written, else 0
     private Task? _loop;
     private readonly WriterConnection<LedgerStatements> _connection = new(dbFactory, LedgerStatements.PrepareAsync, logger);
 
@@ -66,6 +67,9 @@ internal sealed partial class LedgerWriter(
     /// (<see cref="FlushAsync"/>) rather than let the queue, and what a crash would lose, grow without end.
     /// </summary>
     public bool Backlogged => Volatile.Read(ref _queued) > 4 * MaxBatch;
+
+    /// <summary>How long the batch being written has taken so far; zero between batches. A database that hangs shows here first.</summary>
+    public TimeSpan CurrentWrite => Volatile.Read(ref _writingSince) is var since and > 0 ? clock.GetElapsedTime(since) : TimeSpan.Zero;
 
     /// <summary>Done once everything queued before it is committed.</summary>
     public Task FlushAsync() => RunAsync(new FlushOperation());
@@ -103,6 +107,7 @@ internal sealed partial class LedgerWriter(
             }
             try
             {
+                Volatile.Write(ref _writingSince, clock.GetTimestamp());
                 if (batch.Count > 0)
                     await WriteBatchAsync(batch);
             }
@@ -112,6 +117,10 @@ internal sealed partial class LedgerWriter(
                 LogLoopFault(logger, ex);
                 foreach (var operation in batch)
                     operation.Fail(LedgerWriteException.Wrap(ex));
+            }
+            finally
+            {
+                Volatile.Write(ref _writingSince, 0);
             }
             batch.Clear();
         }

@@ -17,6 +17,7 @@ internal static class TokenPortalHostingExtensions
         // binary, in any environment; a published one has no manifest and serves its own wwwroot.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddTokenPortalGateway();
+        builder.Services.AddOperations();
         builder.AddPortal();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TokenPortalOptions>>(ApplyConnectionLimits);

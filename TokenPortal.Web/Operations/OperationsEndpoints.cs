@@ -1,52 +1,40 @@
-using Microsoft.EntityFrameworkCore;
-using TokenPortal.Core.Configuration;
-using TokenPortal.Core.Data;
-using TokenPortal.Core.RateLimiting.Redis;
+using System.Text;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace TokenPortal.Web.Operations;
 
+/// <summary><c>/healthz</c> (the process serves) and <c>/readyz</c> (it can serve requests), on ASP.NET Core's health checks.</summary>
 internal static class OperationsEndpoints
 {
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddOperations(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
+            .AddCheck<RedisHealthCheck>("redis", tags: [Ready])
+            .AddCheck<LedgerWriterHealthCheck>("ledger writer", tags: [Ready]);
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", Health);
-        app.MapGet("/readyz", ReadyAsync);
+        // Liveness: no check at all, so a slow database never gets a serving process restarted.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync });
         return app;
     }
 
-    /// <summary>
-    /// Whether this instance can serve: the database answers, and Redis where the site uses it. With
-    /// <c>Redis:WhenDown=PerInstance</c> a lost Redis is reported but the instance stays ready (it serves on per-instance limits).
-    /// </summary>
-    private static async Task<IResult> ReadyAsync(IDbContextFactory<TokenPortalDbContext> dbFactory, IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>One line per check ("database: ok"), or "ok" when nothing was checked; degraded still answers 200.</summary>
+    private static Task WriteAsync(HttpContext context, HealthReport report)
     {
-        var database = await Health(dbFactory, cancellationToken);
-        var databaseReady = database is IStatusCodeHttpResult { StatusCode: null or 200 };
-        var lines = new List<string> { databaseReady ? "database: ok" : "database: unavailable" };
-        var ready = databaseReady;
-        if (services.GetService<RedisConnection>() is { } redis)
-        {
-            var redisUp = redis.IsConnected;
-            lines.Add(redisUp ? "redis: ok"
-                : redis.WhenDown == RedisWhenDown.PerInstance ? "redis: unavailable (serving on per-instance limits)" : "redis: unavailable (refusing requests it cannot count)");
-            ready &= redisUp || redis.WhenDown == RedisWhenDown.PerInstance;
-        }
-        return TypedResults.Text(string.Join('\n', lines) + "\n", statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-    }
-
-    /// <summary>200 when the database answers, 503 otherwise.</summary>
-    private static async Task<IResult> Health(IDbContextFactory<TokenPortalDbContext> dbFactory, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            // A real read, not just an open: a locked or corrupt file fails here.
-            await db.Ledger.AsNoTracking().AnyAsync(cancellationToken);
-            return TypedResults.Text("ok\n");
-        }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
-        {
-            return TypedResults.Text("database unavailable\n", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var text = new StringBuilder();
+        if (report.Entries.Count == 0)
+            text.Append("ok\n");
+        foreach (var (name, entry) in report.Entries)
+            text.Append(name).Append(": ").Append(entry.Description ?? entry.Status.ToString()).Append('\n');
+        return context.Response.WriteAsync(text.ToString());
     }
 }
