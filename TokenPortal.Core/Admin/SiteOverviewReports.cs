@@ -14,6 +14,8 @@ namespace TokenPortal.Core.Admin;
 /// </summary>
 internal sealed class SiteOverviewReports(IDbContextFactory<TokenPortalDbContext> dbFactory, TimeProvider clock) : ISiteOverviewReports
 {
+    public const int TopUserCount = 10;
+
     private readonly ClosedDayCache<IReadOnlyList<UsageRollup>> _rollupDays = new(clock);
     private readonly ClosedDayCache<IReadOnlyList<Outcome>> _outcomeDays = new(clock);
 
@@ -26,13 +28,20 @@ internal sealed class SiteOverviewReports(IDbContextFactory<TokenPortalDbContext
         var total = new UsageAccumulator();
         var series = new SortedDictionary<DateTimeOffset, UsageAccumulator>();
         var byModel = new Dictionary<string, UsageAccumulator>();
+        var revenue = new SortedDictionary<DateTimeOffset, long>();
         for (var start = RollupRanges.Floor(from, step); start < to; start += step)
-            series[start] = new UsageAccumulator();
+            (series[start], revenue[start]) = (new UsageAccumulator(), 0);
         foreach (var row in await RollupSumsAsync(db, pieces, cancellationToken))
         {
             total.Add(row);
             Slot(series, RollupRanges.Floor(row.PeriodStart, step)).Add(row);
             Slot(byModel, row.Model.Length > 0 ? row.Model : UsageReports.UnreadModel).Add(row);
+        }
+        foreach (var payment in await db.StripePayments.AsNoTracking().Where(p => p.CreatedAt >= from && p.CreatedAt < to)
+                     .Select(p => new { p.CreatedAt, Net = p.AmountCents - p.RefundedCents - p.DisputedCents }).ToListAsync(cancellationToken))
+        {
+            var slot = RollupRanges.Floor(payment.CreatedAt, step);
+            revenue[slot] = revenue.GetValueOrDefault(slot) + payment.Net;
         }
 
         var (firstHour, endHour) = (RollupRanges.Floor(from, RollupRanges.Hour), RollupRanges.Ceiling(to, RollupRanges.Hour));
@@ -43,7 +52,30 @@ internal sealed class SiteOverviewReports(IDbContextFactory<TokenPortalDbContext
             series.Select(p => new UsagePoint(p.Key, p.Value.ToTotals())).ToList(),
             byModel.Select(m => new UsageBreakdown(m.Key, m.Value.ToTotals()))
                 .OrderByDescending(b => b.Totals.CostMicros).ThenByDescending(b => b.Totals.Requests).ToList(),
-            ByProvider(await OutcomesAsync(db, firstHour, endHour, cancellationToken)));
+            ByProvider(await OutcomesAsync(db, firstHour, endHour, cancellationToken)),
+            revenue.Select(r => new RevenuePoint(r.Key, r.Value)).ToList(),
+            await TopUsersAsync(db, pieces, cancellationToken));
+    }
+
+    /// <summary>The accounts that spent most: each piece's rollups summed per account in the database, the pieces added here.</summary>
+    private static async Task<IReadOnlyList<UserSpend>> TopUsersAsync(
+        TokenPortalDbContext db, IReadOnlyList<(RollupPeriod Period, DateTimeOffset From, DateTimeOffset To)> pieces, CancellationToken cancellationToken)
+    {
+        var spent = new Dictionary<string, (long Requests, long Cost)>();
+        foreach (var (period, start, end) in pieces.Where(p => p.From < p.To))
+        {
+            foreach (var user in await Rollups(db, period, start, end).GroupBy(r => r.UserId)
+                         .Select(g => new { UserId = g.Key, Requests = g.Sum(r => r.Requests), Cost = g.Sum(r => r.CostMicros) }).ToListAsync(cancellationToken))
+            {
+                var sum = spent.GetValueOrDefault(user.UserId);
+                spent[user.UserId] = (sum.Requests + user.Requests, sum.Cost + user.Cost);
+            }
+        }
+        var top = spent.OrderByDescending(s => s.Value.Cost).ThenByDescending(s => s.Value.Requests).ThenBy(s => s.Key, StringComparer.Ordinal)
+            .Take(TopUserCount).ToList();
+        var ids = top.Select(t => t.Key).ToList();
+        var emails = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.Id, cancellationToken);
+        return top.Select(t => new UserSpend(t.Key, emails.GetValueOrDefault(t.Key, t.Key), t.Value.Requests, t.Value.Cost)).ToList();
     }
 
     /// <summary>Rollup sums per period start, model and latency bucket: day rows one day at a time, hour rows as they come.</summary>

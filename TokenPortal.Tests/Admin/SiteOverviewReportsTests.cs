@@ -35,6 +35,16 @@ public sealed class SiteOverviewReportsTests : IAsyncLifetime
             Row(b, Now.AddDays(-2).AddHours(-12), "m2", "beta", 200, cost: 500_000),
             Row(c, Now.AddMinutes(-30), "nope", "", 404, error: "model_not_found"),
             Row(c, Now.AddMinutes(-15), "m1", "alpha", 200, cost: 250_000));
+        await using (var db = await _core.Get<IDbContextFactory<TokenPortalDbContext>>().CreateDbContextAsync())
+        {
+            // Card payments: one before the range, one refunded in part, one disputed whole.
+            db.StripePayments.AddRange(
+                Payment(a, Now.AddDays(-8), 10_000),
+                Payment(a, Now.AddDays(-4).AddHours(-1), 2_000, refunded: 500),
+                Payment(b, Now.AddDays(-1), 1_000, disputed: 1_000),
+                Payment(c, Now.AddMinutes(-5), 500));
+            await db.SaveChangesAsync();
+        }
 
         var report = await _core.Get<ISiteOverviewReports>().GetAsync(Now.AddDays(-7), Now, CancellationToken.None);
 
@@ -57,7 +67,21 @@ public sealed class SiteOverviewReportsTests : IAsyncLifetime
         Assert.Equal([new ErrorCount("upstream_error", 1)], alpha.TopErrors);
         Assert.Equal([new ErrorCount("rate_limited", 1)], report.ByProvider[1].TopErrors);
         Assert.Equal((1, 1), (report.ByProvider[2].Requests, report.ByProvider[2].Errors));
+
+        // The accounts that spent most, by spend; their emails, not their ids.
+        Assert.Equal([(b, 3L, 3_000_000L), (a, 2L, 1_000_000L), (c, 2L, 250_000L)], report.TopUsers.Select(u => (u.UserId, u.Requests, u.CostMicros)));
+        Assert.All(report.TopUsers, u => Assert.Contains('@', u.Email));
+        // Revenue on the same days as the series, net of refunds and disputes.
+        Assert.Equal(report.Series.Select(p => p.Start), report.Revenue.Select(r => r.Start));
+        Assert.Equal(1_500, report.Revenue.Single(r => r.Start == Day(Now.AddDays(-4))).NetCents);
+        Assert.Equal(2_000, report.RevenueCents);
     }
+
+    private static StripePayment Payment(string userId, DateTimeOffset at, long cents, long refunded = 0, long disputed = 0) => new()
+    {
+        PaymentIntentId = "pi_" + Guid.NewGuid().ToString("N"), UserId = userId, AmountCents = cents, CreditMicros = cents * 10_000,
+        RefundedCents = refunded, DisputedCents = disputed, CreatedAt = at,
+    };
 
     [Fact]
     public async Task GetAsync_UnalignedRangesOverManyDays_MatchTheLogExactly()
