@@ -32,6 +32,7 @@ internal static class PortalHostingExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddScoped<PublicAddress>();
+        services.AddSingleton<Components.Pages.Admin.ChannelHealthReader>();
         services.AddProxySupport();
 
         services.AddAuthentication(options =>

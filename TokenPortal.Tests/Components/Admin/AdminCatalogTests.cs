@@ -29,6 +29,7 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
         Services.AddSingleton(services.GetRequiredService<ProviderKeyProtector>());
         Services.AddSingleton(services.GetRequiredService<IOptionsMonitor<TokenPortalOptions>>());
         Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<ChannelHealthReader>();
     }
 
     [Fact]

@@ -1,6 +1,10 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor;
+using TokenPortal.Core.Catalog;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Routing;
 using TokenPortal.Core.Admin;
 using TokenPortal.Core.Data.Entities;
 using TokenPortal.Core.Metering;
@@ -19,6 +23,11 @@ public sealed class AdminOverviewTests : AdminTestContext
         _core = await CoreServices.StartAsync();
         Services.AddSingleton(_core.Get<ISiteOverviewReports>());
         Services.AddSingleton<TimeProvider>(_core.Clock);
+        Services.AddSingleton(_core.Get<ICatalogAdministration>());
+        Services.AddSingleton(_core.Get<IOptionsMonitor<TokenPortalOptions>>());
+        Services.AddSingleton(new RoutingHealth());
+        Services.AddSingleton(_core.Get<ProviderKeyProtector>());
+        Services.AddSingleton<ChannelHealthReader>();
     }
 
     protected override async Task DisposeServicesAsync() => await _core.DisposeAsync();
@@ -57,6 +66,10 @@ public sealed class AdminOverviewTests : AdminTestContext
         Assert.Contains("none", providers[2]);
         Assert.DoesNotContain("old-model", page.Find("[data-testid=overview-models-grid]").TextContent);
         Assert.NotNull(page.Find("[data-testid=spend-chart] svg"));
+        // Every configured channel, as this server has seen it (no traffic through it here: healthy, nothing measured).
+        var claude = page.FindAll("[data-testid=channel-health-grid] tbody tr").First(r => r.TextContent.Contains("claude-test"));
+        Assert.Contains("anthropic", claude.TextContent);
+        Assert.Contains("healthy", claude.TextContent);
     }
 
     [Fact]
