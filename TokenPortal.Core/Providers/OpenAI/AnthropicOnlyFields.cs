@@ -7,8 +7,8 @@ namespace TokenPortal.Core.Providers.OpenAI;
 /// <summary>
 /// What a chat request may carry for Anthropic that OpenAI-protocol servers would refuse as unknown fields:
 /// <c>cache_control</c> markers (on the request, messages, parts, tools) and assistant messages' <c>reasoning_details</c>.
-/// They are removed before such a request goes out; OpenAI itself also gets OpenRouter's <c>reasoning.effort</c> as its own
-/// <c>reasoning_effort</c>. A body without them is not touched (the common case costs one search of its bytes).
+/// They are removed before such a request goes out; OpenAI itself also gets OpenRouter's <c>reasoning</c> object as its own
+/// <c>reasoning_effort</c> (a budget as the nearest effort). A body without them is not touched (the common case costs one search of its bytes).
 /// </summary>
 internal static class AnthropicOnlyFields
 {
@@ -55,6 +55,9 @@ internal static class AnthropicOnlyFields
             request.Remove("reasoning");
             if (request["reasoning_effort"] is null && reasoning["effort"] is JsonValue effort && effort.GetValueKind() == JsonValueKind.String)
                 request["reasoning_effort"] = effort.GetValue<string>();
+            // A budget (Anthropic's thinking.budget_tokens, read from /v1/messages) as the nearest effort.
+            else if (request["reasoning_effort"] is null && reasoning["max_tokens"] is JsonValue budget && budget.TryGetValue<int>(out var tokens))
+                request["reasoning_effort"] = tokens <= 1024 ? "low" : tokens <= 8192 ? "medium" : "high";
         }
         return JsonSerializer.SerializeToUtf8Bytes(request);
     }
