@@ -6,7 +6,8 @@ namespace TokenPortal.Core.Providers.OpenAI;
 
 /// <summary>
 /// What a chat request may carry for Anthropic that OpenAI-protocol servers would refuse as unknown fields:
-/// <c>cache_control</c> markers (on the request, messages, parts, tools) and assistant messages' <c>reasoning_details</c>.
+/// <c>cache_control</c> markers (on the request, messages, parts, tool calls, tools) and assistant messages' <c>reasoning_details</c>
+/// (and, for OpenAI itself, Gemini's <c>extra_content</c> on tool calls).
 /// They are removed before such a request goes out; OpenAI itself also gets OpenRouter's <c>reasoning</c> object as its own
 /// <c>reasoning_effort</c> (a budget as the nearest effort). A body without them is not touched (the common case costs one search of its bytes).
 /// </summary>
@@ -15,8 +16,8 @@ internal static class AnthropicOnlyFields
     public static ReadOnlyMemory<byte> Strip(ReadOnlyMemory<byte> body, ProviderKind kind)
     {
         var span = body.Span;
-        var reasoningObject = kind == ProviderKind.OpenAI && span.IndexOf("\"reasoning\""u8) >= 0;
-        if (span.IndexOf("\"cache_control\""u8) < 0 && span.IndexOf("\"reasoning_details\""u8) < 0 && !reasoningObject)
+        var openAIOnly = kind == ProviderKind.OpenAI && (span.IndexOf("\"reasoning\""u8) >= 0 || span.IndexOf("\"extra_content\""u8) >= 0);
+        if (span.IndexOf("\"cache_control\""u8) < 0 && span.IndexOf("\"reasoning_details\""u8) < 0 && !openAIOnly)
             return body;
         JsonObject request;
         try
@@ -44,6 +45,13 @@ internal static class AnthropicOnlyFields
             m.Remove("reasoning_details");
             foreach (var part in m["content"] as JsonArray ?? [])
                 (part as JsonObject)?.Remove("cache_control");
+            foreach (var call in m["tool_calls"] as JsonArray ?? [])
+            {
+                (call as JsonObject)?.Remove("cache_control");
+                // Gemini's thought signature, from an earlier turn served by Gemini; OpenAI refuses the field (compatible servers such as Google's own take it).
+                if (kind == ProviderKind.OpenAI)
+                    (call as JsonObject)?.Remove("extra_content");
+            }
         }
         foreach (var tool in request["tools"] as JsonArray ?? [])
         {
