@@ -60,4 +60,16 @@ public sealed class AnthropicStreamEncoderTests
         Assert.Equal(0, signatureEvent["index"]!.GetValue<int>());
         Assert.Equal("{\"city\": \"Paris\"}", string.Concat(deltas.Where(d => d["type"]!.GetValue<string>() == "input_json_delta").Select(d => d["partial_json"]!.GetValue<string>())));
     }
+
+    [Fact]
+    public void RedactedThinking_IsARedactedBlockOfItsOwnWithItsData()
+    {
+        var events = Encode([
+            """{"id":"c","model":"m","choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.encrypted","data":"EmwKAhgB","format":"anthropic-claude-v1"}]}}]}""",
+            """{"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"Hi"}}]}""",
+        ]);
+
+        Assert.Contains("\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgB\"}", events);
+        Assert.Contains("\"index\":1,\"content_block\":{\"type\":\"text\"", events);
+    }
 }
