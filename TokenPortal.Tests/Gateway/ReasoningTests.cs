@@ -83,7 +83,7 @@ public sealed class ReasoningTests(GatewayFixture gateway) : IClassFixture<Gatew
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
-        var ask = $$"""{"model":"claude-thinking","max_tokens":4000,"reasoning_effort":"medium","stream":{{(stream ? "true" : "false")}},"tools":{{Tools}},"messages":[{"role":"user","content":"Weather in Paris?"}]}""";
+        var ask = $$"""{"model":"claude-thinking","max_tokens":4000,"reasoning_effort":"medium","stream":{{(stream ? "true" : "false")}},"stream_options":{{(stream ? """{"include_usage":true}""" : "null")}},"tools":{{Tools}},"messages":[{"role":"user","content":"Weather in Paris?"}]}""";
 
         using var first = await client.PostAsync("v1/chat/completions", Json(ask));
 
@@ -93,10 +93,16 @@ public sealed class ReasoningTests(GatewayFixture gateway) : IClassFixture<Gatew
         Assert.Equal(FakeUpstream.ThinkingSignature, assistant["reasoning_details"]![0]!["signature"]!.GetValue<string>());
         var call = assistant["tool_calls"]![0]!;
         Assert.Equal("toolu_01Think", call["id"]!.GetValue<string>());
+        // Anthropic bills the thinking inside its 96 output tokens without a count of it: the gateway counts the thinking text.
+        var usage = await ChatExchange.UsageAsync(first, stream);
+        Assert.Equal(96, usage["completion_tokens"]!.GetValue<int>());
+        Assert.InRange(usage["completion_tokens_details"]!["reasoning_tokens"]!.GetValue<int>(), 10, 20);
+        Assert.Equal((480 * 3 + 96 * 15) / 1_000_000m, usage["cost"]!.GetValue<decimal>());
 
         // The client sends its assistant message back as it got it, with the tool's result.
         var next = JsonNode.Parse(ask)!.AsObject();
         next["stream"] = false;
+        next["stream_options"] = null;
         next["messages"]!.AsArray().Add(assistant.DeepClone());
         next["messages"]!.AsArray().Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = "toolu_01Think", ["content"] = "Sunny" });
         using var second = await client.PostAsync("v1/chat/completions", Json(next.ToJsonString()));

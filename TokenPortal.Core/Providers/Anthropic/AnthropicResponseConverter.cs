@@ -11,7 +11,7 @@ namespace TokenPortal.Core.Providers.Anthropic;
 /// </summary>
 internal static class AnthropicResponseConverter
 {
-    public static byte[]? Convert(ReadOnlySpan<byte> anthropicJson, long created)
+    public static byte[]? Convert(ReadOnlySpan<byte> anthropicJson, long created, Gateway.TokenCounter? tokens = null)
     {
         JsonObject message;
         try
@@ -25,8 +25,10 @@ internal static class AnthropicResponseConverter
         if (message["type"]?.GetValue<string>() == "error" || message["content"] is not JsonArray content)
             return message["error"] is JsonObject error ? ErrorPayload(error) : null;
 
-        var usage = new AnthropicUsage();
+        var usage = new AnthropicUsage(tokens);
         usage.Update(message["usage"]);
+        foreach (var block in content.Where(b => b?["type"]?.GetValue<string>() == "thinking"))
+            usage.AddThinking(block!["thinking"]?.GetValue<string>());
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {

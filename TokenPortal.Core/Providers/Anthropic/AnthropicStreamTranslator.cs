@@ -15,10 +15,10 @@ namespace TokenPortal.Core.Providers.Anthropic;
 /// blocks only: a thinking or text block before a tool does not shift it from 0.
 /// <c>ping</c> is dropped; <c>error</c> becomes an error payload the relay turns into an error event.
 /// </summary>
-internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTranslator
+internal sealed class AnthropicStreamTranslator(long created, Gateway.TokenCounter? tokens = null) : IChatStreamTranslator
 {
     private readonly Dictionary<int, int> _toolIndexByBlock = [];
-    private readonly AnthropicUsage _usage = new();
+    private readonly AnthropicUsage _usage = new(tokens);
     private readonly OpenAIChunkWriter _chunks = new("msg", "", created);
 
     public bool Translate(SseEvent upstreamEvent, List<ReadOnlyMemory<byte>> chunks)
@@ -60,6 +60,7 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
                 else if (block?["type"]?.GetValue<string>() == "thinking" && block["thinking"]?.GetValue<string>() is { Length: > 0 } thought)
                 {
                     chunks.Add(_chunks.Delta(0, w => w.WriteString("reasoning_content", thought)));
+                    _usage.AddThinking(thought);
                 }
                 else if (block?["type"]?.GetValue<string>() == "redacted_thinking")
                 {
@@ -79,6 +80,7 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
                     case "thinking_delta":
                         var thinking = delta["thinking"]?.GetValue<string>() ?? "";
                         chunks.Add(_chunks.Delta(0, w => w.WriteString("reasoning_content", thinking)));
+                        _usage.AddThinking(thinking);
                         break;
                     case "signature_delta":
                         var signature = delta["signature"]?.GetValue<string>() ?? "";

@@ -10,8 +10,20 @@ namespace TokenPortal.Core.Providers.Anthropic;
 /// <c>cache_creation_1h_tokens</c> (<c>cache_creation.ephemeral_1h_input_tokens</c>), each billed at its write price. Only counts Anthropic reported are
 /// written: a count it left out is missing, not 0, so the gateway counts it locally instead of billing nothing.
 /// </summary>
-internal sealed class AnthropicUsage
+/// <param name="tokens">Counts the thinking for <c>completion_tokens_details.reasoning_tokens</c>: Anthropic bills it in
+/// <c>output_tokens</c> without saying how much of them it was. Written only beside a reported output count (and at most
+/// that), so it never adds to a local estimate of the output, which counts the thinking text itself.</param>
+internal sealed class AnthropicUsage(Gateway.TokenCounter? tokens = null)
 {
+    private System.Text.StringBuilder? _thinking;
+
+    /// <summary>Thinking the answer held, for its reasoning count.</summary>
+    public void AddThinking(string? text)
+    {
+        if (tokens is not null && !string.IsNullOrEmpty(text))
+            (_thinking ??= new()).Append(text);
+    }
+
     public int Input { get; private set; }
     public int CacheRead { get; private set; }
     public int CacheCreation { get; private set; }
@@ -63,7 +75,21 @@ internal sealed class AnthropicUsage
                 writer.WriteNumber("cache_creation_1h_tokens", Math.Min(CacheCreation1h, CacheCreation));
             writer.WriteEndObject();
         }
+        if (Reported.HasFlag(Billing.UsageParts.Completion) && _thinking is not null && tokens is not null)
+        {
+            writer.WriteStartObject("completion_tokens_details");
+            writer.WriteNumber("reasoning_tokens", Math.Min(Output, ThinkingTokens(tokens, _thinking)));
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
+    }
+
+    private static int ThinkingTokens(Gateway.TokenCounter counter, System.Text.StringBuilder thinking)
+    {
+        var total = 0;
+        foreach (var chunk in thinking.GetChunks())
+            total += counter.Count(chunk.Span);
+        return total;
     }
 
     private static int? Read(JsonObject counts, string name) =>
