@@ -63,6 +63,23 @@ public sealed class ReasoningTests(GatewayFixture gateway) : IClassFixture<Gatew
     }
 
     [Fact]
+    public async Task ToolLoopWhoseClientDroppedTheThinking_ToAnthropic_IsAnsweredWithoutThinkingNotRefused()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        // What a client that keeps only OpenAI's fields sends back: the tool call without its reasoning_details.
+        var sent = await SentAfterAsync(account, $$$"""
+            {"model":"claude-test","max_tokens":4000,"reasoning_effort":"medium","tools":{{{Tools}}},"messages":[
+              {"role":"user","content":"Weather in Paris?"},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
+              {"role":"tool","tool_call_id":"toolu_1","content":"Sunny"}]}
+            """, "claude-echo");
+
+        Assert.Null(sent["thinking"]);
+        Assert.Equal("tool_use", sent["messages"]![1]!["content"]![0]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task UnknownReasoningEffort_IsAClear400AndCostsNothing()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);

@@ -38,6 +38,8 @@ internal static class AnthropicRequestConverter
             result["cache_control"] = marker.DeepClone();
 
         var thinking = AnthropicThinking.From(request, maxTokens);
+        if (thinking is not null && !AnthropicThinking.CanContinue(messages))
+            thinking = null;
         if (thinking is not null)
             result["thinking"] = thinking;
         // Extended thinking takes no temperature but 1 (nor top_k); a sampling setting the client chose is dropped.
@@ -122,9 +124,11 @@ internal static class AnthropicRequestConverter
         // The thinking that led to this turn's tool calls first, as Anthropic gave it: it checks the signatures.
         var details = message["reasoning_details"] as JsonArray ?? [];
         var reasoningText = message["reasoning_content"] is JsonValue said && said.GetValueKind() == JsonValueKind.String ? said.GetValue<string>() : null;
+        // A streamed answer's signature entry has no text: it is the reasoning_content, when one entry can be its.
+        var textless = details.Count(d => d?["type"]?.GetValue<string>() == "reasoning.text" && string.IsNullOrEmpty(d["text"]?.GetValue<string>()));
         foreach (var detail in details)
         {
-            if (AnthropicThinking.BlockOf(detail, details.Count == 1 ? reasoningText : null) is { } thinking)
+            if (AnthropicThinking.BlockOf(detail, textless == 1 ? reasoningText : null) is { } thinking)
                 blocks.Add(thinking);
         }
         if (message["content"] is JsonArray parts && parts.Any(p => p?["cache_control"] is JsonObject))

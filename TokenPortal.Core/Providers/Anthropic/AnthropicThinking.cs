@@ -26,6 +26,19 @@ internal static class AnthropicThinking
         return new JsonObject { ["type"] = "enabled", ["budget_tokens"] = budget };
     }
 
+    /// <summary>
+    /// Whether thinking can be on for <paramref name="messages"/>: Anthropic refuses a tool loop whose last assistant turn
+    /// has tool calls but not the thinking that led to them (clients that keep only OpenAI's fields drop it), so such a
+    /// request is answered without thinking rather than refused.
+    /// </summary>
+    public static bool CanContinue(JsonArray messages)
+    {
+        var last = messages.LastOrDefault(m => m?["role"]?.GetValue<string>() == "assistant")?["content"] as JsonArray;
+        if (last is null || !last.Any(b => b?["type"]?.GetValue<string>() == "tool_use"))
+            return true;
+        return last.FirstOrDefault()?["type"]?.GetValue<string>() is "thinking" or "redacted_thinking";
+    }
+
     /// <summary>The Anthropic block a <c>reasoning_details</c> entry stands for; null for entries of other providers or without a signature (Anthropic would refuse them).</summary>
     public static JsonObject? BlockOf(JsonNode? detail, string? fallbackText = null)
     {
