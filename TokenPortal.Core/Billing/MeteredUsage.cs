@@ -10,5 +10,7 @@ public readonly record struct MeteredUsage(TokenUsage Usage, UsageParts Reported
     public TokenUsage ReportedOnly => new(
         Reported.HasFlag(UsageParts.Prompt) ? Usage.PromptTokens : 0,
         Reported.HasFlag(UsageParts.Completion) ? Usage.CompletionTokens : 0,
-        Reported.HasFlag(UsageParts.Prompt) ? Usage.CachedTokens : 0);
+        Reported.HasFlag(UsageParts.Prompt) ? Usage.CachedTokens : 0,
+        Reported.HasFlag(UsageParts.Prompt) ? Usage.CacheWriteTokens : 0,
+        Reported.HasFlag(UsageParts.Prompt) ? Usage.CacheWrite1hTokens : 0);
 }

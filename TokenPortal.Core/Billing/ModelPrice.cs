@@ -24,21 +24,32 @@ public readonly record struct ModelPrice(long InputPerMillion, long CachedInputP
     /// <summary>What a finished request costs.</summary>
     public long Cost(TokenUsage usage)
     {
-        var cached = Math.Clamp(usage.CachedTokens, 0, Math.Max(0, usage.PromptTokens));
         var scaled = (Int128)usage.UncachedPromptTokens * InputPerMillion
-                   + (Int128)cached * CachedInputPerMillion
+                   + (Int128)usage.CacheReads * CachedInputPerMillion
+                   + (Int128)usage.CacheWrites5m * CacheWritePerMillion
+                   + (Int128)usage.CacheWrites1h * CacheWrite1hPerMillion
                    + (Int128)Math.Max(0, usage.CompletionTokens) * OutputPerMillion;
         return CeilingToMicros(scaled);
     }
 
-    /// <summary>The worst case of a request that sends <paramref name="inputTokens"/> and may generate <paramref name="maxOutputTokens"/>.</summary>
-    public long WorstCase(int inputTokens, int maxOutputTokens) =>
-        CeilingToMicros((Int128)inputTokens * InputPerMillion + (Int128)maxOutputTokens * OutputPerMillion);
+    /// <summary>
+    /// What one prompt token can cost at most: the input price, or, when the request may write to the provider's cache
+    /// (it carries <c>cache_control</c>), the dearest of the input and cache-write prices.
+    /// </summary>
+    public long PromptTokenCeiling(bool writesCache) =>
+        writesCache ? Math.Max(InputPerMillion, Math.Max(CacheWritePerMillion, CacheWrite1hPerMillion)) : InputPerMillion;
+
+    /// <summary>
+    /// The worst case of a request that sends <paramref name="inputTokens"/> and may generate <paramref name="maxOutputTokens"/>;
+    /// with <paramref name="writesCache"/>, every prompt token may be a write to the dearest cache.
+    /// </summary>
+    public long WorstCase(int inputTokens, int maxOutputTokens, bool writesCache = false) =>
+        CeilingToMicros((Int128)inputTokens * PromptTokenCeiling(writesCache) + (Int128)maxOutputTokens * OutputPerMillion);
 
     /// <summary>The largest output token count whose worst case fits in <paramref name="budgetMicros"/>, capped at <paramref name="ceiling"/>; -1 when even the input alone does not fit.</summary>
-    public int LargestOutputWithin(long budgetMicros, int inputTokens, int ceiling)
+    public int LargestOutputWithin(long budgetMicros, int inputTokens, int ceiling, bool writesCache = false)
     {
-        var room = (Int128)budgetMicros * TokensPerMillion - (Int128)inputTokens * InputPerMillion;
+        var room = (Int128)budgetMicros * TokensPerMillion - (Int128)inputTokens * PromptTokenCeiling(writesCache);
         if (room < 0)
             return -1;
         if (OutputPerMillion == 0)

@@ -150,6 +150,8 @@ public static class ChatRequestReader
                 // tools, functions, response_format schemas...: the upstream counts them as prompt.
                 var parameter = PricedParameters.Match(ref reader);
                 var isTools = reader.ValueTextEquals("tools"u8);
+                if (reader.ValueTextEquals("cache_control"u8))
+                    tally.WritesCache = true;
                 reader.Read();
                 if (parameter is not null && PricedParameters.IsInUse(parameter, ref reader))
                     (priced ??= []).Add(parameter);
@@ -172,7 +174,7 @@ public static class ChatRequestReader
         error = null;
         tally.Add(TokensPerRequest);
         return new RequestInfo(model, stream, stream && includeUsage, maxTokens, choices, tally.Tokens, tally.Images, priced,
-            fallbacks is { Count: > 0 } ? fallbacks : null);
+            fallbacks is { Count: > 0 } ? fallbacks : null, tally.WritesCache);
     }
 
     /// <summary>The most models a request may name in <c>models</c>: each is a reservation's worth of upstream attempts.</summary>
@@ -214,6 +216,9 @@ public static class ChatRequestReader
 
         public GatewayError? Error { get; private set; }
 
+        /// <summary>A <c>cache_control</c> marker was seen: the provider may write the prompt to its cache, at the write price.</summary>
+        public bool WritesCache { get; set; }
+
         public void Add(int count) => Tokens = (int)Math.Min(int.MaxValue, (long)Tokens + count);
 
         /// <summary>
@@ -239,6 +244,8 @@ public static class ChatRequestReader
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
+                    if (reader.ValueTextEquals("cache_control"u8))
+                        WritesCache = true;
                     // Only inside messages does it matter whose value a string is (a part's type, an image's url).
                     property = message < 0 ? Property.Other
                         : reader.ValueTextEquals("type"u8) ? Property.Type : reader.ValueTextEquals("url"u8) ? Property.Url : Property.Other;

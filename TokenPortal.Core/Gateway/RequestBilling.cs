@@ -80,7 +80,7 @@ public sealed partial class RequestBilling(
     {
         var requested = RequestedOutput(model, request);
         var allowed = model.Price.LargestOutputWithin(reservation.AmountMicros, WithHeadroom(request.InputTokensFor(model)),
-            (int)Math.Min((long)requested * request.Choices, int.MaxValue));
+            (int)Math.Min((long)requested * request.Choices, int.MaxValue), request.WritesCache);
         return Math.Max(Math.Min(requested, MinimumOutputTokens), allowed / request.Choices);
     }
 
@@ -97,7 +97,8 @@ public sealed partial class RequestBilling(
         var inputTokens = WithHeadroom(request.InputTokensFor(model));
         var maxOutput = (int)Math.Min((long)requested * request.Choices, int.MaxValue);
         var floorOutput = Math.Min(requested, MinimumOutputTokens) * request.Choices;
-        return (inputTokens, floorOutput, model.Price.WorstCase(inputTokens, maxOutput), model.Price.WorstCase(inputTokens, floorOutput));
+        return (inputTokens, floorOutput, model.Price.WorstCase(inputTokens, maxOutput, request.WritesCache),
+            model.Price.WorstCase(inputTokens, floorOutput, request.WritesCache));
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ namespace TokenPortal.Core.Gateway;
 /// <param name="Images">Images sent inline or by link; each is bounded at the model's most expensive image.</param>
 /// <param name="PricedParameters">Parameters that change what the provider charges (a priority tier, web search...), which pass only where the catalog allows them.</param>
 /// <param name="FallbackModels">The request's <c>models</c>: tried in order after <paramref name="Model"/> when it fails before the first byte.</param>
+/// <param name="WritesCache">The request carries <c>cache_control</c> markers: its prompt may be written to the provider's cache, at the dearer write price.</param>
 public sealed record RequestInfo(
     string Model,
     bool Stream,
@@ -16,7 +17,8 @@ public sealed record RequestInfo(
     int EstimatedInputTokens,
     int Images = 0,
     IReadOnlyList<string>? PricedParameters = null,
-    IReadOnlyList<string>? FallbackModels = null)
+    IReadOnlyList<string>? FallbackModels = null,
+    bool WritesCache = false)
 {
     /// <summary>The prompt's upper bound on <paramref name="model"/>: its text, and every image at the model's maximum.</summary>
     public int InputTokensFor(CatalogModel model) =>

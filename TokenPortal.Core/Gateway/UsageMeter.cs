@@ -20,10 +20,10 @@ internal static class UsageMeter
         if (reported == UsageParts.Both)
             return new MeteredUsage(counts, reported);
 
-        var prompt = reported.HasFlag(UsageParts.Prompt) ? counts.PromptTokens : upstream.Request.InputTokensFor(upstream.Model);
-        var cached = reported.HasFlag(UsageParts.Prompt) ? counts.CachedTokens : 0;
+        // A prompt count left out leaves its cache reads and writes unknown too: all of it at the input price.
+        var prompt = reported.HasFlag(UsageParts.Prompt) ? counts : new TokenUsage(upstream.Request.InputTokensFor(upstream.Model), 0, 0);
         var completion = reported.HasFlag(UsageParts.Completion) ? counts.CompletionTokens : GeneratedTokens(usageScan, upstream, tokens, generated);
-        return new MeteredUsage(new TokenUsage(prompt, completion, cached), reported);
+        return new MeteredUsage(prompt with { CompletionTokens = completion }, reported);
     }
 
     /// <summary>An embeddings answer generates nothing: only its prompt count can be missing, and then it is the request's own.</summary>

@@ -6,11 +6,11 @@ using TokenPortal.Core.Providers.OpenAI;
 namespace TokenPortal.Core.Providers;
 
 /// <inheritdoc />
-internal sealed class ProviderAdapters(TimeProvider clock) : IProviderAdapters
+internal sealed class ProviderAdapters(TimeProvider clock, Gateway.TokenCounter tokens) : IProviderAdapters
 {
     private readonly OpenAIAdapter _openAI = new(ProviderKind.OpenAI);
     private readonly OpenAIAdapter _openAICompatible = new(ProviderKind.OpenAICompatible);
-    private readonly AnthropicAdapter _anthropic = new(clock);
+    private readonly AnthropicAdapter _anthropic = new(clock, tokens);
     private readonly GeminiAdapter _gemini = new(clock);
 
     public IProviderAdapter For(ProviderKind kind) => kind switch

@@ -24,6 +24,34 @@ public sealed class ModelPriceTests
         Assert.Equal(0, cheap.Cost(new TokenUsage(0, 0, 0)));
     }
 
+    // Claude: input 3, cache reads 0.3, 5-minute writes 3.75, 1-hour writes 6, output 15 USD per million.
+    private static readonly ModelPrice Claude = new(3_000_000, 300_000, 15_000_000, 3_750_000, 6_000_000);
+
+    [Fact]
+    public void Cost_PricesCacheReadsAndBothKindsOfCacheWriteAtTheirOwnRates()
+    {
+        // 1,000 prompt tokens: 2 plain x 3 + 500 reads x 0.3 + 297 5-minute writes x 3.75 + 201 1-hour writes x 6, and 7 out x 15
+        // = 6 + 150 + 1,113.75 + 1,206 + 105 = 2,580.75 micro-USD, rounded up once.
+        Assert.Equal(2_581, Claude.Cost(new TokenUsage(1_000, 7, 500, CacheWriteTokens: 297, CacheWrite1hTokens: 201)));
+    }
+
+    [Fact]
+    public void Cost_CacheWritesBeyondThePromptAreClamped()
+    {
+        // A provider saying more writes than prompt tokens: the prompt is billed once, the dearest part first.
+        Assert.Equal(Claude.Cost(new TokenUsage(10, 0, 4, 0, 6)), Claude.Cost(new TokenUsage(10, 0, 4, 50, 50)));
+    }
+
+    [Fact]
+    public void WorstCase_WithCacheControl_PricesEveryPromptTokenAtTheDearestWrite()
+    {
+        Assert.Equal(1_000 * 3 + 100 * 15, Claude.WorstCase(1_000, 100));
+        Assert.Equal(1_000 * 6 + 100 * 15, Claude.WorstCase(1_000, 100, writesCache: true));
+        var output = Claude.LargestOutputWithin(7_500, 1_000, int.MaxValue, writesCache: true);
+        Assert.Equal(100, output);
+        Assert.True(Claude.Cost(new TokenUsage(1_000, output, 0, 0, 1_000)) <= 7_500);
+    }
+
     [Fact]
     public void Cost_CachedMoreThanPromptIsClamped()
     {

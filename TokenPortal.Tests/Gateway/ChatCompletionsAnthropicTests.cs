@@ -10,8 +10,9 @@ namespace TokenPortal.Tests.Gateway;
 /// <summary>The official OpenAI SDK against claude-backed models: converted both ways, billed exactly.</summary>
 public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
-    // 35 prompt tokens at 3 USD/M (30 plain + 5 cache writes) + 20 cache reads at 0.3 + 12 out at 15, in micro-USD.
-    private const long ClaudeEchoCost = 35 * 3 + 6 + 12 * 15;
+    // 30 plain prompt tokens at 3 USD/M + 5 cache writes at 3.75 (1.25x input) + 20 cache reads at 0.3 + 12 out at 15:
+    // 90 + 18.75 + 6 + 180 = 294.75, rounded up once to 295 micro-USD.
+    private const long ClaudeEchoCost = 295;
 
     private ChatClient Client(TestAccount account, string model) =>
         new(model, new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "v1") });

@@ -65,8 +65,8 @@ public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal("Hello! It is sunny in Paris.", text.ToString());
         Assert.Equal(12, outputTokens);
         Assert.Equal("end_turn", stopReason);
-        // 35 prompt tokens at 3 USD/M + 20 cache reads at 0.3 + 12 out at 15, in micro-USD.
-        Assert.Equal(1_000_000 - (35 * 3 + 6 + 12 * 15), await gateway.BalanceAsync(account));
+        // 30 prompt tokens at 3 USD/M + 5 cache writes at 3.75 + 20 cache reads at 0.3 + 12 out at 15: 294.75, so 295 micro-USD.
+        Assert.Equal(1_000_000 - 295, await gateway.BalanceAsync(account));
     }
 
     [Fact]
@@ -112,4 +112,136 @@ public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal("billing_error", ex.Type?.Raw());
         Assert.Contains("balance", ex.ApiMessage);
     }
+
+    [Fact]
+    public async Task Create_WithCacheControl_ReachesAnthropicUnchangedAndReportsTheCacheUsage()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = Client(account);
+        var ask = new MessageCreateParams
+        {
+            Model = "claude-cache",
+            MaxTokens = 100,
+            System = new List<TextBlockParam> { new() { Text = "A long reference book.", CacheControl = new CacheControlEphemeral { Ttl = Ttl.Ttl1h } } },
+            Messages =
+            [
+                new UserMessageParam(new List<ContentBlockParam> { new TextBlockParam { Text = "Summarise it.", CacheControl = new CacheControlEphemeral() } }),
+            ],
+        };
+
+        Message message = await client.Messages.Create(ask);
+
+        Assert.Equal(30, message.Usage.InputTokens);
+        Assert.Equal(2000, message.Usage.CacheReadInputTokens);
+        Assert.Equal(301, message.Usage.CacheCreationInputTokens);
+        Assert.Equal(101, message.Usage.CacheCreation!.Ephemeral5mInputTokens);
+        Assert.Equal(200, message.Usage.CacheCreation.Ephemeral1hInputTokens);
+        // 30 x 3 + 2000 x 0.3 + 101 x 3.75 + 200 x 6 + 12 x 15 = 2448.75 micro-USD, rounded up once.
+        Assert.Equal(1_000_000 - 2449, await gateway.BalanceAsync(account));
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-cache").Body;
+        Assert.Equal("""{"type":"ephemeral","ttl":"1h"}""", sent["system"]![0]!["cache_control"]!.ToJsonString());
+        Assert.Equal("""{"type":"ephemeral"}""", sent["messages"]![0]!["content"]![0]!["cache_control"]!.ToJsonString());
+    }
+
+    private static readonly Tool WeatherTool = new()
+    {
+        Name = "get_weather",
+        Description = "Current weather",
+        InputSchema = new InputSchema
+        {
+            Properties = new Dictionary<string, JsonElement> { ["city"] = JsonSerializer.SerializeToElement(new { type = "string" }) },
+            Required = ["city"],
+        },
+    };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExtendedThinkingToolLoop_GivesBackTheSignedThinkingAndAnthropicAcceptsItOnTheNextTurn(bool stream)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = Client(account);
+        var ask = new MessageCreateParams
+        {
+            Model = "claude-thinking",
+            MaxTokens = 4096,
+            Thinking = new ThinkingConfigEnabled { BudgetTokens = 2048 },
+            Tools = [WeatherTool],
+            Messages = [new UserMessageParam("Weather in Paris?")],
+        };
+
+        var (thinking, toolUse) = stream ? await StreamFirstTurnAsync(client, ask) : await FirstTurnAsync(client, ask);
+
+        Assert.Equal("The user wants the weather in Paris. I should call get_weather.", thinking.Thinking);
+        Assert.Equal(FakeUpstream.ThinkingSignature, thinking.Signature);
+        Assert.Equal("toolu_01Think", toolUse.ID);
+        var first = gateway.Upstream.Received.Last(r => r.Model == "claude-thinking").Body;
+        Assert.Equal(2048, first["thinking"]!["budget_tokens"]!.GetValue<int>());
+
+        // The SDK's own tool loop: the assistant turn as it came (thinking with signature, then tool_use), then the result.
+        var next = ask with
+        {
+            Messages =
+            [
+                new UserMessageParam("Weather in Paris?"),
+                new AssistantMessageParam(new List<ContentBlockParam>
+                {
+                    new ThinkingBlockParam { Thinking = thinking.Thinking, Signature = thinking.Signature },
+                    new ToolUseBlockParam { ID = toolUse.ID, Name = toolUse.Name, Input = toolUse.Input },
+                }),
+                new UserMessageParam(new List<ContentBlockParam> { new ToolResultBlockParam { ToolUseID = toolUse.ID, Content = "Sunny, 21 C" } }),
+            ],
+        };
+        Message answer = await client.Messages.Create(next);
+
+        Assert.True(answer.Content[0].TryPickText(out var text));
+        Assert.Equal("Hello! It is sunny in Paris.", text.Text);
+        var second = gateway.Upstream.Received.Last(r => r.Model == "claude-thinking").Body;
+        var assistant = second["messages"]![1]!["content"]!.AsArray();
+        Assert.Equal(["thinking", "tool_use"], assistant.Select(b => b!["type"]!.GetValue<string>()));
+        Assert.Equal(FakeUpstream.ThinkingSignature, assistant[0]!["signature"]!.GetValue<string>());
+    }
+
+    private static async Task<(SignedThinking Thinking, ToolCall ToolUse)> FirstTurnAsync(AnthropicClient client, MessageCreateParams ask)
+    {
+        Message message = await client.Messages.Create(ask);
+        Assert.Equal("tool_use", message.StopReason?.Raw());
+        Assert.True(message.Content[0].TryPickThinking(out var thinking));
+        Assert.True(message.Content[1].TryPickToolUse(out var toolUse));
+        return (new SignedThinking(thinking.Thinking, thinking.Signature), new ToolCall(toolUse.ID, toolUse.Name, toolUse.Input.ToDictionary()));
+    }
+
+    private static async Task<(SignedThinking Thinking, ToolCall ToolUse)> StreamFirstTurnAsync(AnthropicClient client, MessageCreateParams ask)
+    {
+        var thinking = new StringBuilder();
+        var signature = "";
+        var arguments = new StringBuilder();
+        string? id = null, name = null;
+        var blockTypes = new List<string>();
+        await foreach (var streamEvent in client.Messages.CreateStreaming(ask))
+        {
+            if (streamEvent.TryPickContentBlockStart(out var start))
+            {
+                blockTypes.Add(start.ContentBlock.TryPickThinking(out _) ? "thinking" : start.ContentBlock.TryPickToolUse(out var tool) ? "tool_use" : "other");
+                if (start.ContentBlock.TryPickToolUse(out var started))
+                    (id, name) = (started.ID, started.Name);
+            }
+            else if (streamEvent.TryPickContentBlockDelta(out var delta))
+            {
+                if (delta.Delta.TryPickThinking(out var fragment))
+                    thinking.Append(fragment.Thinking);
+                else if (delta.Delta.TryPickSignature(out var signed))
+                    signature += signed.Signature;
+                else if (delta.Delta.TryPickInputJson(out var json))
+                    arguments.Append(json.PartialJson);
+            }
+        }
+        Assert.Equal(["thinking", "tool_use"], blockTypes);
+        var input = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(arguments.ToString())!;
+        return (new SignedThinking(thinking.ToString(), signature), new ToolCall(id!, name!, input));
+    }
+
+    private sealed record SignedThinking(string Thinking, string Signature);
+
+    private sealed record ToolCall(string ID, string Name, Dictionary<string, JsonElement> Input);
 }

@@ -102,8 +102,8 @@ public sealed class UnreportedUsageFreeTests(UnreportedUsageFreeTests.FreeFixtur
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var row = Assert.Single(await gateway.LogRowsAsync(account));
-        // 30 input + 5 cache writes at $3/M, 20 cache reads at $0.30/M: 111 micro-USD; the estimated output is free.
-        Assert.Equal(111, row.CostMicros);
+        // 30 input at $3/M, 5 cache writes at $3.75/M (1.25x input), 20 cache reads at $0.30/M: 114.75, so 115 micro-USD; the estimated output is free.
+        Assert.Equal(115, row.CostMicros);
         Assert.True(row.CompletionTokens > 0);
     }
 }

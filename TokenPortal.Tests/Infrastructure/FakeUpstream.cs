@@ -231,7 +231,28 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
         var lastTurn = body["messages"]!.AsArray()[^1]!["content"]!.AsArray();
         var answered = lastTurn.Any(b => b!["type"]!.GetValue<string>() == "tool_result");
-        var recording = model == "claude-tools" && !answered ? "tool" : "text";
+        if (model == "claude-thinking" && ThinkingRefusal(body, answered) is { } refusal)
+        {
+            // What Anthropic says when extended thinking is asked for wrongly or its blocks do not come back.
+            await WriteJsonAsync(context, 400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":" + JsonValue.Create(refusal).ToJsonString() + "}}");
+            return;
+        }
+        if (model == "claude-cache-all")
+        {
+            // The whole prompt written to the 1-hour cache, and every output token the request allowed generated.
+            var prompt = Tokens.Count(AllText(body));
+            var maxTokens = body["max_tokens"]!.GetValue<int>();
+            await WriteJsonAsync(context, 200, "{\"id\":\"msg_01All\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-cache-all\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]," +
+                "\"stop_reason\":\"max_tokens\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":0,\"cache_creation_input_tokens\":" + prompt + ",\"cache_read_input_tokens\":0," +
+                "\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":" + prompt + "},\"output_tokens\":" + maxTokens + "}}");
+            return;
+        }
+        var recording = model switch
+        {
+            "claude-tools" when !answered => "tool",
+            "claude-thinking" when !answered => "thinking-tool",
+            _ => "text",
+        };
         if (!stream)
         {
             var message = await File.ReadAllTextAsync(TestData($"Anthropic/{recording}-message.json"));
@@ -239,6 +260,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             {
                 "claude-no-usage" => Without(message, m => m.Remove("usage")),
                 "claude-partial" => Without(message, m => m["usage"]!.AsObject().Remove("output_tokens")),
+                "claude-cache" => Without(message, m => m["usage"] = JsonNode.Parse(CacheUsage)),
                 _ => message,
             });
             return;
@@ -252,11 +274,87 @@ public sealed class FakeUpstream : IAsyncDisposable
             {
                 "claude-no-usage" => WithoutInData(recordedEvent, e => { e.Remove("usage"); (e["message"] as JsonObject)?.Remove("usage"); }),
                 "claude-partial" => WithoutInData(recordedEvent, e => e.Remove("usage")),
+                "claude-cache" when recordedEvent.Contains("message_start", StringComparison.Ordinal) => WithoutInData(recordedEvent, e => e["message"]!["usage"] = JsonNode.Parse(CacheUsage)),
                 _ => recordedEvent,
             };
             await context.Response.WriteAsync(sseEvent + "\n\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
+    }
+
+    /// <summary>
+    /// claude-cache's usage: 30 plain input tokens, 2,000 cache reads, 101 tokens written to the 5-minute cache and 200 to the
+    /// 1-hour cache, 12 out (the stream's message_delta says 12 again).
+    /// </summary>
+    public const string CacheUsage = """{"input_tokens":30,"cache_creation_input_tokens":301,"cache_read_input_tokens":2000,"cache_creation":{"ephemeral_5m_input_tokens":101,"ephemeral_1h_input_tokens":200},"output_tokens":12}""";
+
+    /// <summary>The signature claude-thinking gives its thinking block; the next turn must bring it back.</summary>
+    public const string ThinkingSignature = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds";
+
+    /// <summary>
+    /// What claude-thinking refuses, as Anthropic would: thinking not enabled, a budget not below max_tokens, a temperature
+    /// other than 1, or (once tools answered) an assistant turn whose tool_use does not follow its signed thinking block.
+    /// </summary>
+    private static string? ThinkingRefusal(JsonObject body, bool answered)
+    {
+        if (body["thinking"]?["type"]?.GetValue<string>() != "enabled" || body["thinking"]!["budget_tokens"] is not JsonValue budget)
+            return "claude-thinking wants thinking enabled";
+        if (budget.GetValue<int>() < 1024 || budget.GetValue<int>() >= body["max_tokens"]!.GetValue<int>())
+            return "thinking.budget_tokens: must be at least 1024 and less than max_tokens";
+        if (body["temperature"] is JsonValue t && t.GetValue<double>() != 1)
+            return "temperature may only be set to 1 when thinking is enabled";
+        if (!answered)
+            return null;
+        var assistant = body["messages"]!.AsArray().LastOrDefault(m => m!["role"]!.GetValue<string>() == "assistant")?["content"] as JsonArray;
+        var first = assistant?.FirstOrDefault();
+        if (first?["type"]?.GetValue<string>() != "thinking" || first["signature"]?.GetValue<string>() != ThinkingSignature
+            || first["thinking"]?.GetValue<string>() != "The user wants the weather in Paris. I should call get_weather.")
+            return "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block.";
+        return null;
+    }
+
+    /// <summary>The signature gemini-thinking gives its function call; the next turn must bring it back on the call.</summary>
+    public const string GeminiThoughtSignature = "CiQB0e2Kb7Gemini+Signature==";
+
+    private static string? GeminiThinkingRefusal(JsonObject body, bool answered)
+    {
+        if (body["generationConfig"]?["thinkingConfig"]?["includeThoughts"]?.GetValue<bool>() != true)
+            return "gemini-thinking wants thinkingConfig.includeThoughts";
+        if (!answered)
+            return null;
+        var call = body["contents"]!.AsArray().Where(c => c!["role"]!.GetValue<string>() == "model")
+            .SelectMany(c => c!["parts"]!.AsArray()).FirstOrDefault(p => p!["functionCall"] is not null);
+        return call?["thoughtSignature"]?.GetValue<string>() == GeminiThoughtSignature
+            ? null
+            : "Function call is missing a thought_signature in functionCall parts.";
+    }
+
+    /// <summary>The text of a request's system and messages, as a tokenizer would see it.</summary>
+    private static string AllText(JsonObject body)
+    {
+        var text = new StringBuilder();
+        void Walk(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (name, value) in o)
+                    {
+                        if (name is "text" or "content" or "system" && value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                            text.Append(v.GetValue<string>());
+                        else
+                            Walk(value);
+                    }
+                    break;
+                case JsonArray a:
+                    foreach (var item in a)
+                        Walk(item);
+                    break;
+            }
+        }
+        Walk(body["system"] is JsonValue s ? new JsonObject { ["system"] = s.GetValue<string>() } : body["system"]);
+        Walk(body["messages"]);
+        return text.ToString();
     }
 
     /// <summary>OpenAI embeddings: a vector of <c>dimensions</c> (default 3) per input.</summary>
@@ -312,9 +410,15 @@ public sealed class FakeUpstream : IAsyncDisposable
             return;
         }
         var answered = body["contents"]!.AsArray()[^1]!["parts"]!.AsArray().Any(p => p!["functionResponse"] is not null);
+        if (model == "gemini-thinking" && GeminiThinkingRefusal(body, answered) is { } refusal)
+        {
+            await WriteJsonAsync(context, 400, "{\"error\":{\"code\":400,\"message\":" + JsonValue.Create(refusal).ToJsonString() + ",\"status\":\"INVALID_ARGUMENT\"}}");
+            return;
+        }
         var recording = model switch
         {
             "gemini-tools" when !answered => "tool",
+            "gemini-thinking" when !answered => "thinking-tool",
             "gemini-safety" => "safety",
             _ => "text",
         };

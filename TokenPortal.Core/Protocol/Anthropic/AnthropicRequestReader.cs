@@ -8,6 +8,10 @@ namespace TokenPortal.Core.Protocol.Anthropic;
 /// An Anthropic Messages request as the OpenAI chat request the gateway runs: <c>system</c> to a system
 /// message, content blocks to parts, <c>tool_use</c>/<c>tool_result</c> to tool calls and tool messages,
 /// Anthropic's tool choice to OpenAI's. The usage chunk is always requested, since Anthropic reports usage.
+/// Nothing Anthropic itself would need is lost on the way: <c>cache_control</c> markers stay on the parts, messages
+/// and tools they mark (the Anthropic converter puts them back; other providers' converters drop them), thinking blocks
+/// and their signatures become the assistant message's <c>reasoning_details</c> (OpenRouter's shape), and
+/// <c>thinking.budget_tokens</c> becomes <c>reasoning.max_tokens</c>.
 /// </summary>
 public static class AnthropicRequestReader
 {
@@ -48,7 +52,7 @@ public static class AnthropicRequestReader
 
         var openAIMessages = new JsonArray();
         if (request["system"] is { } system)
-            openAIMessages.Add(new JsonObject { ["role"] = "system", ["content"] = TextOf(system) });
+            openAIMessages.Add(new JsonObject { ["role"] = "system", ["content"] = HasCacheMarker(system) ? TextParts(system) : TextOf(system) });
         foreach (var message in messages)
             AddMessage(message as JsonObject ?? throw new InvalidRequest("messages: each message must be an object.", "messages"), openAIMessages);
 
@@ -71,6 +75,14 @@ public static class AnthropicRequestReader
         {
             openAI["tools"] = new JsonArray(tools.Select(ConvertTool).ToArray());
             ConvertToolChoice(request["tool_choice"], openAI);
+        }
+        if (request["cache_control"] is JsonObject marker)
+            openAI["cache_control"] = marker.DeepClone();
+        if (request["thinking"] is JsonObject thinking && thinking["type"]?.GetValue<string>() == "enabled")
+        {
+            if (thinking["budget_tokens"] is not JsonValue budget || !budget.TryGetValue<int>(out var tokens) || tokens < 1)
+                throw new InvalidRequest("thinking.budget_tokens: a positive integer is required.", "thinking");
+            openAI["reasoning"] = new JsonObject { ["max_tokens"] = tokens };
         }
         if (request["stream"] is JsonValue stream && stream.GetValueKind() == JsonValueKind.True)
         {
@@ -95,18 +107,20 @@ public static class AnthropicRequestReader
 
         var parts = new JsonArray();
         var toolCalls = new JsonArray();
+        var reasoning = new JsonArray();
         foreach (var block in blocks)
         {
+            JsonObject? converted = null;
             switch (block?["type"]?.GetValue<string>())
             {
                 case "text":
-                    parts.Add(new JsonObject { ["type"] = "text", ["text"] = block["text"]!.GetValue<string>() });
+                    parts.Add(converted = new JsonObject { ["type"] = "text", ["text"] = block["text"]!.GetValue<string>() });
                     break;
                 case "image":
-                    parts.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = ImageUrl(block["source"]) } });
+                    parts.Add(converted = new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = ImageUrl(block["source"]) } });
                     break;
                 case "tool_use":
-                    toolCalls.Add(new JsonObject
+                    toolCalls.Add(converted = new JsonObject
                     {
                         ["id"] = block["id"]!.GetValue<string>(),
                         ["type"] = "function",
@@ -115,25 +129,49 @@ public static class AnthropicRequestReader
                     break;
                 case "tool_result":
                     // OpenAI wants each result as its own tool message, before the turn's other content.
-                    output.Add(new JsonObject
+                    output.Add(converted = new JsonObject
                     {
                         ["role"] = "tool",
                         ["tool_call_id"] = block["tool_use_id"]!.GetValue<string>(),
                         ["content"] = TextOf(block["content"]),
                     });
+                    if (converted["cache_control"] is null && block["content"] is JsonArray inner && inner.LastOrDefault(b => b?["cache_control"] is JsonObject) is { } marked)
+                        converted["cache_control"] = marked["cache_control"]!.DeepClone();
+                    break;
+                case "thinking" when role == "assistant":
+                    // Anthropic checks the signature when the thinking comes back with the tool results: kept as it came.
+                    reasoning.Add(new JsonObject
+                    {
+                        ["type"] = "reasoning.text",
+                        ["text"] = block["thinking"]?.GetValue<string>() ?? "",
+                        ["signature"] = block["signature"]?.GetValue<string>(),
+                        ["format"] = "anthropic-claude-v1",
+                    });
+                    break;
+                case "redacted_thinking" when role == "assistant":
+                    reasoning.Add(new JsonObject { ["type"] = "reasoning.encrypted", ["data"] = block["data"]?.GetValue<string>(), ["format"] = "anthropic-claude-v1" });
                     break;
                 case "thinking" or "redacted_thinking":
                     break;
                 case var other:
                     throw new InvalidRequest($"messages: content blocks of type '{other}' are not supported.", "messages");
             }
+            if (converted is not null && block["cache_control"] is JsonObject marker)
+                converted["cache_control"] = marker.DeepClone();
         }
 
         if (role == "assistant")
         {
-            var assistant = new JsonObject { ["role"] = "assistant", ["content"] = string.Concat(parts.Select(p => p!["text"]?.GetValue<string>())) };
+            var marked = parts.Any(p => p!["cache_control"] is not null);
+            var assistant = new JsonObject
+            {
+                ["role"] = "assistant",
+                ["content"] = marked ? parts : string.Concat(parts.Select(p => p!["text"]?.GetValue<string>())),
+            };
             if (toolCalls.Count > 0)
                 assistant["tool_calls"] = toolCalls;
+            if (reasoning.Count > 0)
+                assistant["reasoning_details"] = reasoning;
             output.Add(assistant);
         }
         else if (parts.Count > 0)
@@ -141,6 +179,19 @@ public static class AnthropicRequestReader
             output.Add(new JsonObject { ["role"] = "user", ["content"] = parts });
         }
     }
+
+    private static bool HasCacheMarker(JsonNode system) => system is JsonArray blocks && blocks.Any(b => b?["cache_control"] is JsonObject);
+
+    /// <summary>System blocks as text parts, each keeping its <c>cache_control</c>.</summary>
+    private static JsonArray TextParts(JsonNode system) => new(system.AsArray()
+        .Where(b => b?["type"]?.GetValue<string>() == "text")
+        .Select(b =>
+        {
+            var part = new JsonObject { ["type"] = "text", ["text"] = b!["text"]!.GetValue<string>() };
+            if (b["cache_control"] is JsonObject marker)
+                part["cache_control"] = marker.DeepClone();
+            return (JsonNode?)part;
+        }).ToArray());
 
     private static string ImageUrl(JsonNode? source) => source?["type"]?.GetValue<string>() switch
     {
@@ -165,7 +216,10 @@ public static class AnthropicRequestReader
         };
         if (tool["description"] is { } description)
             function["description"] = description.DeepClone();
-        return new JsonObject { ["type"] = "function", ["function"] = function };
+        var converted = new JsonObject { ["type"] = "function", ["function"] = function };
+        if (tool["cache_control"] is JsonObject marker)
+            converted["cache_control"] = marker.DeepClone();
+        return converted;
     }
 
     private static void ConvertToolChoice(JsonNode? choice, JsonObject openAI)

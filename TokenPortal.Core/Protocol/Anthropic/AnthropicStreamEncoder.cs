@@ -8,8 +8,9 @@ using TokenPortal.Core.Protocol;
 namespace TokenPortal.Core.Protocol.Anthropic;
 
 /// <summary>
-/// OpenAI chunks as Anthropic's event sequence: <c>message_start</c> on the first chunk; text as a text
-/// block; each tool call as its own <c>tool_use</c> block with <c>input_json_delta</c> fragments; at the end
+/// OpenAI chunks as Anthropic's event sequence: <c>message_start</c> on the first chunk; <c>reasoning_content</c> as a
+/// thinking block (<c>thinking_delta</c>s, then the <c>signature_delta</c> a <c>reasoning_details</c> entry brings);
+/// a <c>reasoning.encrypted</c> entry as a <c>redacted_thinking</c> block; text as a text block; each tool call as its own <c>tool_use</c> block with <c>input_json_delta</c> fragments; at the end
 /// <c>message_delta</c> (stop reason and usage, from the usage chunk the gateway always requests) and
 /// <c>message_stop</c>.
 /// </summary>
@@ -25,9 +26,14 @@ internal sealed class AnthropicStreamEncoder : IStreamEncoder
     private enum BlockKind
     {
         None,
+        Thinking,
         Text,
         Tool,
+        Redacted,
     }
+
+    /// <summary>The open thinking block has its signature: more thinking is a block of its own.</summary>
+    private bool _thinkingSigned;
 
     public void WriteChunk(ReadOnlySpan<byte> openAIChunk, IBufferWriter<byte> output)
     {
@@ -41,6 +47,20 @@ internal sealed class AnthropicStreamEncoder : IStreamEncoder
         if (choice is null)
             return;
         var delta = choice["delta"];
+        if (delta?["reasoning_content"] is JsonValue thought && thought.GetValueKind() == JsonValueKind.String && thought.GetValue<string>() is { Length: > 0 } thinking)
+        {
+            OpenThinking(output, force: _thinkingSigned);
+            Event("content_block_delta", output, w =>
+            {
+                w.WriteNumber("index", _blocks - 1);
+                w.WriteStartObject("delta");
+                w.WriteString("type", "thinking_delta");
+                w.WriteString("thinking", thinking);
+                w.WriteEndObject();
+            });
+        }
+        foreach (var detail in delta?["reasoning_details"] as JsonArray ?? [])
+            WriteReasoningDetail(detail, output);
         if (delta?["content"] is JsonValue text && text.GetValueKind() == JsonValueKind.String && text.GetValue<string>() is { Length: > 0 } fragment)
         {
             Open(BlockKind.Text, -1, output, w =>
@@ -105,6 +125,62 @@ internal sealed class AnthropicStreamEncoder : IStreamEncoder
             w.WriteEndObject();
             w.WriteEndObject();
         });
+    }
+
+    private void OpenThinking(IBufferWriter<byte> output, bool force)
+    {
+        if (force || _open != BlockKind.Thinking)
+            _thinkingSigned = false;
+        Open(BlockKind.Thinking, -1, output, w =>
+        {
+            w.WriteString("type", "thinking");
+            w.WriteString("thinking", "");
+            w.WriteString("signature", "");
+        }, force);
+    }
+
+    /// <summary>A signature closes its thinking block's content; a redacted block comes whole.</summary>
+    private void WriteReasoningDetail(JsonNode? detail, IBufferWriter<byte> output)
+    {
+        switch (detail?["type"]?.GetValue<string>())
+        {
+            case "reasoning.text" when detail["signature"]?.GetValue<string>() is { Length: > 0 } signature:
+                if (detail["text"]?.GetValue<string>() is { Length: > 0 } text)
+                {
+                    OpenThinking(output, force: _thinkingSigned);
+                    Event("content_block_delta", output, w =>
+                    {
+                        w.WriteNumber("index", _blocks - 1);
+                        w.WriteStartObject("delta");
+                        w.WriteString("type", "thinking_delta");
+                        w.WriteString("thinking", text);
+                        w.WriteEndObject();
+                    });
+                }
+                else
+                {
+                    OpenThinking(output, force: _thinkingSigned);
+                }
+                Event("content_block_delta", output, w =>
+                {
+                    w.WriteNumber("index", _blocks - 1);
+                    w.WriteStartObject("delta");
+                    w.WriteString("type", "signature_delta");
+                    w.WriteString("signature", signature);
+                    w.WriteEndObject();
+                });
+                _thinkingSigned = true;
+                break;
+            case "reasoning.encrypted":
+                var data = detail["data"]?.GetValue<string>() ?? "";
+                Open(BlockKind.Redacted, -1, output, w =>
+                {
+                    w.WriteString("type", "redacted_thinking");
+                    w.WriteString("data", data);
+                }, force: true);
+                Close(output);
+                break;
+        }
     }
 
     private void WriteToolCall(JsonNode call, IBufferWriter<byte> output)

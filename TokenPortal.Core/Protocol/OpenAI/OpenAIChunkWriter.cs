@@ -29,7 +29,8 @@ internal sealed class OpenAIChunkWriter(string id, string model, long created)
     });
 
     /// <summary>A tool call delta: the first one of a call carries its <paramref name="id"/> and <paramref name="name"/>.</summary>
-    public byte[] ToolCall(int choice, int index, string? id, string? name, string arguments) => Delta(choice, writer =>
+    /// <param name="writeExtra">Adds properties of the call's own (e.g. Gemini's <c>extra_content</c>), after <c>function</c>.</param>
+    public byte[] ToolCall(int choice, int index, string? id, string? name, string arguments, Action<Utf8JsonWriter>? writeExtra = null) => Delta(choice, writer =>
     {
         writer.WriteStartArray("tool_calls");
         writer.WriteStartObject();
@@ -44,6 +45,7 @@ internal sealed class OpenAIChunkWriter(string id, string model, long created)
             writer.WriteString("name", name);
         writer.WriteString("arguments", arguments);
         writer.WriteEndObject();
+        writeExtra?.Invoke(writer);
         writer.WriteEndObject();
         writer.WriteEndArray();
     });

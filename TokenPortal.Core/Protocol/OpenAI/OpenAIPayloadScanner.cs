@@ -83,7 +83,7 @@ internal static class OpenAIPayloadScanner
 
     private static TokenUsage ReadUsage(ref Utf8JsonReader reader, out UsageParts parts, out int reasoning)
     {
-        int prompt = 0, completion = 0, cached = 0;
+        int prompt = 0, completion = 0, cached = 0, writes = 0, writes1h = 0;
         (parts, reasoning) = (UsageParts.None, 0);
         var depth = reader.CurrentDepth;
         while (reader.Read() && reader.CurrentDepth > depth)
@@ -105,8 +105,15 @@ internal static class OpenAIPayloadScanner
             // OpenAI: prompt_tokens_details.cached_tokens; DeepSeek: prompt_cache_hit_tokens.
             else if (reader.ValueTextEquals("cached_tokens"u8) || reader.ValueTextEquals("prompt_cache_hit_tokens"u8))
                 cached = Math.Max(cached, ReadInt(ref reader, out _));
+            // Ours and Anthropic's converters: prompt_tokens_details.cache_creation_tokens (all writes) and
+            // cache_creation_1h_tokens (the 1-hour part); OpenRouter: cache_write_tokens; LiteLLM: cache_creation_input_tokens.
+            else if (reader.ValueTextEquals("cache_creation_tokens"u8) || reader.ValueTextEquals("cache_write_tokens"u8) || reader.ValueTextEquals("cache_creation_input_tokens"u8))
+                writes = Math.Max(writes, ReadInt(ref reader, out _));
+            else if (reader.ValueTextEquals("cache_creation_1h_tokens"u8) || reader.ValueTextEquals("ephemeral_1h_input_tokens"u8))
+                writes1h = Math.Max(writes1h, ReadInt(ref reader, out _));
         }
-        return new TokenUsage(prompt, completion, cached);
+        writes1h = Math.Min(writes1h, writes);
+        return new TokenUsage(prompt, completion, cached, writes - writes1h, writes1h);
     }
 
     /// <summary>Counts the choices; <paramref name="finishReason"/> is that of choice 0 (by its <c>index</c>, else its place), when it has one.</summary>

@@ -6,8 +6,8 @@ using TokenPortal.Core.Protocol;
 namespace TokenPortal.Core.Protocol.OpenAI;
 
 /// <summary>
-/// The <c>usage</c> object clients see: the billed token counts, <c>prompt_tokens_details.cached_tokens</c>
-/// and <c>cost</c> (USD drawn), keeping any other detail the upstream reported (e.g. reasoning tokens).
+/// The <c>usage</c> object clients see: the billed token counts, <c>prompt_tokens_details.cached_tokens</c> (and
+/// <c>cache_creation_tokens</c>, <c>cache_creation_1h_tokens</c> where the prompt was written to a cache) and <c>cost</c> (USD drawn), keeping any other detail the upstream reported (e.g. reasoning tokens).
 /// </summary>
 internal static class UsageJsonWriter
 {
@@ -21,8 +21,14 @@ internal static class UsageJsonWriter
             writer.WriteNumber("completion_tokens", usage.CompletionTokens);
             writer.WriteNumber("total_tokens", usage.TotalTokens);
             writer.WriteStartObject("prompt_tokens_details");
-            CopyOtherProperties(upstreamUsage, "prompt_tokens_details"u8, ["cached_tokens"], writer);
+            CopyOtherProperties(upstreamUsage, "prompt_tokens_details"u8, ["cached_tokens", "cache_creation_tokens", "cache_creation_1h_tokens"], writer);
             writer.WriteNumber("cached_tokens", usage.CachedTokens);
+            if (usage.AllCacheWrites > 0)
+            {
+                // Billed at the cache-write prices: all writes, and the part of them for the 1-hour cache.
+                writer.WriteNumber("cache_creation_tokens", usage.AllCacheWrites);
+                writer.WriteNumber("cache_creation_1h_tokens", usage.CacheWrites1h);
+            }
             writer.WriteEndObject();
             CopyOtherProperties(upstreamUsage, default, ["prompt_tokens", "completion_tokens", "total_tokens", "prompt_tokens_details", "cost"], writer);
             writer.WriteNumber("cost", MicroUsd.ToUsd(chargedMicros));

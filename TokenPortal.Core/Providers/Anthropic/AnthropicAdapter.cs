@@ -4,7 +4,8 @@ using TokenPortal.Core.Gateway;
 namespace TokenPortal.Core.Providers.Anthropic;
 
 /// <summary>Anthropic's Messages API: <c>POST {BaseUrl}/v1/messages</c> with <c>x-api-key</c> and <c>anthropic-version</c>.</summary>
-internal sealed class AnthropicAdapter(TimeProvider clock) : IProviderAdapter
+/// <param name="tokens">Counts the thinking Anthropic returns, for <c>reasoning_tokens</c> (Anthropic reports none of its own).</param>
+internal sealed class AnthropicAdapter(TimeProvider clock, TokenCounter? tokens = null) : IProviderAdapter
 {
     public const string ApiVersion = "2023-06-01";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -27,10 +28,10 @@ internal sealed class AnthropicAdapter(TimeProvider clock) : IProviderAdapter
     }
 
     public ReadOnlyMemory<byte>? TranslateChatResponse(ReadOnlyMemory<byte> body, UpstreamCall call) =>
-        AnthropicResponseConverter.Convert(body.Span, clock.GetUtcNow().ToUnixTimeSeconds());
+        AnthropicResponseConverter.Convert(body.Span, clock.GetUtcNow().ToUnixTimeSeconds(), tokens);
 
     public IChatStreamTranslator CreateStreamTranslator(UpstreamCall call) =>
-        new AnthropicStreamTranslator(clock.GetUtcNow().ToUnixTimeSeconds());
+        new AnthropicStreamTranslator(clock.GetUtcNow().ToUnixTimeSeconds(), tokens);
 
     public string DescribeError(int status, ReadOnlySpan<byte> body) => ProviderErrorText.Describe(status, body);
 

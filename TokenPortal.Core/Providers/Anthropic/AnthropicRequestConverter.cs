@@ -8,6 +8,9 @@ namespace TokenPortal.Core.Providers.Anthropic;
 /// content blocks, tool calls and results to <c>tool_use</c>/<c>tool_result</c>, consecutive turns of one
 /// role merged (Anthropic wants them alternating). What Anthropic cannot honour is refused by name;
 /// what changes nothing of the answer's shape is dropped (see the README's provider table).
+/// <c>cache_control</c> markers (on parts, messages and tools, as OpenRouter takes them) pass to the blocks they mark;
+/// an assistant message's <c>reasoning_details</c> become thinking blocks with their signatures, and
+/// <c>reasoning_effort</c> / <c>reasoning</c> become <c>thinking</c> (see <see cref="AnthropicThinking"/>).
 /// </summary>
 internal static class AnthropicRequestConverter
 {
@@ -27,16 +30,26 @@ internal static class AnthropicRequestConverter
         };
         var (system, messages) = ConvertMessages(request["messages"]!.AsArray());
         if (system.Count > 0)
-            result["system"] = string.Join("\n\n", system);
+            result["system"] = system.Any(b => b["cache_control"] is not null)
+                ? new JsonArray(system.Select(b => (JsonNode?)b).ToArray())
+                : string.Join("\n\n", system.Select(b => b["text"]!.GetValue<string>()));
         result["messages"] = messages;
+        if (request["cache_control"] is JsonObject marker)
+            result["cache_control"] = marker.DeepClone();
 
-        if (request["temperature"] is { } temperature && temperature.GetValueKind() == JsonValueKind.Number)
+        var thinking = AnthropicThinking.From(request, maxTokens);
+        if (thinking is not null && !AnthropicThinking.CanContinue(messages))
+            thinking = null;
+        if (thinking is not null)
+            result["thinking"] = thinking;
+        // Extended thinking takes no temperature but 1 (nor top_k); a sampling setting the client chose is dropped.
+        if (thinking is null && request["temperature"] is { } temperature && temperature.GetValueKind() == JsonValueKind.Number)
         {
             if (temperature.GetValue<double>() > 1)
                 throw new UnsupportedRequestException("Anthropic models take a temperature from 0 to 1.", "temperature");
             result["temperature"] = temperature.DeepClone();
         }
-        if (request["top_p"] is { } topP && topP.GetValueKind() == JsonValueKind.Number)
+        if (thinking is null && request["top_p"] is { } topP && topP.GetValueKind() == JsonValueKind.Number)
             result["top_p"] = topP.DeepClone();
         if (ConvertStop(request["stop"]) is { } stop)
             result["stop_sequences"] = stop;
@@ -54,9 +67,9 @@ internal static class AnthropicRequestConverter
         return JsonSerializer.SerializeToUtf8Bytes(result);
     }
 
-    private static (List<string> System, JsonArray Messages) ConvertMessages(JsonArray openAIMessages)
+    private static (List<JsonObject> System, JsonArray Messages) ConvertMessages(JsonArray openAIMessages)
     {
-        var system = new List<string>();
+        var system = new List<JsonObject>();
         var messages = new JsonArray();
         foreach (var node in openAIMessages)
         {
@@ -65,21 +78,24 @@ internal static class AnthropicRequestConverter
             switch (role)
             {
                 case "system" or "developer":
-                    system.Add(TextOf(message["content"]));
+                    system.AddRange(Marked(SystemBlocks(message["content"]), message));
                     break;
                 case "user":
-                    Append(messages, "user", UserBlocks(message["content"]));
+                    Append(messages, "user", Marked(UserBlocks(message["content"]), message));
                     break;
                 case "assistant":
-                    Append(messages, "assistant", AssistantBlocks(message));
+                    Append(messages, "assistant", Marked(AssistantBlocks(message), message));
                     break;
                 case "tool":
-                    Append(messages, "user", [new JsonObject
+                    var result = new JsonObject
                     {
                         ["type"] = "tool_result",
                         ["tool_use_id"] = message["tool_call_id"]?.GetValue<string>() ?? throw new UnsupportedRequestException("A tool message needs its 'tool_call_id'.", "messages"),
                         ["content"] = TextOf(message["content"]),
-                    }]);
+                    };
+                    if (message["content"] is JsonArray parts && parts.LastOrDefault(p => p?["cache_control"] is JsonObject) is { } marked)
+                        result["cache_control"] = marked["cache_control"]!.DeepClone();
+                    Append(messages, "user", Marked(new List<JsonNode> { result }, message));
                     break;
                 default:
                     throw new UnsupportedRequestException($"Messages with role '{role}' cannot be sent to Anthropic models.", "messages");
@@ -92,28 +108,80 @@ internal static class AnthropicRequestConverter
         OpenAIRequestParts.AppendTurn(messages, role, "content", blocks);
 
     private static List<JsonNode> UserBlocks(JsonNode? content) =>
-        OpenAIRequestParts.UserParts(content, Text, Image, "Anthropic");
+        WithPartMarkers(OpenAIRequestParts.UserParts(content, Text, Image, "Anthropic"), content);
+
+    /// <summary>A system message as text blocks: one per marked part, so each <c>cache_control</c> stays where it was set.</summary>
+    private static List<JsonObject> SystemBlocks(JsonNode? content)
+    {
+        if (content is JsonArray parts && parts.Any(p => p?["cache_control"] is JsonObject))
+            return parts.Where(p => p?["type"]?.GetValue<string>() == "text").Select(p => WithMarker(Text(p!["text"]!.GetValue<string>()), p)).Cast<JsonObject>().ToList();
+        return [Text(TextOf(content)).AsObject()];
+    }
 
     private static List<JsonNode> AssistantBlocks(JsonObject message)
     {
         var blocks = new List<JsonNode>();
-        var text = message["content"] is { } content ? TextOf(content) : "";
-        if (text.Length > 0)
-            blocks.Add(Text(text));
+        // The thinking that led to this turn's tool calls first, as Anthropic gave it: it checks the signatures.
+        var details = message["reasoning_details"] as JsonArray ?? [];
+        var reasoningText = message["reasoning_content"] is JsonValue said && said.GetValueKind() == JsonValueKind.String ? said.GetValue<string>() : null;
+        // A streamed answer's signature entry has no text: it is the reasoning_content, when one entry can be its.
+        var textless = details.Count(d => d?["type"]?.GetValue<string>() == "reasoning.text" && string.IsNullOrEmpty(d["text"]?.GetValue<string>()));
+        foreach (var detail in details)
+        {
+            if (AnthropicThinking.BlockOf(detail, textless == 1 ? reasoningText : null) is { } thinking)
+                blocks.Add(thinking);
+        }
+        if (message["content"] is JsonArray parts && parts.Any(p => p?["cache_control"] is JsonObject))
+        {
+            foreach (var part in parts.Where(p => p?["type"]?.GetValue<string>() == "text"))
+                blocks.Add(WithMarker(Text(part!["text"]!.GetValue<string>()), part));
+        }
+        else
+        {
+            var text = message["content"] is { } content ? TextOf(content) : "";
+            if (text.Length > 0)
+                blocks.Add(Text(text));
+        }
         if (message["tool_calls"] is JsonArray calls)
         {
             foreach (var call in calls)
             {
-                blocks.Add(new JsonObject
+                blocks.Add(WithMarker(new JsonObject
                 {
                     ["type"] = "tool_use",
                     ["id"] = call!["id"]!.GetValue<string>(),
                     ["name"] = call["function"]!["name"]!.GetValue<string>(),
                     ["input"] = OpenAIRequestParts.Arguments(call, "Anthropic"),
-                });
+                }, call));
             }
         }
         return blocks;
+    }
+
+    /// <summary>Each block made from a part of <paramref name="content"/> (one per part, in order) keeps that part's marker.</summary>
+    private static List<JsonNode> WithPartMarkers(List<JsonNode> blocks, JsonNode? content)
+    {
+        if (content is JsonArray parts && parts.Count == blocks.Count)
+        {
+            for (var i = 0; i < blocks.Count; i++)
+                WithMarker(blocks[i], parts[i]);
+        }
+        return blocks;
+    }
+
+    /// <summary>A marker set on the whole message (LiteLLM's way) marks its last block, which caches everything up to it.</summary>
+    private static List<T> Marked<T>(List<T> blocks, JsonObject message) where T : JsonNode
+    {
+        if (blocks.Count > 0 && message["cache_control"] is JsonObject)
+            WithMarker(blocks[^1], message);
+        return blocks;
+    }
+
+    private static JsonNode WithMarker(JsonNode block, JsonNode? source)
+    {
+        if (source?["cache_control"] is JsonObject marker)
+            block["cache_control"] = marker.DeepClone();
+        return block;
     }
 
     private static JsonNode Image(string url)
@@ -146,6 +214,9 @@ internal static class AnthropicRequestConverter
         };
         if (function["description"] is { } description)
             converted["description"] = description.DeepClone();
+        // OpenRouter and LiteLLM put the marker on the tool; some clients on its function.
+        if ((tool["cache_control"] ?? function["cache_control"]) is JsonObject marker)
+            converted["cache_control"] = marker.DeepClone();
         return converted;
     }
 

@@ -5,10 +5,13 @@ using TokenPortal.Core.Protocol;
 
 namespace TokenPortal.Core.Providers.Anthropic;
 
-/// <summary>An Anthropic message as an OpenAI chat completion: text joined, <c>tool_use</c> blocks as tool calls.</summary>
+/// <summary>
+/// An Anthropic message as an OpenAI chat completion: text joined, <c>tool_use</c> blocks as tool calls, thinking as
+/// <c>reasoning_content</c> and, with its signatures (which Anthropic wants back in a tool loop), <c>reasoning_details</c>.
+/// </summary>
 internal static class AnthropicResponseConverter
 {
-    public static byte[]? Convert(ReadOnlySpan<byte> anthropicJson, long created)
+    public static byte[]? Convert(ReadOnlySpan<byte> anthropicJson, long created, Gateway.TokenCounter? tokens = null)
     {
         JsonObject message;
         try
@@ -22,8 +25,10 @@ internal static class AnthropicResponseConverter
         if (message["type"]?.GetValue<string>() == "error" || message["content"] is not JsonArray content)
             return message["error"] is JsonObject error ? ErrorPayload(error) : null;
 
-        var usage = new AnthropicUsage();
+        var usage = new AnthropicUsage(tokens);
         usage.Update(message["usage"]);
+        foreach (var block in content.Where(b => b?["type"]?.GetValue<string>() == "thinking"))
+            usage.AddThinking(block!["thinking"]?.GetValue<string>());
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {
@@ -39,6 +44,7 @@ internal static class AnthropicResponseConverter
             writer.WriteString("role", "assistant");
             var text = string.Concat(content.Where(b => b?["type"]?.GetValue<string>() == "text").Select(b => b!["text"]!.GetValue<string>()));
             writer.WriteString("content", text);
+            WriteThinking(content, writer);
             var tools = content.Where(b => b?["type"]?.GetValue<string>() == "tool_use").ToList();
             if (tools.Count > 0)
             {
@@ -65,6 +71,23 @@ internal static class AnthropicResponseConverter
             writer.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteThinking(JsonArray content, Utf8JsonWriter writer)
+    {
+        var thinking = content.Where(b => b?["type"]?.GetValue<string>() is "thinking" or "redacted_thinking").ToList();
+        if (thinking.Count == 0)
+            return;
+        writer.WriteString("reasoning_content", string.Concat(thinking.Select(b => b!["thinking"]?.GetValue<string>())));
+        writer.WriteStartArray("reasoning_details");
+        foreach (var block in thinking)
+        {
+            if (block!["type"]!.GetValue<string>() == "thinking")
+                AnthropicThinking.WriteDetail(writer, block["thinking"]?.GetValue<string>() ?? "", block["signature"]?.GetValue<string>());
+            else
+                AnthropicThinking.WriteRedacted(writer, block["data"]?.GetValue<string>() ?? "");
+        }
+        writer.WriteEndArray();
     }
 
     /// <summary>An Anthropic error object as the OpenAI error payload the gateway recognises.</summary>

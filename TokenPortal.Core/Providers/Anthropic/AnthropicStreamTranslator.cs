@@ -9,13 +9,16 @@ namespace TokenPortal.Core.Providers.Anthropic;
 /// Anthropic's event sequence as OpenAI chunks, one stream at a time:
 /// <c>message_start</c> → the role chunk; text deltas → content chunks; a <c>tool_use</c> block → a
 /// tool call delta (its own <c>index</c>, <c>id</c>, <c>name</c>) then its <c>input_json_delta</c> fragments
-/// as <c>arguments</c>; <c>message_delta</c> → the finish chunk; <c>message_stop</c> → the usage chunk.
+/// as <c>arguments</c>; thinking deltas → <c>reasoning_content</c> fragments, a thinking block's <c>signature_delta</c> and
+/// a <c>redacted_thinking</c> block → a <c>reasoning_details</c> entry (signature or data; the text is the reasoning_content
+/// before it); <c>message_delta</c> → the finish chunk; <c>message_stop</c> → the usage chunk. Tool call indexes count tool
+/// blocks only: a thinking or text block before a tool does not shift it from 0.
 /// <c>ping</c> is dropped; <c>error</c> becomes an error payload the relay turns into an error event.
 /// </summary>
-internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTranslator
+internal sealed class AnthropicStreamTranslator(long created, Gateway.TokenCounter? tokens = null) : IChatStreamTranslator
 {
     private readonly Dictionary<int, int> _toolIndexByBlock = [];
-    private readonly AnthropicUsage _usage = new();
+    private readonly AnthropicUsage _usage = new(tokens);
     private readonly OpenAIChunkWriter _chunks = new("msg", "", created);
 
     public bool Translate(SseEvent upstreamEvent, List<ReadOnlyMemory<byte>> chunks)
@@ -54,6 +57,16 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
                 {
                     chunks.Add(_chunks.Delta(0, w => w.WriteString("content", text)));
                 }
+                else if (block?["type"]?.GetValue<string>() == "thinking" && block["thinking"]?.GetValue<string>() is { Length: > 0 } thought)
+                {
+                    chunks.Add(_chunks.Delta(0, w => w.WriteString("reasoning_content", thought)));
+                    _usage.AddThinking(thought);
+                }
+                else if (block?["type"]?.GetValue<string>() == "redacted_thinking")
+                {
+                    var redacted = block["data"]?.GetValue<string>() ?? "";
+                    chunks.Add(_chunks.Delta(0, w => ReasoningDetail(w, d => AnthropicThinking.WriteRedacted(d, redacted))));
+                }
                 return true;
 
             case "content_block_delta":
@@ -63,6 +76,15 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
                     case "text_delta":
                         var fragment = delta["text"]?.GetValue<string>() ?? "";
                         chunks.Add(_chunks.Delta(0, w => w.WriteString("content", fragment)));
+                        break;
+                    case "thinking_delta":
+                        var thinking = delta["thinking"]?.GetValue<string>() ?? "";
+                        chunks.Add(_chunks.Delta(0, w => w.WriteString("reasoning_content", thinking)));
+                        _usage.AddThinking(thinking);
+                        break;
+                    case "signature_delta":
+                        var signature = delta["signature"]?.GetValue<string>() ?? "";
+                        chunks.Add(_chunks.Delta(0, w => ReasoningDetail(w, d => AnthropicThinking.WriteDetail(d, "", signature))));
                         break;
                     case "input_json_delta" when _toolIndexByBlock.TryGetValue(data["index"]?.GetValue<int>() ?? -1, out var index):
                         chunks.Add(_chunks.ToolCall(0, index, null, null, delta["partial_json"]?.GetValue<string>() ?? ""));
@@ -87,6 +109,13 @@ internal sealed class AnthropicStreamTranslator(long created) : IChatStreamTrans
             default: // ping, content_block_stop, and event types added later
                 return true;
         }
+    }
+
+    private static void ReasoningDetail(System.Text.Json.Utf8JsonWriter writer, Action<System.Text.Json.Utf8JsonWriter> writeDetail)
+    {
+        writer.WriteStartArray("reasoning_details");
+        writeDetail(writer);
+        writer.WriteEndArray();
     }
 
     public void WriteKnownUsage(List<ReadOnlyMemory<byte>> chunks)

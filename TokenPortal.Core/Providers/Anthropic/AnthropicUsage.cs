@@ -6,14 +6,28 @@ namespace TokenPortal.Core.Providers.Anthropic;
 /// <summary>
 /// Anthropic's usage in OpenAI's terms. Anthropic's <c>input_tokens</c> excludes cached tokens, so
 /// <c>prompt_tokens</c> = input + cache reads + cache writes; cache reads are the cached tokens (billed at
-/// the cached price) and cache writes are billed at the input price. Only counts Anthropic reported are
+/// the cached price), cache writes are <c>prompt_tokens_details.cache_creation_tokens</c> and the 1-hour part of them
+/// <c>cache_creation_1h_tokens</c> (<c>cache_creation.ephemeral_1h_input_tokens</c>), each billed at its write price. Only counts Anthropic reported are
 /// written: a count it left out is missing, not 0, so the gateway counts it locally instead of billing nothing.
 /// </summary>
-internal sealed class AnthropicUsage
+/// <param name="tokens">Counts the thinking for <c>completion_tokens_details.reasoning_tokens</c>: Anthropic bills it in
+/// <c>output_tokens</c> without saying how much of them it was. Written only beside a reported output count (and at most
+/// that), so it never adds to a local estimate of the output, which counts the thinking text itself.</param>
+internal sealed class AnthropicUsage(Gateway.TokenCounter? tokens = null)
 {
+    private System.Text.StringBuilder? _thinking;
+
+    /// <summary>Thinking the answer held, for its reasoning count.</summary>
+    public void AddThinking(string? text)
+    {
+        if (tokens is not null && !string.IsNullOrEmpty(text))
+            (_thinking ??= new()).Append(text);
+    }
+
     public int Input { get; private set; }
     public int CacheRead { get; private set; }
     public int CacheCreation { get; private set; }
+    public int CacheCreation1h { get; private set; }
     public int Output { get; private set; }
 
     /// <summary>Which counts Anthropic has reported so far.</summary>
@@ -32,6 +46,12 @@ internal sealed class AnthropicUsage
             (Input, Reported) = (input, Reported | Billing.UsageParts.Prompt);
         CacheRead = Read(counts, "cache_read_input_tokens") ?? CacheRead;
         CacheCreation = Read(counts, "cache_creation_input_tokens") ?? CacheCreation;
+        if (counts["cache_creation"] is JsonObject breakdown)
+        {
+            CacheCreation1h = Read(breakdown, "ephemeral_1h_input_tokens") ?? CacheCreation1h;
+            // The breakdown alone (no total) still says what was written.
+            CacheCreation = Math.Max(CacheCreation, CacheCreation1h + (Read(breakdown, "ephemeral_5m_input_tokens") ?? 0));
+        }
         if (Read(counts, "output_tokens") is { } output && final)
             (Output, Reported) = (output, Reported | Billing.UsageParts.Completion);
     }
@@ -51,9 +71,25 @@ internal sealed class AnthropicUsage
             writer.WriteStartObject("prompt_tokens_details");
             writer.WriteNumber("cached_tokens", CacheRead);
             writer.WriteNumber("cache_creation_tokens", CacheCreation);
+            if (CacheCreation1h > 0)
+                writer.WriteNumber("cache_creation_1h_tokens", Math.Min(CacheCreation1h, CacheCreation));
+            writer.WriteEndObject();
+        }
+        if (Reported.HasFlag(Billing.UsageParts.Completion) && _thinking is not null && tokens is not null)
+        {
+            writer.WriteStartObject("completion_tokens_details");
+            writer.WriteNumber("reasoning_tokens", Math.Min(Output, ThinkingTokens(tokens, _thinking)));
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
+    }
+
+    private static int ThinkingTokens(Gateway.TokenCounter counter, System.Text.StringBuilder thinking)
+    {
+        var total = 0;
+        foreach (var chunk in thinking.GetChunks())
+            total += counter.Count(chunk.Span);
+        return total;
     }
 
     private static int? Read(JsonObject counts, string name) =>

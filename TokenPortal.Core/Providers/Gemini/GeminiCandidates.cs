@@ -20,8 +20,29 @@ internal static class GeminiCandidates
         .Where(p => p["text"] is not null && p["thought"]?.GetValue<bool>() != true)
         .Select(p => p["text"]!.GetValue<string>()));
 
+    /// <summary>Thought summaries of a candidate (parts marked <c>thought</c>), as <c>reasoning_content</c>.</summary>
+    public static string Thoughts(JsonNode? candidate) => string.Concat(Parts(candidate)
+        .Where(p => p["text"] is not null && p["thought"]?.GetValue<bool>() == true)
+        .Select(p => p["text"]!.GetValue<string>()));
+
     public static IEnumerable<JsonObject> FunctionCalls(JsonNode? candidate) =>
         Parts(candidate).Where(p => p["functionCall"] is JsonObject).Select(p => p["functionCall"]!.AsObject());
+
+    /// <summary>The <c>thoughtSignature</c> of the part holding <paramref name="call"/>: Gemini wants it back with the call in the next turn.</summary>
+    public static string? ThoughtSignature(JsonObject call) =>
+        call.Parent?["thoughtSignature"] is JsonValue signature && signature.GetValueKind() == JsonValueKind.String ? signature.GetValue<string>() : null;
+
+    /// <summary>A thought signature on an OpenAI tool call, where Google's OpenAI-compatible API puts it: <c>extra_content.google.thought_signature</c>.</summary>
+    public static void WriteSignature(Utf8JsonWriter writer, string? signature)
+    {
+        if (signature is null)
+            return;
+        writer.WriteStartObject("extra_content");
+        writer.WriteStartObject("google");
+        writer.WriteString("thought_signature", signature);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
 
     public static string CallId(int candidate, int call) => $"call_{candidate}_{call}";
 

@@ -6,11 +6,15 @@ namespace TokenPortal.Core.Providers.Gemini;
 /// <summary>
 /// An OpenAI chat request as a Gemini <c>generateContent</c> request: system messages to
 /// <c>systemInstruction</c>, roles to user/model, images to <c>inlineData</c>, tools to function declarations,
-/// tool calls and results to <c>functionCall</c>/<c>functionResponse</c>, sampling to <c>generationConfig</c>.
+/// tool calls and results to <c>functionCall</c>/<c>functionResponse</c> (a call's <c>thoughtSignature</c> from its
+/// <c>extra_content.google.thought_signature</c>), sampling to <c>generationConfig</c>, reasoning settings to its <c>thinkingConfig</c>.
 /// </summary>
 internal static class GeminiRequestConverter
 {
     private static readonly HashSet<string> Refused = ["logprobs", "top_logprobs", "logit_bias", "audio", "modalities", "prediction", "functions", "function_call"];
+
+    /// <summary>The least budget Gemini's thinking models take (2.5 Pro; Flash takes less).</summary>
+    private const int MinimalThinkingBudget = 128;
 
     public static byte[] Convert(ReadOnlySpan<byte> openAIJson, int maxOutputTokens)
     {
@@ -41,6 +45,15 @@ internal static class GeminiRequestConverter
         Copy(request, "frequency_penalty", config, "frequencyPenalty");
         Copy(request, "seed", config, "seed");
         Copy(request, "n", config, "candidateCount");
+        if (ReasoningRequest.Read(request) is { } reasoning)
+        {
+            // The thoughts count toward the output the reservation bounds, so the budget stays within it.
+            config["thinkingConfig"] = new JsonObject
+            {
+                ["thinkingBudget"] = Math.Min(reasoning.Budget(minimal: MinimalThinkingBudget), maxOutputTokens),
+                ["includeThoughts"] = true,
+            };
+        }
         switch (request["stop"])
         {
             case JsonArray stops:
@@ -119,7 +132,11 @@ internal static class GeminiRequestConverter
         {
             var name = call!["function"]!["name"]!.GetValue<string>();
             functionNames[call["id"]?.GetValue<string>() ?? ""] = name;
-            parts.Add(new JsonObject { ["functionCall"] = new JsonObject { ["name"] = name, ["args"] = OpenAIRequestParts.Arguments(call, "Gemini") } });
+            var part = new JsonObject { ["functionCall"] = new JsonObject { ["name"] = name, ["args"] = OpenAIRequestParts.Arguments(call, "Gemini") } };
+            // Gemini checks that a thinking model's calls come back with the signature it gave them.
+            if (call["extra_content"]?["google"]?["thought_signature"] is JsonValue signature && signature.GetValueKind() == JsonValueKind.String)
+                part["thoughtSignature"] = signature.GetValue<string>();
+            parts.Add(part);
         }
         return parts;
     }

@@ -37,14 +37,14 @@ internal static class GeminiResponseConverter
             if (candidates.Count == 0)
             {
                 // The prompt itself was blocked: an empty answer that says why.
-                WriteChoice(writer, 0, "", [], "content_filter");
+                WriteChoice(writer, 0, "", "", [], "content_filter");
             }
             for (var i = 0; i < candidates.Count; i++)
             {
                 var candidate = candidates[i];
                 var index = candidate?["index"]?.GetValue<int>() ?? i;
                 var calls = GeminiCandidates.FunctionCalls(candidate).ToList();
-                WriteChoice(writer, index, GeminiCandidates.Text(candidate), calls,
+                WriteChoice(writer, index, GeminiCandidates.Text(candidate), GeminiCandidates.Thoughts(candidate), calls,
                     GeminiCandidates.FinishReason(candidate?["finishReason"]?.GetValue<string>(), calls.Count > 0));
             }
             writer.WriteEndArray();
@@ -54,13 +54,15 @@ internal static class GeminiResponseConverter
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteChoice(Utf8JsonWriter writer, int index, string text, List<JsonObject> calls, string finishReason)
+    private static void WriteChoice(Utf8JsonWriter writer, int index, string text, string thoughts, List<JsonObject> calls, string finishReason)
     {
         writer.WriteStartObject();
         writer.WriteNumber("index", index);
         writer.WriteStartObject("message");
         writer.WriteString("role", "assistant");
         writer.WriteString("content", text);
+        if (thoughts.Length > 0)
+            writer.WriteString("reasoning_content", thoughts);
         if (calls.Count > 0)
         {
             writer.WriteStartArray("tool_calls");
@@ -73,6 +75,7 @@ internal static class GeminiResponseConverter
                 writer.WriteString("name", calls[c]["name"]!.GetValue<string>());
                 writer.WriteString("arguments", calls[c]["args"]?.ToJsonString() ?? "{}");
                 writer.WriteEndObject();
+                GeminiCandidates.WriteSignature(writer, GeminiCandidates.ThoughtSignature(calls[c]));
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

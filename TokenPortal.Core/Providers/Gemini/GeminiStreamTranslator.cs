@@ -7,7 +7,7 @@ namespace TokenPortal.Core.Providers.Gemini;
 
 /// <summary>
 /// Gemini's <c>streamGenerateContent?alt=sse</c> as OpenAI chunks. Each event is a partial response: its
-/// text parts become content chunks, each function call (Gemini sends them whole) a tool call with its
+/// thought parts become <c>reasoning_content</c> chunks, its text parts content chunks, each function call (Gemini sends them whole) a tool call with its
 /// arguments in one piece, a <c>finishReason</c> the finish chunk. The stream simply ends; the usage chunk
 /// follows from the <c>usageMetadata</c> that came with the finish (or after it). Usage from earlier chunks
 /// counts only the prompt: the output was still growing, so without a final count it is counted locally.
@@ -59,6 +59,8 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
         {
             var candidate = candidates[i];
             var index = candidate?["index"]?.GetValue<int>() ?? i;
+            if (GeminiCandidates.Thoughts(candidate) is { Length: > 0 } thoughts)
+                chunks.Add(_chunks.Delta(index, w => w.WriteString("reasoning_content", thoughts)));
             if (GeminiCandidates.Text(candidate) is { Length: > 0 } text)
                 chunks.Add(_chunks.Delta(index, w => w.WriteString("content", text)));
             foreach (var call in GeminiCandidates.FunctionCalls(candidate))
@@ -93,6 +95,6 @@ internal sealed class GeminiStreamTranslator(string model, long created) : IChat
         var number = _callsByCandidate.GetValueOrDefault(candidate);
         _callsByCandidate[candidate] = number + 1;
         return _chunks.ToolCall(candidate, number, call["id"]?.GetValue<string>() ?? GeminiCandidates.CallId(candidate, number),
-            call["name"]!.GetValue<string>(), call["args"]?.ToJsonString() ?? "{}");
+            call["name"]!.GetValue<string>(), call["args"]?.ToJsonString() ?? "{}", w => GeminiCandidates.WriteSignature(w, GeminiCandidates.ThoughtSignature(call)));
     }
 }

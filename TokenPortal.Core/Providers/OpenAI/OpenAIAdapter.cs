@@ -17,7 +17,8 @@ internal sealed class OpenAIAdapter(ProviderKind kind) : IProviderAdapter
         var body = new ArrayBufferWriter<byte>(call.Body.Length + 128);
         // OpenAI's reasoning models refuse max_tokens; compatible servers widely know only max_tokens.
         var defaultBound = kind == ProviderKind.OpenAI ? OpenAIRequestWriter.BoundField.MaxCompletionTokens : OpenAIRequestWriter.BoundField.MaxTokens;
-        OpenAIRequestWriter.Write(call.Body.Span, call.UpstreamModel, call.Request, call.OutputTokenBound, defaultBound, body, call.SafetyIdentifier);
+        var json = AnthropicOnlyFields.Strip(call.Body, kind);
+        OpenAIRequestWriter.Write(json.Span, call.UpstreamModel, call.Request, call.OutputTokenBound, defaultBound, body, call.SafetyIdentifier);
         var request = Post(call, "chat/completions", body);
         if (call.Request.Stream)
             request.Headers.Accept.ParseAdd("text/event-stream");

@@ -28,13 +28,17 @@ public sealed class AnthropicStreamTranslatorTests
         return output;
     }
 
-    [Fact]
-    public async Task ToolUseStream_MatchesTheGoldenChunks()
+    [Theory]
+    [InlineData("tool-stream")]
+    // Thinking (thinking_delta, signature_delta) in block 0, then tool_use in block 1: reasoning_content, the signature in
+    // reasoning_details, and the tool call still at OpenAI index 0.
+    [InlineData("thinking-tool-stream")]
+    public async Task ToolUseStream_MatchesTheGoldenChunks(string recording)
     {
-        var expected = (await File.ReadAllLinesAsync(FakeUpstream.TestData("Anthropic/tool-stream.expected.jsonl")))
+        var expected = (await File.ReadAllLinesAsync(FakeUpstream.TestData($"Anthropic/{recording}.expected.jsonl")))
             .Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!).ToList();
 
-        var actual = await TranslateAsync("tool-stream.sse");
+        var actual = await TranslateAsync($"{recording}.sse");
 
         Assert.Equal(expected.Count, actual.Count);
         for (var i = 0; i < expected.Count; i++)

@@ -9,12 +9,16 @@ namespace TokenPortal.Tests.Providers.Gemini;
 /// <summary>Golden test: a recorded Gemini stream (CRLF-separated, no closing event) against the OpenAI chunks it must become.</summary>
 public sealed class GeminiStreamTranslatorTests
 {
-    [Fact]
-    public async Task ToolStream_MatchesTheGoldenChunks()
+    [Theory]
+    [InlineData("tool-stream")]
+    // A thought summary, then a function call with its thoughtSignature: reasoning_content, the call at index 0 with the
+    // signature in extra_content.google.thought_signature, and the thoughts billed as output (20 + 50) and said as reasoning.
+    [InlineData("thinking-tool-stream")]
+    public async Task ToolStream_MatchesTheGoldenChunks(string recording)
     {
-        var expected = (await File.ReadAllLinesAsync(FakeUpstream.TestData("Gemini/tool-stream.expected.jsonl")))
+        var expected = (await File.ReadAllLinesAsync(FakeUpstream.TestData($"Gemini/{recording}.expected.jsonl")))
             .Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!).ToList();
-        await using var file = File.OpenRead(FakeUpstream.TestData("Gemini/tool-stream.sse"));
+        await using var file = File.OpenRead(FakeUpstream.TestData($"Gemini/{recording}.sse"));
         using var activity = new ActivityTimeout(TimeSpan.FromSeconds(30), new FakeTimeProvider());
         var translator = new GeminiStreamTranslator("gemini-x", 1700000000);
         var chunks = new List<ReadOnlyMemory<byte>>();
