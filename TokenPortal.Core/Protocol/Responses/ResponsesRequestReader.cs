@@ -12,7 +12,7 @@ namespace TokenPortal.Core.Protocol.Responses;
 /// refusals are the same. What needs stored state (<c>previous_response_id</c>, item references, conversations) or a
 /// hosted tool is refused: the gateway stores no content and runs no tools.
 /// </summary>
-public static class ResponsesRequestReader
+public static partial class ResponsesRequestReader
 {
     public static ParsedRequest Read(ReadOnlyMemory<byte> body, TokenCounter tokens)
     {
@@ -23,7 +23,7 @@ public static class ResponsesRequestReader
             var converted = JsonSerializer.SerializeToUtf8Bytes(chat);
             var info = ChatRequestReader.Read(converted, tokens, out var error);
             if (error is not null)
-                return ParsedRequest.Invalid(error);
+                return ParsedRequest.Invalid(InResponsesTerms(error));
             // The bound travels beside the body: each provider adapter writes it in the field its server knows.
             return new ParsedRequest(info with { MaxOutputTokens = maxOutputTokens }, converted, null);
         }
@@ -41,6 +41,14 @@ public static class ResponsesRequestReader
             return ParsedRequest.Invalid(GatewayError.InvalidRequest("The request does not follow the OpenAI Responses schema.", "input"));
         }
     }
+
+    /// <summary>The chat reader's refusals speak of <c>messages[n]</c>; a Responses client sent <c>input</c>.</summary>
+    private static GatewayError InResponsesTerms(GatewayError error) => error.Param == "messages"
+        ? error with { Param = "input", Message = MessageIndex().Replace(error.Message, "input") }
+        : error;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^messages(\[\d+\])?")]
+    private static partial System.Text.RegularExpressions.Regex MessageIndex();
 
     private static (JsonObject Chat, int? MaxOutputTokens) Convert(JsonObject request)
     {
