@@ -52,7 +52,7 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
     public void WriteEnd(IBufferWriter<byte> output)
     {
         var header = _header ?? Start(new JsonObject(), output);
-        CloseAll(output);
+        CloseOpen(output);
         var (status, incompleteReason) = ResponseObjectWriter.StatusOf(_finishReason);
         Event(status == "completed" ? "response.completed" : "response.incomplete", output, w =>
         {
@@ -147,6 +147,10 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
         });
     }
 
+    /// <summary>
+    /// A tool call fragment. Providers stream one call after another, so a new call closes the item before it, as
+    /// OpenAI's own stream does; a late fragment of an earlier call still reaches it.
+    /// </summary>
     private void AppendToolCall(ResponseHeader header, JsonNode call, IBufferWriter<byte> output)
     {
         var index = call["index"]?.GetValue<int>() ?? 0;
@@ -154,8 +158,6 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
         if (!_toolCalls.TryGetValue(index, out var item) || (callId is not null && callId != item.CallId))
         {
             CloseOpen(output);
-            if (item is not null)
-                Close(item, output);
             item = new ResponseOutputItem(ResponseOutputItem.ItemKind.FunctionCall, header.ItemId("fc", _items.Count))
             {
                 CallId = callId ?? $"call_{responseToken}_{index}",
@@ -163,6 +165,7 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
             };
             _toolCalls[index] = item;
             Add(item, output);
+            _open = item;
         }
         if (call["function"]?["arguments"]?.GetValue<string>() is { Length: > 0 } arguments)
         {
@@ -171,7 +174,7 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
         }
     }
 
-    /// <summary>The open reasoning or message item of <paramref name="kind"/>, opening one (and closing the other) when needed.</summary>
+    /// <summary>The open reasoning or message item of <paramref name="kind"/>, opening one (and closing the item before) when needed.</summary>
     private ResponseOutputItem OpenItem(ResponseHeader header, ResponseOutputItem.ItemKind kind, string idPrefix, IBufferWriter<byte> output)
     {
         if (_open?.Kind == kind)
@@ -200,14 +203,6 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
             return;
         Close(_open, output);
         _open = null;
-    }
-
-    private void CloseAll(IBufferWriter<byte> output)
-    {
-        CloseOpen(output);
-        foreach (var call in _toolCalls.Values.OrderBy(c => _items.IndexOf(c)))
-            Close(call, output);
-        _toolCalls.Clear();
     }
 
     private void Close(ResponseOutputItem item, IBufferWriter<byte> output)
