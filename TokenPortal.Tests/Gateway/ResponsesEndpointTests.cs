@@ -330,4 +330,37 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
         // 24 uncached prompt tokens at 1 USD/M + 16 cached at 0.25 + (6 + 4 thinking) out at 4, in micro-USD.
         Assert.Equal(1_000_000 - (24 + 4 + 40), await gateway.BalanceAsync(account));
     }
+
+    [Fact]
+    public async Task Stream_ClientHangsUpMidway_IsBilledForWhatTheProviderGenerated()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using (var client = gateway.CreateClient(account.Key))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/responses") { Content = Json("""{"model":"slow","input":"Count","stream":true}""") };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            var deltas = 0;
+            while (deltas < 3 && await reader.ReadLineAsync() is { } line)
+            {
+                if (line == "event: response.output_text.delta")
+                    deltas++;
+            }
+        }
+
+        // The gateway reads the provider to its end to learn its count: all 20 tokens were generated, and are billed.
+        TokenPortal.Core.Data.Entities.RequestLogRecord row = null!;
+        for (var i = 0; i < 200 && row is null; i++)
+        {
+            row = (await gateway.LogRowsAsync(account)).FirstOrDefault()!;
+            if (row is null)
+                await Task.Delay(50);
+        }
+        Assert.NotNull(row);
+        Assert.Equal(499, row.Status);
+        Assert.Equal(20, row.CompletionTokens);
+        Assert.Equal(GatewaySettings.EchoCostMicros(completionTokens: 20), row.CostMicros);
+        Assert.Equal(1_000_000 - row.CostMicros, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
 }

@@ -195,4 +195,23 @@ public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<Ga
         Assert.Contains("stores no content", ex.Message);
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
     }
+
+    [Fact]
+    public async Task CreateResponseStreaming_WhenTheProviderBreaksMidway_EndsWithAFailedUpdate()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var seen = new List<StreamingResponseUpdate>();
+
+        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("cut", "Say hello", stream: true));
+        await foreach (var update in updates)
+            seen.Add(update);
+
+        Assert.Contains(seen, u => u is StreamingResponseOutputTextDeltaUpdate);
+        var failed = Assert.Single(seen.OfType<StreamingResponseFailedUpdate>());
+        Assert.Equal(ResponseStatus.Failed, failed.Response.Status);
+        Assert.False(string.IsNullOrEmpty(failed.Response.Error.Message));
+        Assert.IsType<StreamingResponseErrorUpdate>(seen[^1]);
+        Assert.DoesNotContain(seen, u => u is StreamingResponseCompletedUpdate);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
 }
