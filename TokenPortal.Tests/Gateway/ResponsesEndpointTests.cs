@@ -363,4 +363,33 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
         Assert.Equal(1_000_000 - row.CostMicros, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);
     }
+
+    [Fact]
+    public async Task FunctionCallRoundTrip_AgainstAGeminiModel_ReturnsTheCallThenTheAnswer()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+        const string tools = """[{"type":"function","name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]""";
+
+        using var first = await client.PostAsync("v1/responses", Json($$"""{"model":"gemini-tools","tools":{{tools}},"input":"Weather in Paris?"}"""));
+        var firstBody = JsonNode.Parse(await first.Content.ReadAsStringAsync())!;
+        var call = firstBody["output"]!.AsArray().First(o => o!["type"]!.GetValue<string>() == "function_call")!;
+        Assert.Equal("get_weather", call["name"]!.GetValue<string>());
+        // 90 prompt tokens at 1 USD/M + 20 out at 4, in micro-USD.
+        Assert.Equal(1_000_000 - (90 + 20 * 4), await gateway.BalanceAsync(account));
+
+        var input = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Weather in Paris?" });
+        foreach (var item in firstBody["output"]!.AsArray())
+            input.Add(item!.DeepClone());
+        input.Add(new JsonObject { ["type"] = "function_call_output", ["call_id"] = call["call_id"]!.GetValue<string>(), ["output"] = "21C" });
+        using var second = await client.PostAsync("v1/responses", Json($$"""{"model":"gemini-tools","tools":{{tools}},"input":{{input.ToJsonString()}}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var answer = JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
+        Assert.Equal("message", answer["output"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal("completed", answer["status"]!.GetValue<string>());
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "gemini-tools").Body["contents"]!.AsArray();
+        Assert.Equal("get_weather", sent[^1]!["parts"]![0]!["functionResponse"]!["name"]!.GetValue<string>());
+        await gateway.AssertBooksBalanceAsync(account);
+    }
 }

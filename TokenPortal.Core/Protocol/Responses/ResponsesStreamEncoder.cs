@@ -52,6 +52,9 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
     public void WriteEnd(IBufferWriter<byte> output)
     {
         var header = _header ?? Start(new JsonObject(), output);
+        // An answer with nothing in it still has its (empty) message, as a whole reply does.
+        if (_items.Count == 0)
+            AppendText(header, "", output);
         CloseOpen(output);
         var (status, incompleteReason) = ResponseObjectWriter.StatusOf(_finishReason);
         Event(status == "completed" ? "response.completed" : "response.incomplete", output, w =>
@@ -120,6 +123,8 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
             item.TextPart = item.RefusalPart + 1;
             PartEvent("response.content_part.added", item, item.TextPart, output, w => ResponseOutputItem.WriteTextPart(w, ""));
         }
+        if (fragment.Length == 0)
+            return;
         item.Text.Append(fragment);
         ItemEvent("response.output_text.delta", item, output, w =>
         {

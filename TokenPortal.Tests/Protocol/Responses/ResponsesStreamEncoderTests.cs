@@ -90,6 +90,19 @@ public sealed class ResponsesStreamEncoderTests
         Assert.Equal("refusal", Assert.Single(content)!["type"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void AnAnswerWithNoText_StillEndsWithAnEmptyMessageItem()
+    {
+        var events = Parse(Encode([
+            """{"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}""",
+            """{"id":"c","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"""]));
+
+        Assert.DoesNotContain(events, e => e.Name == "response.output_text.delta");
+        Assert.Equal("", events.Single(e => e.Name == "response.output_text.done").Data["text"]!.GetValue<string>());
+        var output = events[^1].Data["response"]!["output"]!.AsArray();
+        Assert.Equal("message", Assert.Single(output)!["type"]!.GetValue<string>());
+    }
+
     private static List<(string Name, JsonNode Data)> Parse(string sse)
     {
         var events = new List<(string, JsonNode)>();
