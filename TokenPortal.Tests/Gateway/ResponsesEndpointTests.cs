@@ -392,4 +392,21 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
         Assert.Equal("get_weather", sent[^1]!["parts"]![0]!["functionResponse"]!["name"]!.GetValue<string>());
         await gateway.AssertBooksBalanceAsync(account);
     }
+
+    [Fact]
+    public async Task AJsonSchemaFormat_ForAClaudeModel_Is400NamingTextFormat_AndChargesNothing()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var response = await client.PostAsync("v1/responses", Json(
+            """{"model":"claude-test","input":"hi","text":{"format":{"type":"json_schema","name":"n","schema":{"type":"object"}}}}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("text", error["param"]!.GetValue<string>());
+        Assert.Contains("'text.format'", error["message"]!.GetValue<string>());
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
 }
