@@ -32,7 +32,8 @@ internal sealed class ResponseOutputItem(ResponseOutputItem.ItemKind kind, strin
 
     public string? CallId { get; init; }
 
-    public string? Name { get; init; }
+    /// <summary>A function call's name; set later when a server sends it after the call's first fragment.</summary>
+    public string? Name { get; set; }
 
     /// <summary>The item as the Response object and the <c>output_item</c> events show it.</summary>
     /// <param name="status"><c>in_progress</c>, <c>completed</c> or <c>incomplete</c>.</param>

@@ -172,6 +172,8 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
             Add(item, output);
             _open = item;
         }
+        if (string.IsNullOrEmpty(item.Name) && call["function"]?["name"]?.GetValue<string>() is { Length: > 0 } name)
+            item.Name = name;
         if (call["function"]?["arguments"]?.GetValue<string>() is { Length: > 0 } arguments)
         {
             item.Text.Append(arguments);

@@ -103,6 +103,17 @@ public sealed class ResponsesStreamEncoderTests
         Assert.Equal("message", Assert.Single(output)!["type"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void AToolCallNameSentAfterItsFirstFragment_StillNamesTheFinishedCall()
+    {
+        var events = Parse(Encode([
+            """{"id":"c","model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"arguments":""}}]}}]}""",
+            """{"id":"c","model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"get_weather","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}"""]));
+
+        Assert.Equal("get_weather", events.Single(e => e.Name == "response.output_item.done").Data["item"]!["name"]!.GetValue<string>());
+        Assert.Equal("get_weather", events[^1].Data["response"]!["output"]![0]!["name"]!.GetValue<string>());
+    }
+
     private static List<(string Name, JsonNode Data)> Parse(string sse)
     {
         var events = new List<(string, JsonNode)>();
