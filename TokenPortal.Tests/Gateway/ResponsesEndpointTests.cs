@@ -316,7 +316,7 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
     }
 
     [Fact]
-    public async Task ReasoningContent_FromTheProvider_BecomesAReasoningItemAndReasoningTokensAreReported()
+    public async Task ThinkingTokens_OfAGeminiModel_AreReportedAsReasoningTokensAndBilledAsOutput()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
