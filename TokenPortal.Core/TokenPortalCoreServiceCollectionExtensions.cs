@@ -144,6 +144,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();
+        services.AddSingleton<ResponsesEndpoint>();
         return services;
     }
 }

@@ -22,6 +22,7 @@ internal static class GatewayEndpoints
         api.MapPost("/chat/completions", ChatCompletions);
         api.MapPost("/embeddings", Embeddings);
         api.MapPost("/messages", Messages);
+        api.MapPost("/responses", Responses);
         api.MapFallback(UnknownEndpoint);
         return app;
     }
@@ -55,6 +56,9 @@ internal static class GatewayEndpoints
         AuthenticateThenHandleAsync(context, keys, handler, endpoint);
 
     private static Task Messages(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, MessagesEndpoint endpoint) =>
+        AuthenticateThenHandleAsync(context, keys, handler, endpoint);
+
+    private static Task Responses(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, ResponsesEndpoint endpoint) =>
         AuthenticateThenHandleAsync(context, keys, handler, endpoint);
 
     private static async Task AuthenticateThenHandleAsync(HttpContext context, IApiKeyAuthenticator keys, GatewayHandler handler, IGatewayEndpoint endpoint)

@@ -1,0 +1,217 @@
+#pragma warning disable OPENAI001 // The SDK marks its Responses client experimental.
+using System.ClientModel;
+using System.Text;
+using System.Text.Json.Nodes;
+using OpenAI;
+using OpenAI.Responses;
+using TokenPortal.Core.Data.Entities;
+
+namespace TokenPortal.Tests.Gateway;
+
+/// <summary>The official OpenAI .NET SDK's Responses client, unchanged, against OpenAI-, Claude- and Gemini-backed models.</summary>
+public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    // No cache here: 412 prompt tokens at 3 USD/M + 57 out at 15 (Claude's tool call), 90 at 1 + 20 at 4 (Gemini's), in micro-USD.
+    private const long ClaudeToolCallCost = 412 * 3 + 57 * 15;
+    private const long GeminiToolCallCost = 90 + 20 * 4;
+
+    // 24 uncached prompt tokens at 1 USD/M + 16 cached at 0.25 + (6 + 4 thinking) out at 4, in micro-USD.
+    private const long GeminiEchoCost = 24 + 4 + 40;
+
+    private ResponsesClient Client(TestAccount account) =>
+        new OpenAIClient(new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "v1") }).GetResponsesClient();
+
+    private static readonly ResponseTool Weather = ResponseTool.CreateFunctionTool("get_weather",
+        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}"""),
+        strictModeEnabled: false, functionDescription: "Current weather");
+
+    private static CreateResponseOptions Ask(string model, string text, bool tools = false, bool stream = false)
+    {
+        var options = new CreateResponseOptions { Model = model, Instructions = "Be brief.", MaxOutputTokenCount = 500, StreamingEnabled = stream };
+        options.InputItems.Add(ResponseItem.CreateUserMessageItem(text));
+        if (tools)
+            options.Tools.Add(Weather);
+        return options;
+    }
+
+    [Fact]
+    public async Task CreateResponse_AgainstAnOpenAIModel_ReturnsTextAndUsageAndBillsExactly()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        ResponseResult response = await Client(account).CreateResponseAsync(Ask("gpt-test", "Say hello"));
+
+        Assert.StartsWith("resp_", response.Id);
+        Assert.Equal("gpt-test", response.Model);
+        Assert.Equal(ResponseStatus.Completed, response.Status);
+        Assert.Equal(FakeUpstream.FullText, response.GetOutputText());
+        Assert.Equal(FakeUpstream.PromptTokens, response.Usage.InputTokenCount);
+        Assert.Equal(FakeUpstream.CachedTokens, response.Usage.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(7, response.Usage.OutputTokenCount);
+        Assert.Equal(FakeUpstream.PromptTokens + 7, response.Usage.TotalTokenCount);
+        var cost = GatewaySettings.EchoCostMicros();
+        Assert.Equal(1_000_000 - cost, await gateway.BalanceAsync(account));
+        Assert.Equal(-cost, Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Kind == LedgerEntryKind.Settle).AmountMicros);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponseStreaming_AgainstAnOpenAIModel_StreamsTextAndCompletesWithUsage()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var text = new StringBuilder();
+        ResponseResult? completed = null;
+
+        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("gpt-test", "Say hello", stream: true));
+        await foreach (var update in updates)
+        {
+            if (update is StreamingResponseOutputTextDeltaUpdate delta)
+                text.Append(delta.Delta);
+            else if (update is StreamingResponseCompletedUpdate done)
+                completed = done.Response;
+        }
+
+        Assert.Equal(FakeUpstream.FullText, text.ToString());
+        Assert.NotNull(completed);
+        Assert.Equal(FakeUpstream.FullText, completed.GetOutputText());
+        Assert.Equal(FakeUpstream.PromptTokens, completed.Usage.InputTokenCount);
+        Assert.Equal(7, completed.Usage.OutputTokenCount);
+        Assert.Equal(1_000_000 - GatewaySettings.EchoCostMicros(), await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponse_AgainstAClaudeModel_ReturnsItsText()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        ResponseResult response = await Client(account).CreateResponseAsync(Ask("claude-test", "Weather in Paris?"));
+
+        Assert.Equal("Hello! It is sunny in Paris.", response.GetOutputText());
+        Assert.Equal("claude-test", response.Model);
+        Assert.Equal(55, response.Usage.InputTokenCount);
+        Assert.Equal(20, response.Usage.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(12, response.Usage.OutputTokenCount);
+        var settle = Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Kind == LedgerEntryKind.Settle);
+        Assert.True(settle.AmountMicros < 0);
+        Assert.Equal(1_000_000 + settle.AmountMicros, await gateway.BalanceAsync(account));
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-echo").Body;
+        Assert.Equal("Be brief.", sent["system"]!.GetValue<string>());
+        Assert.Equal(500, sent["max_tokens"]!.GetValue<int>());
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponseStreaming_AgainstAGeminiModel_StreamsTextAndBillsExactly()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var text = new StringBuilder();
+        ResponseResult? completed = null;
+
+        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("gemini-test", "Hello?", stream: true));
+        await foreach (var update in updates)
+        {
+            if (update is StreamingResponseOutputTextDeltaUpdate delta)
+                text.Append(delta.Delta);
+            else if (update is StreamingResponseCompletedUpdate done)
+                completed = done.Response;
+        }
+
+        Assert.Equal("Hello from Gemini.", text.ToString());
+        Assert.Equal(40, completed!.Usage.InputTokenCount);
+        Assert.Equal(4, completed.Usage.OutputTokenDetails.ReasoningTokenCount);
+        Assert.Equal(1_000_000 - GeminiEchoCost, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task FunctionCallRoundTrip_AgainstAClaudeModel_ReachesAFinalAnswer()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var client = Client(account);
+        var ask = Ask("claude-tools", "Weather in Paris?", tools: true);
+
+        ResponseResult first = await client.CreateResponseAsync(ask);
+
+        var call = Assert.Single(first.OutputItems.OfType<FunctionCallResponseItem>());
+        Assert.Equal(("toolu_01Weather", "get_weather"), (call.CallId, call.FunctionName));
+        Assert.Equal("Paris", JsonNode.Parse(call.FunctionArguments.ToString())!["city"]!.GetValue<string>());
+        Assert.Equal(1_000_000 - ClaudeToolCallCost, await gateway.BalanceAsync(account));
+
+        // The conversation goes back as items, the model's own output included: nothing is stored between calls.
+        var next = Ask("claude-tools", "Weather in Paris?", tools: true);
+        foreach (var item in first.OutputItems)
+            next.InputItems.Add(item);
+        next.InputItems.Add(ResponseItem.CreateFunctionCallOutputItem(call.CallId, "21C and sunny"));
+        ResponseResult second = await client.CreateResponseAsync(next);
+
+        Assert.Equal("Hello! It is sunny in Paris.", second.GetOutputText());
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-tools").Body["messages"]!.AsArray();
+        Assert.Equal(["user", "assistant", "user"], sent.Select(m => m!["role"]!.GetValue<string>()));
+        Assert.Equal("toolu_01Weather", sent[1]!["content"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "tool_use")!["id"]!.GetValue<string>());
+        Assert.Equal("toolu_01Weather", sent[2]!["content"]![0]!["tool_use_id"]!.GetValue<string>());
+        Assert.Equal("21C and sunny", sent[2]!["content"]![0]!["content"]!.GetValue<string>());
+        var settles = (await gateway.LedgerEntriesAsync(account)).Where(e => e.Kind == LedgerEntryKind.Settle).ToList();
+        Assert.Equal(2, settles.Count);
+        Assert.Equal(-ClaudeToolCallCost, settles[0].AmountMicros);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponseStreaming_WithToolsAgainstAGeminiModel_YieldsFunctionCallItemsAndBillsExactly()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var done = new List<FunctionCallResponseItem>();
+        ResponseResult? completed = null;
+
+        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("gemini-tools", "Weather?", tools: true, stream: true));
+        await foreach (var update in updates)
+        {
+            if (update is StreamingResponseOutputItemDoneUpdate { Item: FunctionCallResponseItem call })
+                done.Add(call);
+            else if (update is StreamingResponseCompletedUpdate finished)
+                completed = finished.Response;
+        }
+
+        Assert.NotEmpty(done);
+        Assert.Equal("get_weather", done[0].FunctionName);
+        Assert.False(string.IsNullOrEmpty(done[0].CallId));
+        Assert.NotNull(JsonNode.Parse(done[0].FunctionArguments.ToString()));
+        Assert.Equal(done.Count, completed!.OutputItems.OfType<FunctionCallResponseItem>().Count());
+        Assert.Equal(1_000_000 - GeminiToolCallCost, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponse_WithPreviousResponseId_ThrowsA400SayingNothingIsStored()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var ask = Ask("gpt-test", "And then?");
+        ask.PreviousResponseId = "resp_earlier";
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Client(account).CreateResponseAsync(ask));
+
+        Assert.Equal(400, ex.Status);
+        Assert.Contains("stores no content", ex.Message);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+    }
+
+    [Fact]
+    public async Task CreateResponseStreaming_WhenTheProviderBreaksMidway_EndsWithAFailedUpdate()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var seen = new List<StreamingResponseUpdate>();
+
+        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("cut", "Say hello", stream: true));
+        await foreach (var update in updates)
+            seen.Add(update);
+
+        Assert.Contains(seen, u => u is StreamingResponseOutputTextDeltaUpdate);
+        var failed = Assert.Single(seen.OfType<StreamingResponseFailedUpdate>());
+        Assert.Equal(ResponseStatus.Failed, failed.Response.Status);
+        Assert.False(string.IsNullOrEmpty(failed.Response.Error.Message));
+        Assert.IsType<StreamingResponseErrorUpdate>(seen[^1]);
+        Assert.DoesNotContain(seen, u => u is StreamingResponseCompletedUpdate);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+}
