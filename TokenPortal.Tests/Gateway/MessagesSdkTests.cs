@@ -202,6 +202,74 @@ public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal(FakeUpstream.ThinkingSignature, assistant[0]!["signature"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExtendedThinkingToolLoop_AgainstAGeminiModel_GivesTheThoughtSignatureBackAndGeminiAcceptsTheNextTurn(bool stream)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = Client(account);
+        var ask = new MessageCreateParams
+        {
+            Model = "gemini-thinking",
+            MaxTokens = 1024,
+            Thinking = new ThinkingConfigEnabled { BudgetTokens = 512 },
+            Tools = [WeatherTool],
+            Messages = [new UserMessageParam("Weather in Paris?")],
+        };
+
+        var (thinking, toolUse) = stream ? await StreamFirstTurnAsync(client, ask) : await FirstTurnAsync(client, ask);
+
+        Assert.StartsWith("**Checking the weather**", thinking.Thinking);
+        Assert.Equal("get_weather", toolUse.Name);
+        Assert.Equal(1_000_000 - 370, await gateway.BalanceAsync(account)); // 90 x 1 + (20 + 50 thought) x 4 micro-USD
+
+        // The SDK's own loop: the assistant turn as it came, then the result. Gemini refuses it without the call's signature.
+        Message answer = await client.Messages.Create(ask with
+        {
+            Messages =
+            [
+                new UserMessageParam("Weather in Paris?"),
+                new AssistantMessageParam(new List<ContentBlockParam>
+                {
+                    new ThinkingBlockParam { Thinking = thinking.Thinking, Signature = thinking.Signature },
+                    new ToolUseBlockParam { ID = toolUse.ID, Name = toolUse.Name, Input = toolUse.Input },
+                }),
+                new UserMessageParam(new List<ContentBlockParam> { new ToolResultBlockParam { ToolUseID = toolUse.ID, Content = "Sunny, 21 C" } }),
+            ],
+        });
+
+        Assert.True(answer.Content.Last().TryPickText(out _));
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "gemini-thinking").Body["contents"]!.AsArray();
+        var parts = sent.SelectMany(c => c!["parts"]!.AsArray()).ToList();
+        Assert.Equal(FakeUpstream.GeminiThoughtSignature, parts.Single(p => p!["functionCall"] is not null)!["thoughtSignature"]!.GetValue<string>());
+        // The call and its result still pair up by the id Gemini's converter gave the call, without the signature riding in it.
+        Assert.Equal("get_weather", parts.Single(p => p!["functionResponse"] is not null)!["functionResponse"]!["name"]!.GetValue<string>());
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task Create_WithCacheControl_AgainstOpenAIAndGeminiModels_IsServedWithoutTheMarkers()
+    {
+        foreach (var model in new[] { "gpt-test", "gemini-test" })
+        {
+            var account = await gateway.CreateAccountAsync(usd: 1m);
+            using var client = Client(account);
+
+            Message message = await client.Messages.Create(new MessageCreateParams
+            {
+                Model = model,
+                MaxTokens = 100,
+                System = new List<TextBlockParam> { new() { Text = "A long reference book.", CacheControl = new CacheControlEphemeral { Ttl = Ttl.Ttl1h } } },
+                Messages = [new UserMessageParam(new List<ContentBlockParam> { new TextBlockParam { Text = "Summarise it.", CacheControl = new CacheControlEphemeral() } })],
+            });
+
+            Assert.True(message.Content[0].TryPickText(out _));
+            Assert.DoesNotContain("cache_control", gateway.Upstream.Received.Last(r => r.Model is "fake-echo" or "gemini-echo").Body.ToJsonString());
+            await gateway.AssertBooksBalanceAsync(account);
+        }
+    }
+
     private static async Task<(SignedThinking Thinking, ToolCall ToolUse)> FirstTurnAsync(AnthropicClient client, MessageCreateParams ask)
     {
         Message message = await client.Messages.Create(ask);

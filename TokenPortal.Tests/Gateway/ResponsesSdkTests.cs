@@ -158,6 +158,36 @@ public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<Ga
     }
 
     [Fact]
+    public async Task FunctionCallRoundTrip_AgainstAThinkingGeminiModel_GivesTheThoughtSignatureBackOnTheCall()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var client = Client(account);
+        var ask = Ask("gemini-thinking", "Weather in Paris?", tools: true);
+        ask.ReasoningOptions = new ResponseReasoningOptions { ReasoningEffortLevel = ResponseReasoningEffortLevel.Low };
+
+        ResponseResult first = await client.CreateResponseAsync(ask);
+
+        var call = Assert.Single(first.OutputItems.OfType<FunctionCallResponseItem>());
+        Assert.Equal("get_weather", call.FunctionName);
+        // 20 answer tokens and 50 thought tokens, all output: 90 x 1 + 70 x 4 micro-USD.
+        Assert.Equal(1_000_000 - 370, await gateway.BalanceAsync(account));
+
+        // Gemini refuses the next turn unless the call comes back with its signature: the SDK sends back only what it was given.
+        var next = Ask("gemini-thinking", "Weather in Paris?", tools: true);
+        next.ReasoningOptions = ask.ReasoningOptions;
+        foreach (var item in first.OutputItems)
+            next.InputItems.Add(item);
+        next.InputItems.Add(ResponseItem.CreateFunctionCallOutputItem(call.CallId, "21C and sunny"));
+        ResponseResult second = await client.CreateResponseAsync(next);
+
+        Assert.Equal(ResponseStatus.Completed, second.Status);
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "gemini-thinking").Body["contents"]!.AsArray();
+        var sentCall = sent.SelectMany(c => c!["parts"]!.AsArray()).Single(p => p!["functionCall"] is not null)!;
+        Assert.Equal(FakeUpstream.GeminiThoughtSignature, sentCall["thoughtSignature"]!.GetValue<string>());
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
     public async Task CreateResponseStreaming_WithToolsAgainstAGeminiModel_YieldsFunctionCallItemsAndBillsExactly()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);

@@ -35,8 +35,8 @@ internal static class AnthropicMessageWriter
         {
             writer.WriteStartObject();
             writer.WriteString("type", "tool_use");
-            writer.WriteString("id", call!["id"]!.GetValue<string>());
-            writer.WriteString("name", call["function"]!["name"]!.GetValue<string>());
+            writer.WriteString("id", ToolCallIds.ForClient(call!, "toolu"));
+            writer.WriteString("name", call!["function"]!["name"]!.GetValue<string>());
             writer.WritePropertyName("input");
             WriteArguments(call["function"]!["arguments"]?.GetValue<string>(), writer);
             writer.WriteEndObject();

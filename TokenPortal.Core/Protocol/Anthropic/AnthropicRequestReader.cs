@@ -120,19 +120,22 @@ public static class AnthropicRequestReader
                     parts.Add(converted = new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = ImageUrl(block["source"]) } });
                     break;
                 case "tool_use":
+                    var (callId, thoughtSignature) = ToolCallIds.FromClient(block["id"]!.GetValue<string>());
                     toolCalls.Add(converted = new JsonObject
                     {
-                        ["id"] = block["id"]!.GetValue<string>(),
+                        ["id"] = callId,
                         ["type"] = "function",
                         ["function"] = new JsonObject { ["name"] = block["name"]!.GetValue<string>(), ["arguments"] = (block["input"] ?? new JsonObject()).ToJsonString() },
                     });
+                    if (thoughtSignature is not null)
+                        converted["extra_content"] = ToolCallIds.ExtraContent(thoughtSignature);
                     break;
                 case "tool_result":
                     // OpenAI wants each result as its own tool message, before the turn's other content.
                     output.Add(converted = new JsonObject
                     {
                         ["role"] = "tool",
-                        ["tool_call_id"] = block["tool_use_id"]!.GetValue<string>(),
+                        ["tool_call_id"] = ToolCallIds.FromClient(block["tool_use_id"]!.GetValue<string>()).Id,
                         ["content"] = TextOf(block["content"]),
                     });
                     if (converted["cache_control"] is null && block["content"] is JsonArray inner && inner.LastOrDefault(b => b?["cache_control"] is JsonObject) is { } marked)

@@ -188,7 +188,7 @@ internal sealed class AnthropicStreamEncoder : IStreamEncoder
         var index = call["index"]?.GetValue<int>() ?? 0;
         if (call["id"] is not null || _open != BlockKind.Tool || _openToolIndex != index)
         {
-            var toolId = call["id"]?.GetValue<string>() ?? $"toolu_{index}";
+            var toolId = ToolCallIds.ForClient(call, $"toolu_{index}");
             var name = call["function"]?["name"]?.GetValue<string>() ?? "";
             Open(BlockKind.Tool, index, output, w =>
             {

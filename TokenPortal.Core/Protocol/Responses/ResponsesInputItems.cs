@@ -25,7 +25,7 @@ internal static class ResponsesInputItems
                 messages.Add(new JsonObject
                 {
                     ["role"] = "tool",
-                    ["tool_call_id"] = Required(item, "call_id", index),
+                    ["tool_call_id"] = ToolCallIds.FromClient(Required(item, "call_id", index)).Id,
                     ["content"] = OutputText(item["output"], index),
                 });
                 break;
@@ -63,9 +63,10 @@ internal static class ResponsesInputItems
 
     private static void AddFunctionCall(JsonObject item, int index, JsonArray messages)
     {
+        var (callId, thoughtSignature) = ToolCallIds.FromClient(Required(item, "call_id", index));
         var call = new JsonObject
         {
-            ["id"] = Required(item, "call_id", index),
+            ["id"] = callId,
             ["type"] = "function",
             ["function"] = new JsonObject
             {
@@ -73,6 +74,8 @@ internal static class ResponsesInputItems
                 ["arguments"] = item["arguments"] is { } arguments ? ResponsesRequestReader.String(arguments, $"input[{index}].arguments") : "{}",
             },
         };
+        if (thoughtSignature is not null)
+            call["extra_content"] = ToolCallIds.ExtraContent(thoughtSignature);
         // Chat wants the calls of one turn on one assistant message, the one that may also hold the turn's text.
         if (messages.Count > 0 && messages[^1] is JsonObject last && last["role"]!.GetValue<string>() == "assistant")
         {

@@ -159,7 +159,7 @@ internal sealed class ResponsesStreamEncoder(string responseToken, TimeProvider 
     private void AppendToolCall(ResponseHeader header, JsonNode call, IBufferWriter<byte> output)
     {
         var index = call["index"]?.GetValue<int>() ?? 0;
-        var callId = call["id"]?.GetValue<string>();
+        var callId = call["id"] is null ? null : ToolCallIds.ForClient(call, "");
         if (!_toolCalls.TryGetValue(index, out var item) || (callId is not null && callId != item.CallId))
         {
             CloseOpen(output);

@@ -45,8 +45,8 @@ internal static class ResponsesWriter
         {
             var item = new ResponseOutputItem(ResponseOutputItem.ItemKind.FunctionCall, header.ItemId("fc", items.Count))
             {
-                CallId = call!["id"]!.GetValue<string>(),
-                Name = call["function"]!["name"]!.GetValue<string>(),
+                CallId = ToolCallIds.ForClient(call!, $"call_{items.Count}"),
+                Name = call!["function"]!["name"]!.GetValue<string>(),
             };
             item.Text.Append(call["function"]!["arguments"]?.GetValue<string>() ?? "");
             items.Add(item);
