@@ -32,6 +32,36 @@ public sealed class ChatCompletionsSdkTests(GatewayFixture gateway) : IClassFixt
         await gateway.AssertBooksBalanceAsync(account);
     }
 
+    [Theory]
+    [InlineData("claude-thinking")]
+    [InlineData("gemini-thinking")]
+    public async Task CompleteChat_WithAReasoningEffort_ThinksUpstream_AndReportsTheReasoningTokensItBills(string model)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 10m);
+#pragma warning disable OPENAI001 // the SDK marks reasoning effort experimental
+        var options = new ChatCompletionOptions { ReasoningEffortLevel = ChatReasoningEffortLevel.Low };
+#pragma warning restore OPENAI001
+
+        ChatCompletion completion = await Client(account, model).CompleteChatAsync([new UserChatMessage("Weather in Paris?")], options);
+
+        // Both fakes answer this first turn with a thought and a tool call.
+        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
+        Assert.Equal("get_weather", Assert.Single(completion.ToolCalls).FunctionName);
+        Assert.InRange(completion.Usage.OutputTokenDetails.ReasoningTokenCount, 1, completion.Usage.OutputTokenCount);
+        var sent = gateway.Upstream.Received.Last(r => r.Model == model).Body;
+        Assert.Equal(1024, model.StartsWith("claude", StringComparison.Ordinal)
+            ? sent["thinking"]!["budget_tokens"]!.GetValue<int>()
+            : sent["generationConfig"]!["thinkingConfig"]!["thinkingBudget"]!.GetValue<int>());
+        // Thinking is output, billed at the output price: Gemini's 90 in x 1 + (20 + 50 thought) out x 4; Claude's output x 15 at least.
+        var settle = -Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Kind == LedgerEntryKind.Settle).AmountMicros;
+        if (model.StartsWith("gemini", StringComparison.Ordinal))
+            Assert.Equal(370, settle);
+        else
+            Assert.True(settle >= completion.Usage.OutputTokenCount * 15, $"{settle} micro-USD for {completion.Usage.OutputTokenCount} output tokens");
+        Assert.Equal(10_000_000 - settle, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
     [Fact]
     public async Task CompleteChatStreaming_RelaysEveryChunkAndChargesExactUsage()
     {
