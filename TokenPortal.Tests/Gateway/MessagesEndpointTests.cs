@@ -17,19 +17,6 @@ public sealed class MessagesEndpointTests(GatewayFixture gateway) : IClassFixtur
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<List<(string Event, JsonNode Data)>> EventsAsync(HttpResponseMessage response)
-    {
-        var events = new List<(string, JsonNode)>();
-        string? name = null;
-        foreach (var line in (await response.Content.ReadAsStringAsync()).Split('\n'))
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
-                name = line["event: ".Length..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                events.Add((name!, JsonNode.Parse(line["data: ".Length..])!));
-        }
-        return events;
-    }
 
     [Fact]
     public async Task Message_ToAnOpenAIModel_AnswersInAnthropicShapeAndBillsExactly()
@@ -67,7 +54,7 @@ public sealed class MessagesEndpointTests(GatewayFixture gateway) : IClassFixtur
 
         using var response = await client.PostAsync("v1/messages", Json(
             """{"model":"gpt-test","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"Say hello"}]}"""));
-        var events = await EventsAsync(response);
+        var events = await SseData.ReadNamedAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var names = events.Select(e => e.Event).ToList();
@@ -96,7 +83,7 @@ public sealed class MessagesEndpointTests(GatewayFixture gateway) : IClassFixtur
              "tool_choice":{"type":"auto"},
              "messages":[{"role":"user","content":[{"type":"text","text":"Weather in Paris?"}]}]}
             """));
-        var events = await EventsAsync(response);
+        var events = await SseData.ReadNamedAsync(response);
 
         var starts = events.Where(e => e.Event == "content_block_start").Select(e => e.Data["content_block"]!).ToList();
         Assert.Equal(["text", "tool_use", "tool_use"], starts.Select(b => b["type"]!.GetValue<string>()));

@@ -9,19 +9,6 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    internal static async Task<List<(string Event, JsonNode Data)>> EventsAsync(HttpResponseMessage response)
-    {
-        var events = new List<(string, JsonNode)>();
-        string? name = null;
-        foreach (var line in (await response.Content.ReadAsStringAsync()).Split('\n'))
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
-                name = line["event: ".Length..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                events.Add((name!, JsonNode.Parse(line["data: ".Length..])!));
-        }
-        return events;
-    }
 
     [Fact]
     public async Task Create_ToAnOpenAIModel_AnswersWithAResponseObjectAndBillsExactly()
@@ -93,7 +80,7 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("api/v1/responses", Json("""{"model":"gpt-test","input":[{"role":"user","content":"Say hello"}],"stream":true}"""));
-        var events = await EventsAsync(response);
+        var events = await SseData.ReadNamedAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/event-stream", response.Content.Headers.ContentType!.ToString());
@@ -132,7 +119,7 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
              "tools":[{"type":"function","name":"get_weather","description":"Weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}},"strict":false}],
              "tool_choice":"auto"}
             """));
-        var events = await EventsAsync(response);
+        var events = await SseData.ReadNamedAsync(response);
 
         var added = events.Where(e => e.Event == "response.output_item.added").Select(e => e.Data).ToList();
         Assert.Equal(["message", "function_call", "function_call"], added.Select(a => a["item"]!["type"]!.GetValue<string>()));
@@ -270,7 +257,7 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/responses", Json("""{"model":"cut","input":"Say hello","stream":true}"""));
-        var events = await EventsAsync(response);
+        var events = await SseData.ReadNamedAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["response.failed", "error"], events.TakeLast(2).Select(e => e.Event));
