@@ -17,7 +17,6 @@ public sealed class MessagesEndpointTests(GatewayFixture gateway) : IClassFixtur
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-
     [Fact]
     public async Task Message_ToAnOpenAIModel_AnswersInAnthropicShapeAndBillsExactly()
     {

@@ -9,7 +9,6 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-
     [Fact]
     public async Task Create_ToAnOpenAIModel_AnswersWithAResponseObjectAndBillsExactly()
     {
