@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using TokenPortal.Core.Configuration;
 
@@ -17,7 +18,10 @@ public static class DatabaseEngines
     public static DbContextOptionsBuilder Use(this DbContextOptionsBuilder db, DatabaseProvider provider, string connectionString) => provider switch
     {
         DatabaseProvider.Postgres => db.UseNpgsql(WithAutoPrepare(connectionString), npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
-        _ => db.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionOpenedInterceptor()),
+        _ => db.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionOpenedInterceptor())
+            // SQLite's table rebuilds turn foreign keys off around them, which EF cannot do inside a transaction and warns
+            // about at every fresh start; the rebuilds are EF's own and run at start before anything is served.
+            .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)),
     };
 
     /// <summary>
