@@ -95,6 +95,32 @@ public sealed class MessagesEndpointTests(GatewayFixture gateway) : IClassFixtur
         Assert.Equal(3, events.Count(e => e.Event == "content_block_stop"));
     }
 
+    [Theory]
+    [InlineData("toolu_1__gts_***not-base64***")] // looks like ours, is not: kept whole
+    [InlineData("toolu_1__gts_")]                 // an empty signature
+    [InlineData("toolu_1__gts_QUJD")]             // a forged signature: passed on, never a fault of ours
+    public async Task ToolUseIds_AClientMadeUp_AreServedWithoutAFault_AndTheBooksAgree(string id)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = AnthropicClient(account);
+        var body = $$$"""
+            {"model":"gemini-test","max_tokens":50,"messages":[
+              {"role":"user","content":"Weather?"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"{{{id}}}","name":"get_weather","input":{"city":"Paris"}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"{{{id}}}","content":"Sunny"}]}]}
+            """;
+
+        using var response = await client.PostAsync("v1/messages", Json(body));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "gemini-echo").Body["contents"]!.AsArray();
+        var parts = sent.SelectMany(c => c!["parts"]!.AsArray()).ToList();
+        // The call and its result still pair up: the result is named after the call.
+        Assert.Equal("get_weather", parts.Single(p => p!["functionResponse"] is not null)!["functionResponse"]!["name"]!.GetValue<string>());
+        await gateway.AssertBooksBalanceAsync(account);
+        await gateway.AssertAuditCleanAsync();
+    }
+
     [Fact]
     public async Task ToolResultTurn_IsSentUpstreamAsToolMessages()
     {
