@@ -73,6 +73,9 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton(new ServerInstance(configuration.GetSection($"{TokenPortalOptions.SectionName}:Instances").Get<InstancesOptions>() ?? new()));
         services.AddSingleton<ReservationBook>();
         services.AddSingleton<ServerRegistry>();
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.TokenPortalMetrics>();
+        services.AddHostedService<Telemetry.StateGauges>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<ILedger, Ledger>();
         services.AddSingleton<IModelCatalog, ModelCatalog>();

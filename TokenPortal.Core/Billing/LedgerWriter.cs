@@ -18,6 +18,7 @@ internal sealed partial class LedgerWriter(
     DatabaseWriteGate writeGate,
     ServerInstance server,
     TimeProvider clock,
+    Telemetry.TokenPortalMetrics metrics,
     ILogger<LedgerWriter> logger) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
@@ -68,6 +69,9 @@ internal sealed partial class LedgerWriter(
     /// </summary>
     public bool Backlogged => Volatile.Read(ref _queued) > 4 * MaxBatch;
 
+    /// <summary>Operations waiting for a commit.</summary>
+    public int QueueDepth => Math.Max(0, Volatile.Read(ref _queued));
+
     /// <summary>How long the batch being written has taken so far; zero between batches. A database that hangs shows here first.</summary>
     public TimeSpan CurrentWrite => Volatile.Read(ref _writingSince) is var since and > 0 ? clock.GetElapsedTime(since) : TimeSpan.Zero;
 
@@ -105,11 +109,15 @@ internal sealed partial class LedgerWriter(
                 else
                     batch.Add(operation);
             }
+            var started = clock.GetTimestamp();
             try
             {
-                Volatile.Write(ref _writingSince, clock.GetTimestamp());
+                Volatile.Write(ref _writingSince, started);
                 if (batch.Count > 0)
+                {
                     await WriteBatchAsync(batch);
+                    metrics.LedgerCommitted(clock.GetElapsedTime(started));
+                }
             }
             catch (Exception ex)
             {

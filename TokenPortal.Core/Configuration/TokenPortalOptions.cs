@@ -44,4 +44,6 @@ public sealed class TokenPortalOptions
     public GlobalLimitsOptions GlobalLimits { get; set; } = new();
 
     public BillingOptions Billing { get; set; } = new();
+
+    public OperationsOptions Operations { get; set; } = new();
 }

@@ -7,6 +7,8 @@ namespace TokenPortal.Core.Gateway;
 /// <summary><c>POST /v1/chat/completions</c>: OpenAI in, OpenAI out, whole or streamed.</summary>
 public sealed class ChatCompletionsEndpoint : IGatewayEndpoint
 {
+    public string Name => "chat/completions";
+
     public ModelKind ModelKind => ModelKind.Chat;
 
     public ParsedRequest Parse(ReadOnlyMemory<byte> body, TokenCounter tokens)

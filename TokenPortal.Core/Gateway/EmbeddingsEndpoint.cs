@@ -7,6 +7,8 @@ namespace TokenPortal.Core.Gateway;
 /// <summary><c>POST /v1/embeddings</c>: OpenAI's schema, billed on input tokens.</summary>
 public sealed class EmbeddingsEndpoint : IGatewayEndpoint
 {
+    public string Name => "embeddings";
+
     public ModelKind ModelKind => ModelKind.Embedding;
 
     public ParsedRequest Parse(ReadOnlyMemory<byte> body, TokenCounter tokens) => EmbeddingsRequestReader.Read(body, tokens);

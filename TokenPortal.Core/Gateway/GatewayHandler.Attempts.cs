@@ -94,6 +94,7 @@ public sealed partial class GatewayHandler
     {
         var health = routingHealth.Channel(channel.Id);
         var provider = channel.Provider;
+        using var span = StartAttemptSpan(call, model, channel);
         if (await throttle.WaitForSlotAsync(provider, context.RequestAborted) is { } busy)
         {
             health.Abandoned(probe);
@@ -150,18 +151,25 @@ public sealed partial class GatewayHandler
             var outcome = upstreamCall.Request.Stream ? await streams.RelayAsync(relay) : await wholeReplies.RelayAsync(relay);
             call.Record(outcome);
             if (outcome.Failure is { } relayFailure)
-                health.Failed(relayFailure, probe, clock.GetUtcNow(), options.CurrentValue.Routing);
+                Failing(relayFailure);
             else if (outcome.ClientGone && !outcome.ClientSawBytes)
                 health.Abandoned(probe);
             else
                 health.Succeeded(latency);
+            AttemptServed(span, (int)response.StatusCode, reservation);
             return outcome;
         }
 
         RelayOutcome Failed(UpstreamFailure failure)
         {
-            health.Failed(failure, probe, clock.GetUtcNow(), options.CurrentValue.Routing);
+            Failing(failure);
             return RelayOutcome.Failed(failure);
+        }
+
+        void Failing(UpstreamFailure failure)
+        {
+            health.Failed(failure, probe, clock.GetUtcNow(), options.CurrentValue.Routing);
+            AttemptFailed(span, model, channel, failure);
         }
     }
 }

@@ -8,6 +8,7 @@ using TokenPortal.Core.Metering;
 using TokenPortal.Core.Providers;
 using TokenPortal.Core.RateLimiting;
 using TokenPortal.Core.Routing;
+using TokenPortal.Core.Telemetry;
 
 namespace TokenPortal.Core.Gateway;
 
@@ -31,12 +32,14 @@ public sealed partial class GatewayHandler(
     TokenCounter tokens,
     SafetyIdentifiers safetyIdentifiers,
     IOptionsMonitor<TokenPortalOptions> options,
+    TokenPortalMetrics metrics,
     TimeProvider clock,
     ILogger<GatewayHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, AuthenticatedKey key, IGatewayEndpoint endpoint)
     {
         var call = new GatewayCall(context.TraceIdentifier, key, clock.GetTimestamp());
+        using var span = StartRequestSpan(endpoint, call);
         try
         {
             var error = await HandleCoreAsync(context, call, endpoint);
@@ -62,6 +65,7 @@ public sealed partial class GatewayHandler(
         {
             if (call.BodyRead)
                 requestLog.Write(call.ToRecord(clock), call.Settlement);
+            Observe(call, endpoint, span);
         }
     }
 
@@ -145,6 +149,7 @@ public sealed partial class GatewayHandler(
         if (plan.Error is not null)
             return plan.Error;
         var reservation = new RequestReservation(billing, plan.Reservation!);
+        metrics.ReservationOpened();
         try
         {
             return await RouteAsync(context, call, endpoint, candidates, new UpstreamRequest(request, body), reservation);
@@ -153,6 +158,7 @@ public sealed partial class GatewayHandler(
         {
             // The one place a request's money is given back: whatever happened, unless a relay charged it.
             await reservation.ReleaseUnlessChargedAsync();
+            metrics.ReservationClosed();
             call.Record(reservation);
         }
     }

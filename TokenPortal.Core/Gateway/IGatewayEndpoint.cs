@@ -11,6 +11,9 @@ namespace TokenPortal.Core.Gateway;
 /// </summary>
 public interface IGatewayEndpoint
 {
+    /// <summary>The endpoint's path under <c>/v1</c> (<c>chat/completions</c>), as metrics and traces name it.</summary>
+    string Name { get; }
+
     ModelKind ModelKind { get; }
 
     ParsedRequest Parse(ReadOnlyMemory<byte> body, TokenCounter tokens);

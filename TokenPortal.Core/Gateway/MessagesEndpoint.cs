@@ -11,6 +11,8 @@ namespace TokenPortal.Core.Gateway;
 /// </summary>
 public sealed class MessagesEndpoint(ChatCompletionsEndpoint chat) : IGatewayEndpoint
 {
+    public string Name => "messages";
+
     public ModelKind ModelKind => ModelKind.Chat;
 
     public IClientDialect Dialect => AnthropicDialect.Instance;

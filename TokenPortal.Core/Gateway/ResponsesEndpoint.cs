@@ -22,6 +22,8 @@ public sealed class ResponsesEndpoint(ChatCompletionsEndpoint chat, TimeProvider
         ["max_tokens"] = "max_output_tokens",
     };
 
+    public string Name => "responses";
+
     public ModelKind ModelKind => ModelKind.Chat;
 
     public IClientDialect Dialect { get; } = new ResponsesDialect(clock);

@@ -123,13 +123,23 @@ public sealed class ChannelHealth
                 }
             }
             latencies.Sort();
-            var state = _restingUntil is { } until ? (now < until ? ChannelState.Resting : ChannelState.Probing) : ChannelState.Healthy;
+            var state = StateAt(now);
             return new ChannelHealthSnapshot(state, _failuresInRow, state == ChannelState.Resting ? _restingUntil : null, count,
                 judged > 0 ? (double)latencies.Count / judged : null,
                 latencies.Count > 0 ? latencies[(latencies.Count - 1) / 2] : null,
                 failures);
         }
     }
+
+    /// <summary>Where the channel stands at <paramref name="now"/>, without the rest of a snapshot (metrics read it on every scrape).</summary>
+    public ChannelState State(DateTimeOffset now)
+    {
+        lock (_lock)
+            return StateAt(now);
+    }
+
+    private ChannelState StateAt(DateTimeOffset now) =>
+        _restingUntil is { } until ? (now < until ? ChannelState.Resting : ChannelState.Probing) : ChannelState.Healthy;
 
     private void Remember(UpstreamFailureKind? kind, int latencyMs)
     {

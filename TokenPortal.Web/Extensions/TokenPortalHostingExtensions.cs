@@ -18,6 +18,7 @@ internal static class TokenPortalHostingExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddTokenPortalGateway();
         builder.Services.AddOperations();
+        builder.AddTelemetry();
         builder.AddPortal();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TokenPortalOptions>>(ApplyConnectionLimits);
@@ -40,6 +41,7 @@ internal static class TokenPortalHostingExtensions
         app.MapGatewayApi("/v1");
         app.MapGatewayApi("/api/v1");
         app.MapOperations();
+        app.MapMetrics();
         app.MapStripeWebhook();
         app.MapPortal();
         return app;

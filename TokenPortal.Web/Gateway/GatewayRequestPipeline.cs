@@ -32,6 +32,8 @@ internal static partial class GatewayRequestPipeline
         var id = NewRequestId();
         context.TraceIdentifier = id;
         context.Response.Headers["x-request-id"] = id;
+        // Every line logged for the request, ours or a library's (HttpClient, EF), carries its id.
+        using var scope = RequestScope(logger, id);
         try
         {
             if (refresher is not null)
@@ -66,6 +68,8 @@ internal static partial class GatewayRequestPipeline
         "req_".CopyTo(chars);
         uuid.TryFormat(chars[4..], out _, "N");
     });
+
+    private static readonly Func<ILogger, string, IDisposable?> RequestScope = LoggerMessage.DefineScope<string>("RequestId:{RequestId}");
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed with an unexpected exception.")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId);

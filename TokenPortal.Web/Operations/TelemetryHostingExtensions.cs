@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using TokenPortal.Core.Configuration;
+using TokenPortal.Core.Telemetry;
+
+namespace TokenPortal.Web.Operations;
+
+/// <summary>
+/// OpenTelemetry for the operator: metrics (the gateway's, ASP.NET Core's, HttpClient's and the runtime's) scraped at
+/// <c>/metrics</c>, and, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, traces and metrics pushed by OTLP (the
+/// exporter reads the standard <c>OTEL_*</c> variables itself: protocol, headers, service name).
+/// </summary>
+internal static class TelemetryHostingExtensions
+{
+    private const string MetricsPath = "/metrics";
+
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        var operations = builder.Configuration.GetSection($"{TokenPortalOptions.SectionName}:Operations").Get<OperationsOptions>() ?? new();
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (!operations.MetricsEnabled && !otlp)
+            return builder;
+
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("tokenportal"));
+        if (operations.MetricsEnabled)
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics.AddMeter(TokenPortalMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    // A scrape answers what is true now, not what was true up to 300 ms ago (the exporter's default).
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (otlp)
+                    metrics.AddOtlpExporter();
+            });
+        }
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(TokenPortalTracing.SourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter());
+        }
+        return builder;
+    }
+
+    /// <summary><c>/metrics</c> for loopback callers and holders of <c>Operations:MetricsToken</c>; 404 for everyone else, and when metrics are off.</summary>
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
+    {
+        var operations = app.ServiceProvider.GetRequiredService<IOptionsMonitor<TokenPortalOptions>>();
+        if (!operations.CurrentValue.Operations.MetricsEnabled)
+            return app;
+        app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use((context, next) =>
+        {
+            if (MayScrape(context, operations.CurrentValue.Operations.MetricsToken))
+                return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }), optionsName: null);
+        return app;
+    }
+
+    /// <summary>Loopback (after forwarded headers, so a proxied outsider is not), or the bearer token compared in constant time.</summary>
+    internal static bool MayScrape(HttpContext context, string? token)
+    {
+        if (context.Connection.RemoteIpAddress is { } address && System.Net.IPAddress.IsLoopback(address))
+            return true;
+        if (string.IsNullOrEmpty(token))
+            return false;
+        var header = context.Request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        return header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[Bearer.Length..].Trim()), Encoding.UTF8.GetBytes(token));
+    }
+}
