@@ -157,8 +157,8 @@ public sealed partial class GatewayHandler(
         finally
         {
             // The one place a request's money is given back: whatever happened, unless a relay charged it.
-            await reservation.ReleaseUnlessChargedAsync();
             metrics.ReservationClosed();
+            await reservation.ReleaseUnlessChargedAsync();
             call.Record(reservation);
         }
     }

@@ -87,6 +87,8 @@ public sealed class MetricsEndpointTests(TelemetryFixture gateway) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, await ScrapeAsync(client, forwardedFor: "203.0.113.7", token: null));
         Assert.Equal(HttpStatusCode.NotFound, await ScrapeAsync(client, forwardedFor: "203.0.113.7", token: "wrong-token"));
         Assert.Equal(HttpStatusCode.NotFound, await ScrapeAsync(client, forwardedFor: "203.0.113.7", token: TelemetryFixture.ScrapeToken + "x"));
+        // An outsider who claims to be loopback: the proxy appends the address it saw, and that is the one believed.
+        Assert.Equal(HttpStatusCode.NotFound, await ScrapeAsync(client, forwardedFor: "127.0.0.1, 203.0.113.7", token: null));
         Assert.Equal(HttpStatusCode.OK, await ScrapeAsync(client, forwardedFor: "203.0.113.7", token: TelemetryFixture.ScrapeToken));
         Assert.Equal(HttpStatusCode.OK, await ScrapeAsync(client, forwardedFor: null, token: null));
     }

@@ -48,10 +48,14 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>CPU time the gateway has used so far (user + system).</summary>
     public TimeSpan CpuTime() => ProcessCpu.Of(_process.Id);
 
-    public static async Task<GatewayProcess> StartAsync(Uri upstream, string workDirectory, string appPath, string? postgres = null, string? redis = null)
+    /// <param name="extra">Settings added to the benchmark's own (metrics off, say).</param>
+    public static async Task<GatewayProcess> StartAsync(Uri upstream, string workDirectory, string appPath, string? postgres = null, string? redis = null,
+        IReadOnlyDictionary<string, string>? extra = null)
     {
         var databasePath = Path.Combine(workDirectory, "bench.db");
         var environment = Environment(databasePath, upstream, postgres, redis);
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+            environment[name] = value;
         await CliAsync(appPath, environment, "user", "create", "--email", "bench@example.test");
         await CliAsync(appPath, environment, "credit", "--email", "bench@example.test", "--usd", "100000");
         var key = (await CliAsync(appPath, environment, "key", "create", "--email", "bench@example.test", "--name", "bench")).Trim();

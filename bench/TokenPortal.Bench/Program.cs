@@ -8,6 +8,7 @@ using TokenPortal.Bench;
 // bench/run --estimate: the reservation's token estimate over adversarial 1 MiB bodies, in ms per MiB.
 // bench/run --postgres: the same gateway on SQLite, on PostgreSQL, and as two PostgreSQL instances sharing Redis.
 // bench/run --failover: only the fixed-rate latency through the gateway, healthy and with one of two channels failing half its requests.
+// bench/run --metrics: throughput with metrics on (and scraped) and off, in alternating rounds.
 if (args is [BareForwarder.Flag, var forwardTo])
     return await BareForwarder.ServeAsync(new Uri(forwardTo));
 if (args.Contains("--estimate"))
@@ -25,6 +26,8 @@ if (args.Contains("--postgres"))
     return await DatabaseComparison.RunAsync(app, work, Path.Combine(root, "bench", "results"), quick);
 
 await using var upstream = await FastUpstream.StartAsync();
+if (args.Contains("--metrics"))
+    return await MetricsOverhead.RunAsync(upstream.BaseUrl, app, work, quick);
 await using var gateway = await GatewayProcess.StartAsync(upstream.BaseUrl, work, app);
 var direct = new BenchTarget("direct", upstream.BaseUrl, null);
 var through = new BenchTarget("gateway", new Uri(gateway.BaseAddress, "v1/"), gateway.Key);
