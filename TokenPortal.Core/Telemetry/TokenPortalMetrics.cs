@@ -61,10 +61,7 @@ public sealed class TokenPortalMetrics
     /// <summary>The meter, for the gauges that read state when scraped.</summary>
     public Meter Meter { get; }
 
-    /// <summary>
-    /// One answered request. <paramref name="model"/> must be a catalog id or <see cref="Unlisted"/>; the cost is
-    /// counted once the settle is written, so it says what the ledger charged.
-    /// </summary>
+    /// <summary>One answered request. <paramref name="model"/> must be a catalog id or <see cref="Unlisted"/>.</summary>
     public void RequestEnded(string endpoint, string model, GatewayCall call, TimeSpan duration, TimeSpan? timeToFirstToken)
     {
         if (!_requests.Enabled && !_duration.Enabled)
@@ -86,17 +83,6 @@ public sealed class TokenPortalMetrics
             _tokens.Add(call.Usage.PromptTokens, WithType(modelTags, "input"));
         if (call.Usage.CompletionTokens > 0)
             _tokens.Add(call.Usage.CompletionTokens, WithType(modelTags, "output"));
-        switch (call.Settlement)
-        {
-            case null:
-                break;
-            case { IsCompletedSuccessfully: true } settled:
-                Charged(settled.Result, modelTags);
-                break;
-            case { } pending:
-                _ = ChargedWhenSettledAsync(pending, modelTags);
-                break;
-        }
     }
 
     /// <summary>The label for a model the catalog does not list (a typo, a guess): one series for all of them.</summary>
@@ -109,6 +95,13 @@ public sealed class TokenPortalMetrics
     {
         if (_upstreamErrors.Enabled)
             _upstreamErrors.Add(1, new TagList { { "provider", provider }, { "model", model }, { "class", ClassOf(kind) } });
+    }
+
+    /// <summary>What the ledger charged for one request, once its settle is written; <paramref name="model"/> is the catalog model that served.</summary>
+    public void Charged(string model, string provider, long micros)
+    {
+        if (micros > 0 && _cost.Enabled)
+            _cost.Add(micros, new TagList { { "model", model }, { "provider", provider } });
     }
 
     public void ReservationOpened() => _reservationsOpen.Add(1);
@@ -147,23 +140,5 @@ public sealed class TokenPortalMetrics
     {
         tags.Add("type", type);
         return tags;
-    }
-
-    private void Charged(Billing.Settlement? settled, TagList tags)
-    {
-        if (settled is { ChargedMicros: > 0 } s)
-            _cost.Add(s.ChargedMicros, tags);
-    }
-
-    private async Task ChargedWhenSettledAsync(Task<Billing.Settlement?> settlement, TagList tags)
-    {
-        try
-        {
-            Charged(await settlement, tags);
-        }
-        catch (Exception)
-        {
-            // The settle's own failure is logged where it is awaited for the log row; nothing was charged.
-        }
     }
 }

@@ -18,6 +18,17 @@ internal static class TelemetryHostingExtensions
 {
     private const string MetricsPath = "/metrics";
 
+    /// <summary>
+    /// Library instruments recorded several times per request that an operator learns as much from elsewhere (requests
+    /// in flight from the request counters, a pool's rents from GC metrics). Dropped, they are never even enabled:
+    /// the benchmark's throughput with metrics on went from 6-10% below metrics off to within 5% (README, Watch it).
+    /// </summary>
+    private static readonly string[] Unrecorded =
+    [
+        "aspnetcore.memory_pool.rented", "aspnetcore.memory_pool.allocated", "aspnetcore.memory_pool.evicted", "aspnetcore.memory_pool.pooled",
+        "aspnetcore.routing.match_attempts", "http.server.active_requests", "http.client.active_requests", "http.client.request.time_in_queue",
+    ];
+
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
         var operations = builder.Configuration.GetSection($"{TokenPortalOptions.SectionName}:Operations").Get<OperationsOptions>() ?? new();
@@ -36,6 +47,8 @@ internal static class TelemetryHostingExtensions
                     .AddRuntimeInstrumentation()
                     // A scrape answers what is true now, not what was true up to 300 ms ago (the exporter's default).
                     .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                foreach (var instrument in Unrecorded)
+                    metrics.AddView(instrument, MetricStreamConfiguration.Drop);
                 if (otlp)
                     metrics.AddOtlpExporter();
             });
