@@ -3,6 +3,7 @@ namespace TokenPortal.Bench;
 internal sealed record PathPair<T>(T Direct, T Gateway);
 
 /// <summary>Everything one run measured; serialised as latest.json and rendered as latest.md.</summary>
+/// <param name="ConvertedRps">Max throughput through the OpenAI API to an Anthropic upstream (converted both ways).</param>
 internal sealed record BenchResults(
     DateTimeOffset Finished,
     string Machine,
@@ -23,7 +24,11 @@ internal sealed record BenchResults(
     double GatewayCpuMicrosPerRequest,
     ForwarderResult Forwarder,
     PeerResult? Peer,
-    FailoverResult Failover);
+    FailoverResult Failover,
+    double ConvertedRps,
+    double ResidentAfterRunMegabytes,
+    double ColdStartMilliseconds,
+    GcPauseSummary GcPauses);
 
 /// <summary>The same load on a model of two channels, one of which fails half its requests, against the healthy model right before.</summary>
 internal sealed record FailoverResult(Percentiles Healthy, Percentiles Latency, int Errors, long UpstreamFailures);

@@ -16,6 +16,9 @@ internal sealed class FastUpstream : IAsyncDisposable
 
     private static readonly byte[] Completion = Encoding.UTF8.GetBytes(
         $$$"""{"id":"chatcmpl-b","object":"chat.completion","created":1700000000,"model":"bench-fast","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there, friend."},"finish_reason":"stop"}],"usage":{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{CompletionTokens}}},"total_tokens":{{{PromptTokens + CompletionTokens}}}}}""");
+
+    private static readonly byte[] Message = Encoding.UTF8.GetBytes(
+        $$$"""{"id":"msg_bench","type":"message","role":"assistant","model":"bench-converted","content":[{"type":"text","text":"Hello there, friend."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":{{{PromptTokens}}},"output_tokens":{{{CompletionTokens}}}}}""");
     private static readonly byte[] Chunk = Encoding.UTF8.GetBytes(
         """data: {"id":"chatcmpl-b","object":"chat.completion.chunk","created":1700000000,"model":"bench-stream","choices":[{"index":0,"delta":{"content":" word"},"finish_reason":null}]}""" + "\n\n");
     private static readonly byte[] End = Encoding.UTF8.GetBytes(
@@ -45,6 +48,7 @@ internal sealed class FastUpstream : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapPost("/v1/chat/completions", HandleAsync);
+        app.MapPost("/v1/messages", AnthropicAsync);
         await app.StartAsync();
         return new FastUpstream(app, new Uri(app.Urls.First().TrimEnd('/') + "/v1/"));
     }
@@ -75,6 +79,14 @@ internal sealed class FastUpstream : IAsyncDisposable
             await Task.Delay(ChunkGap, context.RequestAborted);
         }
         await context.Response.Body.WriteAsync(End, context.RequestAborted);
+    }
+
+    /// <summary>Anthropic's answer to the same prompt: the converted path (OpenAI's API in front, Anthropic's behind).</summary>
+    private static async Task AnthropicAsync(HttpContext context)
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null);
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(Message);
     }
 
     public async ValueTask DisposeAsync()

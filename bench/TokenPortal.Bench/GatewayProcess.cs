@@ -14,13 +14,18 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>A model on two channels, one of which fails half its requests.</summary>
     public const string FailoverModel = "bench-failover";
 
+    /// <summary>A model on an Anthropic upstream: OpenAI's API converted to Anthropic's and back.</summary>
+    public const string ConvertedModel = "bench-converted";
+
     private readonly Process _process;
     private readonly string _appPath;
     private readonly Dictionary<string, string> _environment;
 
-    private GatewayProcess(Process process, Uri baseAddress, string key, string databasePath, string appPath, Dictionary<string, string> environment)
+    private GatewayProcess(Process process, Uri baseAddress, string key, string databasePath, string appPath, Dictionary<string, string> environment,
+        TimeSpan coldStart)
     {
         _process = process;
+        ColdStart = coldStart;
         BaseAddress = baseAddress;
         Key = key;
         DatabasePath = databasePath;
@@ -31,6 +36,9 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     public string? PostgresConnectionString => _environment.GetValueOrDefault("TokenPortal__Database__ConnectionString") is { } cs && cs.StartsWith("Host=", StringComparison.Ordinal) ? cs : null;
 
     public Uri BaseAddress { get; }
+
+    /// <summary>From starting the process to its first answered API request (<c>GET /v1/models</c>).</summary>
+    public TimeSpan ColdStart { get; }
 
     public string Key { get; }
 
@@ -67,6 +75,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     private static async Task<GatewayProcess> LaunchAsync(string appPath, Dictionary<string, string> environment, string key, string databasePath)
     {
+        var started = Stopwatch.StartNew();
         var process = Start(appPath, environment, ["--urls", "http://127.0.0.1:0"]);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Its console output, beside the database, for when a run needs explaining.
@@ -82,7 +91,16 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new GatewayProcess(process, address, key, databasePath, appPath, environment);
+        using var client = new HttpClient { BaseAddress = address };
+        while (!await AnswersAsync(client))
+            await Task.Delay(5);
+        return new GatewayProcess(process, address, key, databasePath, appPath, environment, started.Elapsed);
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("v1/models");
+        return response.IsSuccessStatusCode;
     }
 
     /// <summary>SIGTERM, as an orchestrator stops it: in-flight work and the request log are flushed.</summary>
@@ -132,7 +150,12 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         };
         if (redis is not null)
             environment["TokenPortal__Redis__Configuration"] = redis;
-        string[] models = ["bench-fast", "bench-stream", "bench-long", FailoverModel];
+        environment["TokenPortal__Providers__2__Name"] = "fast-anthropic";
+        environment["TokenPortal__Providers__2__Kind"] = "Anthropic";
+        environment["TokenPortal__Providers__2__BaseUrl"] = upstream.GetLeftPart(UriPartial.Authority);
+        environment["TokenPortal__Providers__2__ApiKey"] = "bench";
+        environment["TokenPortal__Providers__2__TimeoutSeconds"] = "30";
+        string[] models = ["bench-fast", "bench-stream", "bench-long", FailoverModel, ConvertedModel];
         for (var i = 0; i < models.Length; i++)
         {
             environment[$"TokenPortal__Models__{i}__Id"] = models[i];
@@ -146,7 +169,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             }
             else
             {
-                environment[$"TokenPortal__Models__{i}__Provider"] = "fast";
+                environment[$"TokenPortal__Models__{i}__Provider"] = models[i] == ConvertedModel ? "fast-anthropic" : "fast";
             }
             environment[$"TokenPortal__Models__{i}__InputPerMillionUsd"] = "0.15";
             environment[$"TokenPortal__Models__{i}__OutputPerMillionUsd"] = "0.6";

@@ -7,16 +7,17 @@ namespace TokenPortal.Bench;
 /// <summary>Maximum throughput with Debian's wrk (closed loop: each connection sends as soon as its last answer came).</summary>
 internal static partial class Wrk
 {
-    public static async Task<(double RequestsPerSecond, int Errors, string Raw)> RunAsync(BenchTarget target, TimeSpan duration, int connections, string workDirectory)
+    public static async Task<(double RequestsPerSecond, int Errors, string Raw)> RunAsync(BenchTarget target, TimeSpan duration, int connections, string workDirectory,
+        string model = "bench-fast")
     {
-        var script = Path.Combine(workDirectory, $"post-{target.Name}.lua");
+        var script = Path.Combine(workDirectory, $"post-{target.Name}-{model}.lua");
         var auth = target.Key is null ? "" : $"wrk.headers[\"Authorization\"] = \"Bearer {target.Key}\"\n";
         foreach (var (name, value) in target.Headers ?? new Dictionary<string, string>())
             auth += $"wrk.headers[\"{name}\"] = \"{value}\"\n";
         await File.WriteAllTextAsync(script,
             "wrk.method = \"POST\"\n" +
             "wrk.headers[\"Content-Type\"] = \"application/json\"\n" + auth +
-            $"wrk.body = [[{BenchTarget.Body("bench-fast", stream: false)}]]\n");
+            $"wrk.body = [[{BenchTarget.Body(model, stream: false)}]]\n");
 
         var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in new[] { "-t2", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "-s", script, target.ChatUrl.ToString() })
