@@ -190,8 +190,11 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     private static Process Start(string appPath, Dictionary<string, string> environment, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(appPath);
+        // The published single file runs by itself; a build's dll through the dotnet host.
+        var dll = appPath.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(dll ? "dotnet" : appPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (dll)
+            info.ArgumentList.Add(appPath);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         foreach (var (name, value) in environment)
