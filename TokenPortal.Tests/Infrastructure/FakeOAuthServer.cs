@@ -1,9 +1,6 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
 
 namespace TokenPortal.Tests.Infrastructure;
 
@@ -39,10 +36,7 @@ public sealed class FakeOAuthServer : IAsyncDisposable
 
     public static async Task<FakeOAuthServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var fake = new FakeOAuthServer(app);
         app.MapGet("/login/oauth/authorize", (HttpContext context) =>
         {
@@ -68,7 +62,7 @@ public sealed class FakeOAuthServer : IAsyncDisposable
                 ? Results.Json(new { id = DiscordUserId, username = fake.UserLogin, email = fake.UserEmail, verified = true })
                 : Results.Unauthorized());
         await app.StartAsync();
-        fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/");
+        fake.BaseUrl = LoopbackApp.Address(app);
         return fake;
     }
 

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace TokenPortal.Tests.Infrastructure;
 
@@ -24,10 +21,7 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
 
     public static async Task<FakeOtlpCollector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var collector = new FakeOtlpCollector(app);
         app.MapPost("/v1/{signal}", async (HttpContext context) =>
         {
@@ -37,7 +31,7 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
             return Results.Ok();
         });
         await app.StartAsync();
-        collector.Endpoint = new Uri(app.Urls.First());
+        collector.Endpoint = LoopbackApp.Address(app);
         return collector;
     }
 

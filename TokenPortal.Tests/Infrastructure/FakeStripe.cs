@@ -5,9 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace TokenPortal.Tests.Infrastructure;
 
@@ -62,14 +60,11 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public static async Task<FakeStripe> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var fake = new FakeStripe(app);
         fake.Map(app);
         await app.StartAsync();
-        fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/");
+        fake.BaseUrl = LoopbackApp.Address(app);
         return fake;
     }
 

@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace TokenPortal.Tests.Infrastructure;
 
@@ -62,17 +59,14 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public static async Task<FakeUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var fake = new FakeUpstream(app);
         app.MapPost("/v1/chat/completions", fake.ChatAsync);
         app.MapPost("/v1/messages", fake.AnthropicAsync);
         app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
         app.MapPost("/v1beta/models/{**target}", fake.GeminiAsync);
         await app.StartAsync();
-        fake.BaseUrl = new Uri(app.Urls.First().TrimEnd('/') + "/v1/");
+        fake.BaseUrl = new Uri(LoopbackApp.Address(app), "v1/");
         return fake;
     }
 
