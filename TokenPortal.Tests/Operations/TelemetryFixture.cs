@@ -14,6 +14,7 @@ public sealed class TelemetryFixture : GatewayFixture
     public const string Echo = "metrics-echo";
     public const string Broken = "metrics-broken";
     public const string ScrapeToken = "scrape-secret-5b1e";
+    public const string ServiceName = "gateway-eu-2";
 
     public FakeOtlpCollector Collector { get; private set; } = null!;
 
@@ -30,6 +31,7 @@ public sealed class TelemetryFixture : GatewayFixture
         settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = Collector.Endpoint.ToString();
         settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         settings["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+        settings["OTEL_SERVICE_NAME"] = ServiceName;
     }
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(Logs);

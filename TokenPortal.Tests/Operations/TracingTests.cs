@@ -56,6 +56,7 @@ public sealed class TracingTests(TelemetryFixture gateway) : IClassFixture<Telem
         // The same spans leave by OTLP, and the provider's HTTP call is traced inside the attempt.
         var export = await gateway.Collector.WaitForAsync("/v1/traces", requestId, "attempt fake", TokenPortalTracing.Cost, TokenPortalTracing.OutputTokens);
         Assert.Contains(TokenPortalTracing.SourceName, export);
+        Assert.Contains(TelemetryFixture.ServiceName, export); // the operator's OTEL_SERVICE_NAME, not our default
 
         // The provider's 500 was logged as a warning; the line carries the request's id, as every line of the request does.
         var warning = Assert.Single(gateway.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("HTTP 500", StringComparison.Ordinal)

@@ -36,7 +36,13 @@ internal static class TelemetryHostingExtensions
         if (!operations.MetricsEnabled && !otlp)
             return builder;
 
-        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("tokenportal"));
+        // Named in code only when the operator has not: a name set in code would override OTEL_SERVICE_NAME.
+        var named = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]);
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource =>
+        {
+            if (!named)
+                resource.AddService("tokenportal");
+        });
         if (operations.MetricsEnabled)
         {
             telemetry.WithMetrics(metrics =>
