@@ -16,6 +16,9 @@ public sealed class TelemetryFixture : GatewayFixture
     public const string ScrapeToken = "scrape-secret-5b1e";
     public const string ServiceName = "gateway-eu-2";
 
+    /// <summary>The test classes on this fixture run one after the other: their hosts serve the same model names, and each host's metrics hear the other's meters.</summary>
+    public const string Collection = "Telemetry";
+
     public FakeOtlpCollector Collector { get; private set; } = null!;
 
     public CapturedLogs Logs { get; } = new();

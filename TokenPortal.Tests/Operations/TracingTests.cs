@@ -12,6 +12,7 @@ namespace TokenPortal.Tests.Operations;
 /// One span per API request with its upstream attempts as children, pushed by OTLP when an endpoint is configured; the
 /// request id in the span and in every line logged for the request.
 /// </summary>
+[Collection(TelemetryFixture.Collection)]
 public sealed class TracingTests(TelemetryFixture gateway) : IClassFixture<TelemetryFixture>
 {
     private const string Messages = "\"messages\":[{\"role\":\"user\",\"content\":\"Trace me.\"}]";
