@@ -70,8 +70,9 @@ public sealed class ModelCatalogPageTests : PortalTestContext, IAsyncLifetime
 
         page.WaitForElement("[data-testid=copy-snippet]").Click();
 
-        Assert.Equal(Snippet(page), Assert.Single(copy.Invocations).Arguments[0]);
-        Assert.Contains("Copied", page.Find("[data-testid=copy-snippet]").TextContent);
+        // The click's handler is asynchronous: the copy reaches JavaScript after the click returns (failed once in CI).
+        page.WaitForAssertion(() => Assert.Equal(Snippet(page), Assert.Single(copy.Invocations).Arguments[0]));
+        page.WaitForAssertion(() => Assert.Contains("Copied", page.Find("[data-testid=copy-snippet]").TextContent));
     }
 
     [Fact]
