@@ -154,6 +154,21 @@ public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<Gat
         },
     };
 
+    /// <summary>The SDK's own tool loop: the question, the assistant turn as it came (thinking with its signature, then the tool call), and the result.</summary>
+    private static MessageCreateParams SecondTurn(MessageCreateParams ask, SignedThinking thinking, ToolCall toolUse) => ask with
+    {
+            Messages =
+            [
+                new UserMessageParam("Weather in Paris?"),
+                new AssistantMessageParam(new List<ContentBlockParam>
+                {
+                    new ThinkingBlockParam { Thinking = thinking.Thinking, Signature = thinking.Signature },
+                    new ToolUseBlockParam { ID = toolUse.ID, Name = toolUse.Name, Input = toolUse.Input },
+                }),
+                new UserMessageParam(new List<ContentBlockParam> { new ToolResultBlockParam { ToolUseID = toolUse.ID, Content = "Sunny, 21 C" } }),
+            ],
+    };
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -179,20 +194,7 @@ public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal(2048, first["thinking"]!["budget_tokens"]!.GetValue<int>());
 
         // The SDK's own tool loop: the assistant turn as it came (thinking with signature, then tool_use), then the result.
-        var next = ask with
-        {
-            Messages =
-            [
-                new UserMessageParam("Weather in Paris?"),
-                new AssistantMessageParam(new List<ContentBlockParam>
-                {
-                    new ThinkingBlockParam { Thinking = thinking.Thinking, Signature = thinking.Signature },
-                    new ToolUseBlockParam { ID = toolUse.ID, Name = toolUse.Name, Input = toolUse.Input },
-                }),
-                new UserMessageParam(new List<ContentBlockParam> { new ToolResultBlockParam { ToolUseID = toolUse.ID, Content = "Sunny, 21 C" } }),
-            ],
-        };
-        Message answer = await client.Messages.Create(next);
+        Message answer = await client.Messages.Create(SecondTurn(ask, thinking, toolUse));
 
         Assert.True(answer.Content[0].TryPickText(out var text));
         Assert.Equal("Hello! It is sunny in Paris.", text.Text);
@@ -225,19 +227,7 @@ public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal(1_000_000 - 370, await gateway.BalanceAsync(account)); // 90 x 1 + (20 + 50 thought) x 4 micro-USD
 
         // The SDK's own loop: the assistant turn as it came, then the result. Gemini refuses it without the call's signature.
-        Message answer = await client.Messages.Create(ask with
-        {
-            Messages =
-            [
-                new UserMessageParam("Weather in Paris?"),
-                new AssistantMessageParam(new List<ContentBlockParam>
-                {
-                    new ThinkingBlockParam { Thinking = thinking.Thinking, Signature = thinking.Signature },
-                    new ToolUseBlockParam { ID = toolUse.ID, Name = toolUse.Name, Input = toolUse.Input },
-                }),
-                new UserMessageParam(new List<ContentBlockParam> { new ToolResultBlockParam { ToolUseID = toolUse.ID, Content = "Sunny, 21 C" } }),
-            ],
-        });
+        Message answer = await client.Messages.Create(SecondTurn(ask, thinking, toolUse));
 
         Assert.True(answer.Content.Last().TryPickText(out _));
         var sent = gateway.Upstream.Received.Last(r => r.Model == "gemini-thinking").Body["contents"]!.AsArray();
