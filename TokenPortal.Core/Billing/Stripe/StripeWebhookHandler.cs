@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,26 +51,19 @@ internal sealed partial class StripeWebhookHandler(
         {
             stripeEvent = null;
         }
-        if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0 } || ObjectIdOf(json) is not { Length: > 0 } objectId)
+        if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0 })
+            return StripeWebhookResult.BadPayload;
+        if (!Handlers.TryGetValue(stripeEvent.Type, out var handler))
+            return Ignored(stripeEvent);
+        // Only the id of the object is believed; the object itself is fetched afresh by the handler.
+        if (stripeEvent.Data?.Object is not IHasId { Id.Length: > 0 } subject)
             return StripeWebhookResult.BadPayload;
 
         if (await AlreadyAppliedAsync(stripeEvent.Id, cancellationToken))
             return StripeWebhookResult.Duplicate;
-        var effect = stripeEvent.Type switch
-        {
-            "checkout.session.completed" or "checkout.session.async_payment_succeeded" => await CheckoutCompletedAsync(objectId, cancellationToken),
-            "payment_intent.succeeded" => await PaymentSucceededAsync(objectId, cancellationToken),
-            "payment_intent.payment_failed" => await PaymentFailedAsync(objectId, cancellationToken),
-            "charge.refunded" => await RefundedAsync(objectId, cancellationToken),
-            "charge.dispute.created" => await DisputedAsync(objectId, cancellationToken),
-            "charge.dispute.closed" or "charge.dispute.funds_reinstated" => await DisputeWonAsync(objectId, cancellationToken),
-            _ => null,
-        };
+        var effect = await handler(this, subject.Id, cancellationToken);
         if (effect is null)
-        {
-            LogIgnored(logger, stripeEvent.Type, stripeEvent.Id);
-            return StripeWebhookResult.Ignored;
-        }
+            return Ignored(stripeEvent);
         return await ApplyOnceAsync(stripeEvent, effect, cancellationToken);
     }
 
@@ -85,22 +77,23 @@ internal sealed partial class StripeWebhookHandler(
     internal static Event ConstructEvent(string payload, string? header, string secret, DateTimeOffset now, int toleranceSeconds) =>
         EventUtility.ConstructEvent(payload, header ?? "", secret, toleranceSeconds, now.ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
 
-    /// <summary>The id of the object an event is about (<c>data.object.id</c>), whatever its type.</summary>
-    private static string? ObjectIdOf(string json)
+    /// <summary>The events that change money or a saved card, each with what it does; any other is acknowledged and left alone.</summary>
+    private static readonly Dictionary<string, Func<StripeWebhookHandler, string, CancellationToken, Task<Effect?>>> Handlers = new()
     {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-                && data.TryGetProperty("object", out var item) && item.ValueKind == JsonValueKind.Object
-                && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-                ? id.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        ["checkout.session.completed"] = (h, id, ct) => h.CheckoutCompletedAsync(id, ct),
+        ["checkout.session.async_payment_succeeded"] = (h, id, ct) => h.CheckoutCompletedAsync(id, ct),
+        ["payment_intent.succeeded"] = (h, id, ct) => h.PaymentSucceededAsync(id, ct),
+        ["payment_intent.payment_failed"] = (h, id, ct) => h.PaymentFailedAsync(id, ct),
+        ["charge.refunded"] = (h, id, ct) => h.RefundedAsync(id, ct),
+        ["charge.dispute.created"] = (h, id, ct) => h.DisputedAsync(id, ct),
+        ["charge.dispute.closed"] = (h, id, ct) => h.DisputeWonAsync(id, ct),
+        ["charge.dispute.funds_reinstated"] = (h, id, ct) => h.DisputeWonAsync(id, ct),
+    };
+
+    private StripeWebhookResult Ignored(Event stripeEvent)
+    {
+        LogIgnored(logger, stripeEvent.Type, stripeEvent.Id);
+        return StripeWebhookResult.Ignored;
     }
 
     private async Task<bool> AlreadyAppliedAsync(string eventId, CancellationToken cancellationToken)

@@ -56,6 +56,9 @@ public sealed class AutoReloadTests(StripeFixture gateway) : IClassFixture<Strip
         var intent = Assert.Single(Stripe.PaymentIntentsFor(account.UserId));
         Assert.Same(intents[0], intent);
         Assert.Equal(500, (long)intent["amount"]!);
+        // The reload's PaymentIntent was created under an idempotency key: a retried create cannot charge the card twice.
+        Assert.Contains(Stripe.Writes, w => w.Path == "payment_intents");
+        Assert.DoesNotContain("payment_intents", Stripe.WritesWithoutIdempotencyKey);
 
         var spent = 1_000_000 - await gateway.BalanceAsync(account);
         Stripe.PaymentIntentDelay = TimeSpan.Zero;

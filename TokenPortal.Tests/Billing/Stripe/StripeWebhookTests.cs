@@ -202,6 +202,15 @@ public sealed class StripeWebhookTests(StripeFixture gateway) : IClassFixture<St
     }
 
     [Fact]
+    public async Task AnEventWeApply_WithoutItsObjectsId_Returns400AndChangesNothing()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1);
+        var (_, status) = await Stripe.SendEventAsync("payment_intent.succeeded", new JsonObject { ["object"] = "payment_intent", ["amount"] = 500 });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+    }
+
+    [Fact]
     public async Task Pack_CreditsItsConfiguredCredit_AndAFullRefundTakesAllOfItBack()
     {
         var account = await gateway.CreateAccountAsync(usd: 0);
