@@ -62,16 +62,40 @@ public sealed class PortalFixture : GatewayFixture
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
 
-    /// <summary>No header or cell of the grid is clipped, and neither the grid nor the page scrolls sideways.</summary>
-    public static async Task AssertGridNotCutOffAsync(IPage page, string gridTestId, string width)
+    /// <summary>
+    /// No header or cell of the grid (of every table on the page when <paramref name="gridTestId"/> is null) is clipped,
+    /// and neither a grid nor the page scrolls sideways.
+    /// </summary>
+    public static async Task AssertGridNotCutOffAsync(IPage page, string? gridTestId, string width)
     {
         var clipped = await page.EvaluateAsync<string[]>("""
-            grid => [...document.querySelectorAll(`[data-testid=${grid}] th, [data-testid=${grid}] td, [data-testid=${grid}] .mud-table-container`)]
-                .filter(e => e.scrollWidth > e.clientWidth + 1)
-                .map(e => `${e.tagName} '${e.innerText.trim()}' ${e.scrollWidth} > ${e.clientWidth}`)
+            grid => {
+                const scope = grid ? `[data-testid=${grid}] ` : '';
+                return [...document.querySelectorAll(`${scope}th, ${scope}td, ${scope}.mud-table-container`)]
+                    .filter(e => e.scrollWidth > e.clientWidth + 1)
+                    .map(e => `${e.closest('[data-testid]')?.dataset.testid ?? 'a table'}: ${e.tagName} '${e.innerText.trim()}' ${e.scrollWidth} > ${e.clientWidth}`);
+            }
             """, gridTestId);
         Assert.True(clipped.Length == 0, $"At {width}: " + string.Join("; ", clipped));
         Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth"));
+    }
+
+    /// <summary>On a phone the grid's rows are cards: a row's cells stand one under another, each labelled with its column.</summary>
+    public static async Task AssertRowsAreCardsAsync(IPage page, string gridTestId)
+    {
+        var layout = await page.EvaluateAsync<string>("""
+            grid => {
+                const row = document.querySelector(`[data-testid=${grid}] tbody tr`);
+                if (!row) return 'no row';
+                const cells = [...row.querySelectorAll('td')].filter(td => td.getBoundingClientRect().height > 0);
+                if (cells.length < 2) return `${cells.length} visible cell`;
+                const tops = cells.map(td => Math.round(td.getBoundingClientRect().top));
+                if (tops.some((t, i) => i > 0 && t <= tops[i - 1])) return `cells side by side (tops ${tops.join(', ')})`;
+                const unlabelled = cells.filter(td => !td.dataset.label && td.innerText.trim()).length;
+                return unlabelled ? `${unlabelled} cells without a label` : '';
+            }
+            """, gridTestId);
+        Assert.True(layout == "", $"{gridTestId} at phone width is no list of cards: {layout}");
     }
 
     public override async Task DisposeAsync()

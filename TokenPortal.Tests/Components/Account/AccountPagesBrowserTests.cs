@@ -4,18 +4,24 @@ using TokenPortal.Tests.Infrastructure;
 namespace TokenPortal.Tests.Components.Account;
 
 /// <summary>
-/// The static account pages (no circuit) in the portal's look: one heading each, in the dark palette from the first
-/// paint when the visitor chose it, and no sideways scrolling on a phone.
+/// The static account pages (no circuit), the landing page and the not-found page in the portal's look: one heading each,
+/// in the dark palette from the first paint when the visitor chose it, and no sideways scrolling on a phone.
 /// </summary>
 [Trait("Category", "Browser")]
 public sealed class AccountPagesBrowserTests(PortalFixture portal) : IClassFixture<PortalFixture>
 {
-    private static readonly string[] SignedOutPages = ["/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout"];
+    private static readonly string[] SignedOutPages =
+    [
+        "/", "/does-not-exist", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ForgotPasswordConfirmation",
+        "/Account/ResendEmailConfirmation", "/Account/Lockout", "/Account/AccessDenied", "/Account/InvalidPasswordReset",
+        "/Account/ResetPasswordConfirmation",
+    ];
 
     private static readonly string[] SignedInPages =
     [
         "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword", "/Account/Manage/TwoFactorAuthentication",
-        "/Account/Manage/Passkeys", "/Account/Manage/PersonalData", "/Account/Manage/DeletePersonalData",
+        "/Account/Manage/EnableAuthenticator", "/Account/Manage/ResetAuthenticator", "/Account/Manage/ExternalLogins",
+        "/Account/Manage/Passkeys", "/Account/Manage/PersonalData", "/Account/Manage/DeletePersonalData", "/keys/no-such-page",
     ];
 
     [Theory]
@@ -48,7 +54,22 @@ public sealed class AccountPagesBrowserTests(PortalFixture portal) : IClassFixtu
         await page.GotoAsync(path);
         Assert.Equal(1, await page.Locator("h1").CountAsync());
         Assert.Equal(theme, await page.Locator("[data-theme]").First.GetAttributeAsync("data-theme"));
-        var name = path.Replace("/Account/", "").Replace('/', '-').ToLowerInvariant();
+        var name = path switch
+        {
+            "/" => "landing",
+            "/does-not-exist" => "not-found",
+            "/keys/no-such-page" => "not-found-signed-in",
+            _ => path.Replace("/Account/", "").Replace('/', '-').ToLowerInvariant(),
+        };
+        if (name == "manage-enableauthenticator")
+        {
+            // The key as a QR code to scan, drawn square and large enough for a phone's camera.
+            var qr = await page.Locator("[data-testid=authenticator-qr] svg").BoundingBoxAsync();
+            Assert.True(qr is { Width: >= 160 } && Math.Abs(qr.Width - qr.Height) < 1, $"no scannable QR code: {qr?.Width}x{qr?.Height}");
+            Assert.Equal(0, await page.GetByText("enable QR code generation").CountAsync());
+        }
+        if (name.StartsWith("not-found", StringComparison.Ordinal))
+            Assert.Equal("This page does not exist", (await page.Locator("h1").InnerTextAsync()).Trim()); // in the portal's own layout, not the server's bare 404
         await PortalFixture.ScreenshotAsync(page, $"40-account-{name}-{theme}");
 
         await page.SetViewportSizeAsync(390, 844);
@@ -61,8 +82,7 @@ public sealed class AccountPagesBrowserTests(PortalFixture portal) : IClassFixtu
         {
         }
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
-        if (overflow > 0 || path is "/Account/Login" or "/Account/Manage/TwoFactorAuthentication")
-            await PortalFixture.ScreenshotAsync(page, $"41-phone-account-{name}-{theme}");
+        await PortalFixture.ScreenshotAsync(page, $"41-phone-account-{name}-{theme}");
         var widest = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(-3).join(' | ')");
         Assert.True(overflow <= 0, $"{path} is {overflow} px wider than a phone: {widest}");
     }

@@ -41,11 +41,7 @@ public sealed class AdminBrowserTests(PortalFixture portal) : IClassFixture<Port
             await OpenAsync(page, path, ready);
             await AssertNoSidewaysScrollAsync(page, path);
             await PortalFixture.ScreenshotAsync(page, $"29-1280-admin-{name}");
-            Assert.Equal("", await page.EvaluateAsync<string>("""
-                () => [...document.querySelectorAll('.mud-table-container')]
-                    .filter(t => t.scrollWidth > t.clientWidth + 1)
-                    .map(t => `${t.closest('[data-testid]')?.dataset.testid ?? 'a table'} is ${t.scrollWidth}px wide in ${t.clientWidth}px`).join('; ')
-                """));
+            await PortalFixture.AssertGridNotCutOffAsync(page, null, $"{path} at 1280 px");
         }
 
         await page.SetViewportSizeAsync(1366, 900);

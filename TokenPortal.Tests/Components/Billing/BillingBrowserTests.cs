@@ -80,6 +80,7 @@ public sealed class BillingBrowserTests(PortalFixture portal) : IClassFixture<Po
         await WaitInteractiveAsync(page);
         await Expect(page.Locator("a[data-testid=receipt]")).ToHaveCountAsync(1);
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the page scrolls sideways at 390 px");
+        await PortalFixture.AssertRowsAreCardsAsync(page, "credits-grid");
         // Stacked: the field under the quick amounts, the button under the field, each the card's width.
         preset = await BoxAsync(page, "[data-testid=top-up-10]");
         amount = await BoxAsync(page, ".tp-top-up-amount .mud-input");

@@ -96,9 +96,7 @@ public sealed class KeysBrowserTests(PortalFixture portal) : IClassFixture<Porta
 
         // Readable at 1280 px: no column cut off, nothing scrolls sideways.
         await page.SetViewportSizeAsync(1280, 800);
-        await AssertNoSidewaysScrollAsync(page, "/keys at 1280 px");
-        Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('[data-testid=keys-grid] .mud-table-container')].every(c => c.scrollWidth <= c.clientWidth)"),
-            "the keys grid scrolls sideways at 1280 px");
+        await PortalFixture.AssertGridNotCutOffAsync(page, "keys-grid", "/keys at 1280 px");
         await PortalFixture.ScreenshotAsync(page, "k-06-keys-1280");
 
         // A phone: cards, and the edit dialog fits.
@@ -107,6 +105,7 @@ public sealed class KeysBrowserTests(PortalFixture portal) : IClassFixture<Porta
         await WaitInteractiveAsync(page);
         await Expect(grid).ToContainTextAsync("backend");
         await AssertNoSidewaysScrollAsync(page, "/keys at 390 px");
+        await PortalFixture.AssertRowsAreCardsAsync(page, "keys-grid");
         await ViewportShotAsync(page, "k-07-keys-phone");
         await page.Locator("[data-testid=edit-key]").First.ClickAsync();
         await Expect(dialog.Locator("[data-testid=save-key]")).ToBeVisibleAsync();
@@ -159,6 +158,7 @@ public sealed class KeysBrowserTests(PortalFixture portal) : IClassFixture<Porta
         await grid.Locator("tr", new LocatorLocatorOptions { HasText = "claude-test" }).ClickAsync();
         await Expect(snippet).ToContainTextAsync("claude-test");
         await AssertNoSidewaysScrollAsync(page, "/models at 390 px");
+        await PortalFixture.AssertRowsAreCardsAsync(page, "models-grid");
         Assert.True(await snippet.EvaluateAsync<bool>("pre => pre.getBoundingClientRect().right <= window.innerWidth"), "the code box is wider than the phone");
         // The snippet is at the end of a long list of cards: picking one brings it into view.
         Assert.True(await page.EvaluateAsync<bool>("() => document.querySelector('[data-testid=model-snippet]').getBoundingClientRect().top < window.innerHeight"),

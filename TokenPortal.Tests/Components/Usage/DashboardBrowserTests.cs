@@ -44,7 +44,14 @@ public sealed class DashboardBrowserTests(PortalFixture portal) : IClassFixture<
             Assert.True(await page.Locator($"[data-testid={chart}] svg path, [data-testid={chart}] svg rect").CountAsync() > 0, $"{chart} draws nothing");
         await Expect(page.Locator("[data-testid=spend-chart]")).ToContainTextAsync("deepseek"); // the legend names the models
         await Expect(page.Locator("[data-testid=by-key]")).ToContainTextAsync("nightly batch");
+        // Requests per day and latency are bars: one day of calls still draws (a line needs two points).
+        Assert.True(await page.Locator("[data-testid=requests-chart] :is(path, rect).mud-chart-bar").CountAsync() > 0, "no request bars");
+        Assert.Equal(2, await page.Locator("[data-testid=latency-chart] :is(path, rect).mud-chart-bar").CountAsync()); // today's p50 and p95
         await PortalFixture.ScreenshotAsync(page, "30-dashboard");
+        await page.SetViewportSizeAsync(1280, 900);
+        await PortalFixture.AssertGridNotCutOffAsync(page, "by-model", "/ at 1280 px");
+        await PortalFixture.AssertGridNotCutOffAsync(page, "by-key", "/ at 1280 px");
+        await page.SetViewportSizeAsync(1366, 900);
 
         await page.ClickAsync("[data-testid=key-filter]");
         await page.GetByRole(AriaRole.Option, new PageGetByRoleOptions { Name = "nightly batch" }).ClickAsync();
@@ -54,6 +61,10 @@ public sealed class DashboardBrowserTests(PortalFixture portal) : IClassFixture<
         await page.ClickAsync("button[aria-label='Dark mode']");
         await Expect(page.Locator(".tp-layout[data-theme=dark]")).ToHaveCountAsync(1);
         await PortalFixture.ScreenshotAsync(page, "31-dashboard-dark");
+        // Each model's bars stand out from the dark card they are drawn on (WCAG's 3:1 for graphics).
+        var contrasts = await page.EvaluateAsync<string[]>(BarContrasts, "spend-chart");
+        Assert.NotEmpty(contrasts);
+        Assert.All(contrasts, c => Assert.True(double.Parse(c.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture) >= 3, $"a bar's colour has a contrast of {c} on the dark card"));
 
         // The choice outlives the page: a reload paints dark before its circuit starts.
         await page.ReloadAsync(new PageReloadOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
@@ -103,6 +114,25 @@ public sealed class DashboardBrowserTests(PortalFixture portal) : IClassFixture<
             return false;
         }
         """);
+
+    /// <summary>The contrast ratio of each bar's colour against the first opaque background behind the chart.</summary>
+    private const string BarContrasts = """
+        chart => {
+            const rgb = c => c.match(/[\d.]+/g).map(Number);
+            const luminance = ([r, g, b]) => [r, g, b].map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+                .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+            let card = document.querySelector(`[data-testid=${chart}]`);
+            while (card && (rgb(getComputedStyle(card).backgroundColor)[3] ?? 1) === 0) card = card.parentElement;
+            const back = luminance(rgb(getComputedStyle(card).backgroundColor));
+            return [...document.querySelectorAll(`[data-testid=${chart}] :is(path, rect).mud-chart-bar`)].map(bar => {
+                const style = getComputedStyle(bar); // MudBlazor draws a bar as a wide stroke, or as a filled shape
+                const colour = style.fill.startsWith('rgb') ? style.fill : style.stroke;
+                const fill = luminance(rgb(colour));
+                const ratio = (Math.max(fill, back) + 0.05) / (Math.min(fill, back) + 0.05);
+                return `${ratio.toFixed(2)}:1 (${colour} on ${getComputedStyle(card).backgroundColor})`;
+            });
+        }
+        """;
 
     private static Task WaitInteractiveAsync(IPage page) => page.WaitForSelectorAsync("body[data-interactive=true]");
 

@@ -8,8 +8,8 @@ namespace TokenPortal.Web.Components.Pages.Usage;
 /// <summary>The dashboard's charts, built from one usage report: spend and tokens stacked by model, requests per step, latency.</summary>
 internal sealed class UsageCharts
 {
-    /// <summary>Reads on both the light and the dark surface; the sixth is the grey of "Other models".</summary>
-    private static readonly string[] LightPalette = ["#4f46e5", "#0d9488", "#d97706", "#db2777", "#2563eb", "#9ca3af"];
+    /// <summary>At least 3:1 against its theme's card (WCAG's contrast for graphics); the sixth is the grey of "Other models".</summary>
+    private static readonly string[] LightPalette = ["#4f46e5", "#0d9488", "#d97706", "#db2777", "#2563eb", "#6b7280"];
     private static readonly string[] DarkPalette = ["#8b93ff", "#2dd4bf", "#fbbf24", "#f472b6", "#60a5fa", "#9ca3af"];
 
     /// <summary>At most this many labels under an axis, so a 90-day range does not print 90 dates on a phone.</summary>
