@@ -35,8 +35,9 @@ public sealed class AccountPagesBrowserTests(PortalFixture portal) : IClassFixtu
         var page = await context.NewPageAsync();
         var theme = dark ? "dark" : "light";
 
+        var headings = new Dictionary<string, string>();
         foreach (var path in SignedOutPages)
-            await CheckAsync(page, path, theme);
+            headings[path] = await CheckAsync(page, path, theme);
 
         await page.GotoAsync("/Account/Register");
         await page.FillAsync("#Input\\.Email", $"acct-{Guid.NewGuid():N}@example.test");
@@ -45,10 +46,21 @@ public sealed class AccountPagesBrowserTests(PortalFixture portal) : IClassFixtu
         await page.ClickAsync("button:has-text('Create account')");
         await page.WaitForSelectorAsync("body[data-interactive=true]");
         foreach (var path in SignedInPages)
-            await CheckAsync(page, path, theme);
+            headings[path] = await CheckAsync(page, path, theme);
+
+        // One type scale: the signed-out pages' cards share one title style, the account pages the portal's page heading.
+        AssertSetAlike(headings.Where(h => h.Key.StartsWith("/Account/", StringComparison.Ordinal) && !h.Key.StartsWith("/Account/Manage", StringComparison.Ordinal)));
+        AssertSetAlike(headings.Where(h => h.Key.StartsWith("/Account/Manage", StringComparison.Ordinal)));
     }
 
-    private static async Task CheckAsync(IPage page, string path, string theme)
+    private static void AssertSetAlike(IEnumerable<KeyValuePair<string, string>> headings)
+    {
+        var list = headings.ToList();
+        Assert.True(list.Count > 1 && list.Select(h => h.Value).Distinct().Count() == 1, "Headings differ: " + string.Join("; ", list.Select(h => $"{h.Key} {h.Value}")));
+    }
+
+    /// <returns>How the page's heading is set (size and weight), to compare across pages.</returns>
+    private static async Task<string> CheckAsync(IPage page, string path, string theme)
     {
         await page.SetViewportSizeAsync(1366, 900);
         await page.GotoAsync(path);
@@ -85,5 +97,7 @@ public sealed class AccountPagesBrowserTests(PortalFixture portal) : IClassFixtu
         await PortalFixture.ScreenshotAsync(page, $"41-phone-account-{name}-{theme}");
         var widest = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(-3).join(' | ')");
         Assert.True(overflow <= 0, $"{path} is {overflow} px wider than a phone: {widest}");
+        await page.SetViewportSizeAsync(1366, 900);
+        return await page.Locator("h1").EvaluateAsync<string>("h => { const s = getComputedStyle(h); return `${s.fontSize} ${s.fontWeight}`; }");
     }
 }
