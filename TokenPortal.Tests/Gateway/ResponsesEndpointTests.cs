@@ -380,18 +380,20 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
     }
 
     [Fact]
-    public async Task AJsonSchemaFormat_ForAClaudeModel_Is400NamingTextFormat_AndChargesNothing()
+    public async Task AJsonObjectFormat_ForAClaudeModel_Is400NamingTextFormat_AndChargesNothing()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
+        var before = gateway.Upstream.CountFor("claude-echo");
 
         using var response = await client.PostAsync("v1/responses", Json(
-            """{"model":"claude-test","input":"hi","text":{"format":{"type":"json_schema","name":"n","schema":{"type":"object"}}}}"""));
+            """{"model":"claude-test","input":"hi","text":{"format":{"type":"json_object"}}}"""));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         Assert.Equal("text", error["param"]!.GetValue<string>());
-        Assert.Contains("'text.format'", error["message"]!.GetValue<string>());
+        Assert.Contains("'text.format' of type json_schema", error["message"]!.GetValue<string>());
+        Assert.Equal(before, gateway.Upstream.CountFor("claude-echo"));
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);
     }

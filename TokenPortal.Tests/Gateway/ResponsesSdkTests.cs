@@ -18,6 +18,19 @@ public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<Ga
     // 24 uncached prompt tokens at 1 USD/M + 16 cached at 0.25 + (6 + 4 thinking) out at 4, in micro-USD.
     private const long GeminiEchoCost = 24 + 4 + 40;
 
+    // The structured answers: 40 prompt tokens at 3 USD/M + 14 out at 15 (Claude), 30 at 1 + 14 at 4 (Gemini), in micro-USD.
+    private const long ClaudeJsonCost = 40 * 3 + 14 * 15;
+    private const long GeminiJsonCost = 30 + 14 * 4;
+
+    private const string WeatherSchema = """{"type":"object","properties":{"city":{"type":"string"},"sky":{"type":"string"},"celsius":{"type":"integer"}},"required":["city","sky","celsius"],"additionalProperties":false}""";
+
+    private static CreateResponseOptions AskForJson(string model)
+    {
+        var options = Ask(model, "Weather in Paris as JSON");
+        options.TextOptions = new ResponseTextOptions { TextFormat = ResponseTextFormat.CreateJsonSchemaFormat("weather", BinaryData.FromString(WeatherSchema), "Today's weather", true) };
+        return options;
+    }
+
     private ResponsesClient Client(TestAccount account) =>
         new OpenAIClient(new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "v1") }).GetResponsesClient();
 
@@ -98,6 +111,37 @@ public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<Ga
         var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-echo").Body;
         Assert.Equal("Be brief.", sent["system"]!.GetValue<string>());
         Assert.Equal(500, sent["max_tokens"]!.GetValue<int>());
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponse_WithAJsonSchemaFormatAgainstAClaudeModel_SendsItAsOutputConfigAndReturnsTheJson()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        ResponseResult response = await Client(account).CreateResponseAsync(AskForJson("claude-test"));
+
+        var answer = JsonNode.Parse(response.GetOutputText())!;
+        Assert.Equal(("Paris", 21), (answer["city"]!.GetValue<string>(), answer["celsius"]!.GetValue<int>()));
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-echo" && r.Body["output_config"] is not null).Body;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(WeatherSchema), sent["output_config"]!["format"]!["schema"]));
+        Assert.Null(sent["response_format"]);
+        Assert.Equal(1_000_000 - ClaudeJsonCost, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponse_WithAJsonSchemaFormatAgainstAGeminiModel_SendsItAsResponseSchemaAndReturnsTheJson()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        ResponseResult response = await Client(account).CreateResponseAsync(AskForJson("gemini-test"));
+
+        Assert.Equal("sunny", JsonNode.Parse(response.GetOutputText())!["sky"]!.GetValue<string>());
+        var config = gateway.Upstream.Received.Last(r => r.Model == "gemini-echo" && r.Body["generationConfig"]?["responseSchema"] is not null).Body["generationConfig"]!;
+        Assert.Equal("application/json", config["responseMimeType"]!.GetValue<string>());
+        Assert.Equal(["city", "sky", "celsius"], config["responseSchema"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(1_000_000 - GeminiJsonCost, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);
     }
 

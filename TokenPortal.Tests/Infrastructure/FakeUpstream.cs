@@ -205,7 +205,7 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     /// <summary>
     /// Anthropic's Messages API, replaying the recordings under TestData/Anthropic: <c>claude-echo</c>
-    /// answers with text, <c>claude-tools</c> calls tools until it is given their results.
+    /// answers with text (JSON when <c>output_config.format</c> gives a schema), <c>claude-tools</c> calls tools until it is given their results.
     /// </summary>
     private async Task AnthropicAsync(HttpContext context)
     {
@@ -245,6 +245,8 @@ public sealed class FakeUpstream : IAsyncDisposable
         {
             "claude-tools" when !answered => "tool",
             "claude-thinking" when !answered => "thinking-tool",
+            // Structured output: Anthropic answers with text that holds JSON matching the schema.
+            _ when body["output_config"]?["format"]?["schema"] is JsonObject => "json",
             _ => "text",
         };
         if (!stream)
@@ -375,7 +377,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 
     /// <summary>
-    /// Gemini's API, replaying TestData/Gemini: <c>gemini-echo</c> answers, <c>gemini-tools</c> calls tools until
+    /// Gemini's API, replaying TestData/Gemini: <c>gemini-echo</c> answers (JSON when given a <c>responseSchema</c>), <c>gemini-tools</c> calls tools until
     /// given their results, <c>gemini-safety</c> is blocked, <c>gemini-error</c> fails, <c>gemini-embed</c> embeds (an input of just "malformed" gets vectors that are not lists).
     /// </summary>
     private async Task GeminiAsync(HttpContext context, string target)
@@ -414,6 +416,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             "gemini-tools" when !answered => "tool",
             "gemini-thinking" when !answered => "thinking-tool",
             "gemini-safety" => "safety",
+            _ when body["generationConfig"]?["responseSchema"] is JsonObject => "json",
             _ => "text",
         };
         if (method == "generateContent")
