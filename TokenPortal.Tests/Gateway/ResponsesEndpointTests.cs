@@ -186,6 +186,11 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
         Assert.Equal("json_schema", sent["response_format"]!["type"]!.GetValue<string>());
         Assert.Equal("weather", sent["response_format"]!["json_schema"]!["name"]!.GetValue<string>());
         Assert.True(sent["response_format"]!["json_schema"]!["strict"]!.GetValue<bool>());
+        // The fake answers any prompt with its standard usage (42 prompt tokens, 10 cached, 7 out): billed at the catalog price.
+        var cost = GatewaySettings.EchoCostMicros();
+        Assert.Equal(cost, Assert.Single(await gateway.LogRowsAsync(account)).CostMicros);
+        Assert.Equal(1_000_000 - cost, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
     }
 
     [Fact]
