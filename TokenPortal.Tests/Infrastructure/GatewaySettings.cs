@@ -35,7 +35,7 @@ public static class GatewaySettings
         settings["TokenPortal:Providers:1:TimeoutSeconds"] = timeoutSeconds.ToString();
         var claude = new[] { ("claude-test", "claude-echo"), ("claude-tools", "claude-tools"), ("claude-overloaded", "claude-overloaded"), ("claude-malformed", "claude-malformed"),
             ("claude-no-usage", "claude-no-usage"), ("claude-partial", "claude-partial"), ("claude-cache", "claude-cache"), ("claude-cache-all", "claude-cache-all"),
-            ("claude-thinking", "claude-thinking"), ("claude-cut", "claude-cut") };
+            ("claude-thinking", "claude-thinking") };
         for (var i = 0; i < claude.Length; i++)
         {
             var prefix = $"TokenPortal:Models:{60 + i}:";
@@ -54,7 +54,7 @@ public static class GatewaySettings
         settings["TokenPortal:Providers:3:TimeoutSeconds"] = timeoutSeconds.ToString();
         var gemini = new[] { ("gemini-test", "gemini-echo", "Chat"), ("gemini-tools", "gemini-tools", "Chat"), ("gemini-safety", "gemini-safety", "Chat"),
             ("gemini-error", "gemini-error", "Chat"), ("gemini-embed", "gemini-embed", "Embedding"), ("gemini-no-usage", "gemini-no-usage", "Chat"),
-            ("gemini-partial", "gemini-partial", "Chat"), ("gemini-thinking", "gemini-thinking", "Chat"), ("gemini-cut", "gemini-cut", "Chat") };
+            ("gemini-partial", "gemini-partial", "Chat"), ("gemini-thinking", "gemini-thinking", "Chat") };
         for (var i = 0; i < gemini.Length; i++)
         {
             var prefix = $"TokenPortal:Models:{70 + i}:";
