@@ -14,6 +14,9 @@ public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : ICla
     // 90 + 18.75 + 6 + 180 = 294.75, rounded up once to 295 micro-USD.
     private const long ClaudeEchoCost = 295;
 
+    // The structured answer: 40 prompt tokens at 3 USD/M + 14 out at 15, in micro-USD.
+    private const long ClaudeJsonCost = 40 * 3 + 14 * 15;
+
     private ChatClient Client(TestAccount account, string model) =>
         new(model, new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "v1") });
 
@@ -111,6 +114,43 @@ public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : ICla
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("n", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["param"]!.GetValue<string>());
+        Assert.Equal(before, gateway.Upstream.CountFor("claude-echo"));
+        Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task JsonSchemaResponseFormat_ReachesAnthropicAsOutputConfigFormat_AndTheJsonComesBack()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        const string schema = """{"type":"object","properties":{"city":{"type":"string"},"sky":{"type":"string"},"celsius":{"type":"integer"}},"required":["city","sky","celsius"],"additionalProperties":false}""";
+        var options = new ChatCompletionOptions { ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("weather", BinaryData.FromString(schema), jsonSchemaIsStrict: true) };
+
+        ChatCompletion completion = await Client(account, "claude-test").CompleteChatAsync([new UserChatMessage("Weather in Paris as JSON")], options);
+
+        Assert.Equal("Paris", JsonNode.Parse(completion.Content[0].Text)!["city"]!.GetValue<string>());
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-echo").Body;
+        Assert.Null(sent["response_format"]);
+        Assert.Equal("json_schema", sent["output_config"]!["format"]!["type"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(schema), sent["output_config"]!["format"]!["schema"]));
+        Assert.Equal(1_000_000 - ClaudeJsonCost, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task JsonObjectResponseFormat_Is400SayingAnthropicTakesASchema_AndChargesNothing()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+        var before = gateway.Upstream.CountFor("claude-echo");
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"claude-test","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"JSON please"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("response_format", error["param"]!.GetValue<string>());
+        Assert.Contains("json_schema", error["message"]!.GetValue<string>());
         Assert.Equal(before, gateway.Upstream.CountFor("claude-echo"));
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);

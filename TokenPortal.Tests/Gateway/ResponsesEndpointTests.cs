@@ -186,6 +186,11 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
         Assert.Equal("json_schema", sent["response_format"]!["type"]!.GetValue<string>());
         Assert.Equal("weather", sent["response_format"]!["json_schema"]!["name"]!.GetValue<string>());
         Assert.True(sent["response_format"]!["json_schema"]!["strict"]!.GetValue<bool>());
+        // The fake answers any prompt with its standard usage (42 prompt tokens, 10 cached, 7 out): billed at the catalog price.
+        var cost = GatewaySettings.EchoCostMicros();
+        Assert.Equal(cost, Assert.Single(await gateway.LogRowsAsync(account)).CostMicros);
+        Assert.Equal(1_000_000 - cost, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
     }
 
     [Fact]
@@ -380,18 +385,20 @@ public sealed class ResponsesEndpointTests(GatewayFixture gateway) : IClassFixtu
     }
 
     [Fact]
-    public async Task AJsonSchemaFormat_ForAClaudeModel_Is400NamingTextFormat_AndChargesNothing()
+    public async Task AJsonObjectFormat_ForAClaudeModel_Is400NamingTextFormat_AndChargesNothing()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
+        var before = gateway.Upstream.CountFor("claude-echo");
 
         using var response = await client.PostAsync("v1/responses", Json(
-            """{"model":"claude-test","input":"hi","text":{"format":{"type":"json_schema","name":"n","schema":{"type":"object"}}}}"""));
+            """{"model":"claude-test","input":"hi","text":{"format":{"type":"json_object"}}}"""));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         Assert.Equal("text", error["param"]!.GetValue<string>());
-        Assert.Contains("'text.format'", error["message"]!.GetValue<string>());
+        Assert.Contains("'text.format' of type json_schema", error["message"]!.GetValue<string>());
+        Assert.Equal(before, gateway.Upstream.CountFor("claude-echo"));
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);
     }

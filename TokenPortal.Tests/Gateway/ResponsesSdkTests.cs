@@ -1,5 +1,6 @@
 #pragma warning disable OPENAI001 // The SDK marks its Responses client experimental.
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Text;
 using System.Text.Json.Nodes;
 using OpenAI;
@@ -17,6 +18,47 @@ public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<Ga
 
     // 24 uncached prompt tokens at 1 USD/M + 16 cached at 0.25 + (6 + 4 thinking) out at 4, in micro-USD.
     private const long GeminiEchoCost = 24 + 4 + 40;
+
+    // The structured answers: 40 prompt tokens at 3 USD/M + 14 out at 15 (Claude), 30 at 1 + 14 at 4 (Gemini), in micro-USD.
+    private const long ClaudeJsonCost = 40 * 3 + 14 * 15;
+    private const long GeminiJsonCost = 30 + 14 * 4;
+
+    private const string WeatherSchema = """{"type":"object","properties":{"city":{"type":"string"},"sky":{"type":"string"},"celsius":{"type":"integer"}},"required":["city","sky","celsius"],"additionalProperties":false}""";
+
+    private static CreateResponseOptions AskForJson(string model)
+    {
+        var options = Ask(model, "Weather in Paris as JSON");
+        options.TextOptions = new ResponseTextOptions { TextFormat = ResponseTextFormat.CreateJsonSchemaFormat("weather", BinaryData.FromString(WeatherSchema), "Today's weather", true) };
+        return options;
+    }
+
+    // 30 plain prompt tokens at 3 USD/M + 5 cache writes at 3.75 (1.25x input) + 20 cache reads at 0.3 + 12 out at 15:
+    // 90 + 18.75 + 6 + 180 = 294.75, rounded up once to 295 micro-USD (Claude's text answer, whole or streamed).
+    private const long ClaudeEchoCost = 295;
+
+    // Claude's thinking turn: 480 prompt tokens at 3 USD/M + 96 out (thinking included) at 15, in micro-USD.
+    private const long ClaudeThinkingCost = 480 * 3 + 96 * 15;
+
+    // Gemini's thinking turn: 90 prompt tokens at 1 USD/M + (20 answer + 50 thought) out at 4, in micro-USD.
+    private const long GeminiThinkingCost = 90 + 70 * 4;
+
+    private const string ClaudeThinking = "The user wants the weather in Paris. I should call get_weather.";
+    private const string GeminiThinking = "**Checking the weather**\n\nThe user asks about Paris; I will call get_weather.";
+
+    /// <summary>A 1x1 PNG, as a client would attach a picture.</summary>
+    private static readonly BinaryData Pixel = BinaryData.FromBytes(System.Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), "image/png");
+
+    /// <summary>
+    /// The account's one request cost exactly <paramref name="micros"/> (the catalog price of its usage, worked out by hand):
+    /// the balance dropped by that much, and the log row says so.
+    /// </summary>
+    private async Task AssertChargedExactlyAsync(TestAccount account, long micros)
+    {
+        Assert.Equal(1_000_000 - micros, await gateway.BalanceAsync(account));
+        Assert.Equal(micros, Assert.Single(await gateway.LogRowsAsync(account)).CostMicros);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
 
     private ResponsesClient Client(TestAccount account) =>
         new OpenAIClient(new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "v1") }).GetResponsesClient();
@@ -92,12 +134,166 @@ public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<Ga
         Assert.Equal(55, response.Usage.InputTokenCount);
         Assert.Equal(20, response.Usage.InputTokenDetails.CachedTokenCount);
         Assert.Equal(12, response.Usage.OutputTokenCount);
-        var settle = Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Kind == LedgerEntryKind.Settle);
-        Assert.True(settle.AmountMicros < 0);
-        Assert.Equal(1_000_000 + settle.AmountMicros, await gateway.BalanceAsync(account));
+        Assert.Equal(-ClaudeEchoCost, Assert.Single(await gateway.LedgerEntriesAsync(account), e => e.Kind == LedgerEntryKind.Settle).AmountMicros);
         var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-echo").Body;
         Assert.Equal("Be brief.", sent["system"]!.GetValue<string>());
         Assert.Equal(500, sent["max_tokens"]!.GetValue<int>());
+        await AssertChargedExactlyAsync(account, ClaudeEchoCost);
+    }
+
+    [Fact]
+    public async Task CreateResponseStreaming_AgainstAClaudeModel_StreamsTextAndBillsExactly()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var text = new StringBuilder();
+        ResponseResult? completed = null;
+
+        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("claude-test", "Weather in Paris?", stream: true));
+        await foreach (var update in updates)
+        {
+            if (update is StreamingResponseOutputTextDeltaUpdate delta)
+                text.Append(delta.Delta);
+            else if (update is StreamingResponseCompletedUpdate done)
+                completed = done.Response;
+        }
+
+        Assert.Equal("Hello! It is sunny in Paris.", text.ToString());
+        Assert.NotNull(completed);
+        Assert.Equal("Hello! It is sunny in Paris.", completed.GetOutputText());
+        Assert.Equal((55, 20, 12, 67), (completed.Usage.InputTokenCount, completed.Usage.InputTokenDetails.CachedTokenCount, completed.Usage.OutputTokenCount, completed.Usage.TotalTokenCount));
+        Assert.True(gateway.Upstream.Received.Last(r => r.Model == "claude-echo").Body["stream"]!.GetValue<bool>());
+        await AssertChargedExactlyAsync(account, ClaudeEchoCost);
+    }
+
+    /// <summary>The text of a reasoning item's <c>reasoning_text</c> parts, which the SDK keeps but shows only in the item's JSON.</summary>
+    private static string ReasoningTextOf(ReasoningResponseItem item) =>
+        string.Concat(JsonNode.Parse(ModelReaderWriter.Write(item).ToString())!["content"]!.AsArray().Select(p => p!["text"]!.GetValue<string>()));
+
+    [Theory]
+    [InlineData("claude-thinking", false)]
+    [InlineData("claude-thinking", true)]
+    [InlineData("gemini-thinking", false)]
+    [InlineData("gemini-thinking", true)]
+    public async Task ReasoningEffort_AgainstAThinkingModel_ReturnsAReasoningItemWithTheThinkingAndBillsItAsOutput(string model, bool stream)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var ask = Ask(model, "Weather in Paris?", tools: true, stream: stream);
+        ask.MaxOutputTokenCount = 4000;
+        ask.ReasoningOptions = new ResponseReasoningOptions { ReasoningEffortLevel = ResponseReasoningEffortLevel.Low };
+        var claude = model.StartsWith("claude", StringComparison.Ordinal);
+        var thinking = claude ? ClaudeThinking : GeminiThinking;
+
+        ResponseResult response;
+        if (stream)
+        {
+            var deltas = new StringBuilder();
+            ResponseResult? completed = null;
+            await using var updates = await Client(account).CreateResponseStreamingAsync(ask);
+            await foreach (var update in updates)
+            {
+                if (update is StreamingResponseReasoningTextDeltaUpdate delta)
+                    deltas.Append(delta.Delta);
+                else if (update is StreamingResponseCompletedUpdate done)
+                    completed = done.Response;
+            }
+            Assert.Equal(thinking, deltas.ToString());
+            response = completed!;
+        }
+        else
+        {
+            response = await Client(account).CreateResponseAsync(ask);
+        }
+
+        Assert.IsType<ReasoningResponseItem>(response.OutputItems[0]);
+        Assert.Equal(thinking, ReasoningTextOf((ReasoningResponseItem)response.OutputItems[0]));
+        Assert.Equal("get_weather", Assert.Single(response.OutputItems.OfType<FunctionCallResponseItem>()).FunctionName);
+        // Anthropic reports no count of its own: the gateway counts the thinking's 14 or so o200k tokens. Gemini's thoughtsTokenCount is 50.
+        if (claude)
+            Assert.InRange(response.Usage.OutputTokenDetails.ReasoningTokenCount, 10, 20);
+        else
+            Assert.Equal(50, response.Usage.OutputTokenDetails.ReasoningTokenCount);
+        Assert.Equal(claude ? 96 : 70, response.Usage.OutputTokenCount);
+        await AssertChargedExactlyAsync(account, claude ? ClaudeThinkingCost : GeminiThinkingCost);
+    }
+
+    [Theory]
+    [InlineData("claude-test")]
+    [InlineData("gemini-test")]
+    public async Task CreateResponse_WithAnImageAgainstAConvertedModel_SendsTheImageInTheProvidersOwnShape(string model)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var ask = new CreateResponseOptions { Model = model, MaxOutputTokenCount = 500 };
+        ask.InputItems.Add(ResponseItem.CreateUserMessageItem([ResponseContentPart.CreateInputTextPart("What is in this picture?"), ResponseContentPart.CreateInputImagePart(Pixel, ResponseImageDetailLevel.Low)]));
+        var data = System.Convert.ToBase64String(Pixel.ToArray());
+
+        ResponseResult response = await Client(account).CreateResponseAsync(ask);
+
+        Assert.Equal(ResponseStatus.Completed, response.Status);
+        if (model == "claude-test")
+        {
+            var blocks = gateway.Upstream.Received.Last(r => r.Model == "claude-echo" && r.Body.ToJsonString().Contains(data, StringComparison.Ordinal)).Body["messages"]![0]!["content"]!.AsArray();
+            Assert.Equal(["text", "image"], blocks.Select(b => b!["type"]!.GetValue<string>()));
+            Assert.True(JsonNode.DeepEquals(new JsonObject { ["type"] = "base64", ["media_type"] = "image/png", ["data"] = data }, blocks[1]!["source"]));
+            await AssertChargedExactlyAsync(account, ClaudeEchoCost);
+        }
+        else
+        {
+            var parts = gateway.Upstream.Received.Last(r => r.Model == "gemini-echo" && r.Body.ToJsonString().Contains(data, StringComparison.Ordinal)).Body["contents"]![0]!["parts"]!.AsArray();
+            Assert.Equal("What is in this picture?", parts[0]!["text"]!.GetValue<string>());
+            Assert.True(JsonNode.DeepEquals(new JsonObject { ["mimeType"] = "image/png", ["data"] = data }, parts[1]!["inlineData"]));
+            await AssertChargedExactlyAsync(account, GeminiEchoCost);
+        }
+    }
+
+    [Theory]
+    [InlineData("gpt-test", "fake-echo", "max_tokens")]
+    [InlineData("claude-test", "claude-echo", "max_tokens")]
+    [InlineData("gemini-test", "gemini-echo", "maxOutputTokens")]
+    public async Task SamplingSettingsAndMaxOutputTokens_ReachTheUpstreamInItsOwnFields(string model, string upstreamModel, string boundField)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var ask = Ask(model, "Say hello");
+        ask.Temperature = 0.25f;
+        ask.TopP = 0.5f;
+        ask.MaxOutputTokenCount = 321;
+
+        await Client(account).CreateResponseAsync(ask);
+
+        var sent = gateway.Upstream.Received.Last(r => r.Model == upstreamModel && (r.Body[boundField] ?? r.Body["generationConfig"]?[boundField])?.GetValue<int>() == 321).Body;
+        var settings = model == "gemini-test" ? sent["generationConfig"]! : sent;
+        Assert.Equal(0.25, settings["temperature"]!.GetValue<double>());
+        Assert.Equal(0.5, settings[model == "gemini-test" ? "topP" : "top_p"]!.GetValue<double>());
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponse_WithAJsonSchemaFormatAgainstAClaudeModel_SendsItAsOutputConfigAndReturnsTheJson()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        ResponseResult response = await Client(account).CreateResponseAsync(AskForJson("claude-test"));
+
+        var answer = JsonNode.Parse(response.GetOutputText())!;
+        Assert.Equal(("Paris", 21), (answer["city"]!.GetValue<string>(), answer["celsius"]!.GetValue<int>()));
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-echo" && r.Body["output_config"] is not null).Body;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(WeatherSchema), sent["output_config"]!["format"]!["schema"]));
+        Assert.Null(sent["response_format"]);
+        Assert.Equal(1_000_000 - ClaudeJsonCost, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
+    [Fact]
+    public async Task CreateResponse_WithAJsonSchemaFormatAgainstAGeminiModel_SendsItAsResponseSchemaAndReturnsTheJson()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+
+        ResponseResult response = await Client(account).CreateResponseAsync(AskForJson("gemini-test"));
+
+        Assert.Equal("sunny", JsonNode.Parse(response.GetOutputText())!["sky"]!.GetValue<string>());
+        var config = gateway.Upstream.Received.Last(r => r.Model == "gemini-echo" && r.Body["generationConfig"]?["responseSchema"] is not null).Body["generationConfig"]!;
+        Assert.Equal("application/json", config["responseMimeType"]!.GetValue<string>());
+        Assert.Equal(["city", "sky", "celsius"], config["responseSchema"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(1_000_000 - GeminiJsonCost, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);
     }
 
@@ -154,6 +350,8 @@ public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<Ga
         var settles = (await gateway.LedgerEntriesAsync(account)).Where(e => e.Kind == LedgerEntryKind.Settle).ToList();
         Assert.Equal(2, settles.Count);
         Assert.Equal(-ClaudeToolCallCost, settles[0].AmountMicros);
+        Assert.Equal(-ClaudeEchoCost, settles[1].AmountMicros);
+        Assert.Equal(1_000_000 - ClaudeToolCallCost - ClaudeEchoCost, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);
     }
 

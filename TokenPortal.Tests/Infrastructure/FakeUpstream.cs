@@ -205,7 +205,8 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     /// <summary>
     /// Anthropic's Messages API, replaying the recordings under TestData/Anthropic: <c>claude-echo</c>
-    /// answers with text, <c>claude-tools</c> calls tools until it is given their results.
+    /// answers with text (JSON when <c>output_config.format</c> gives a schema), <c>claude-tools</c> calls tools until it is given their results,
+    /// <c>claude-cut</c> drops the connection after the first words.
     /// </summary>
     private async Task AnthropicAsync(HttpContext context)
     {
@@ -245,6 +246,8 @@ public sealed class FakeUpstream : IAsyncDisposable
         {
             "claude-tools" when !answered => "tool",
             "claude-thinking" when !answered => "thinking-tool",
+            // Structured output: Anthropic answers with text that holds JSON matching the schema.
+            _ when body["output_config"]?["format"]?["schema"] is JsonObject => "json",
             _ => "text",
         };
         if (!stream)
@@ -273,6 +276,12 @@ public sealed class FakeUpstream : IAsyncDisposable
             };
             await context.Response.WriteAsync(sseEvent + "\n\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
+            // claude-cut: the connection drops after the first words (usage so far: message_start's input and 1 output token).
+            if (model == "claude-cut" && sseEvent.Contains("content_block_delta", StringComparison.Ordinal))
+            {
+                await CutAsync(context);
+                return;
+            }
         }
     }
 
@@ -375,8 +384,8 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 
     /// <summary>
-    /// Gemini's API, replaying TestData/Gemini: <c>gemini-echo</c> answers, <c>gemini-tools</c> calls tools until
-    /// given their results, <c>gemini-safety</c> is blocked, <c>gemini-error</c> fails, <c>gemini-embed</c> embeds (an input of just "malformed" gets vectors that are not lists).
+    /// Gemini's API, replaying TestData/Gemini: <c>gemini-echo</c> answers (JSON when given a <c>responseSchema</c>), <c>gemini-tools</c> calls tools until
+    /// given their results, <c>gemini-safety</c> is blocked, <c>gemini-error</c> fails, <c>gemini-cut</c> drops the stream after its first chunk, <c>gemini-embed</c> embeds (an input of just "malformed" gets vectors that are not lists).
     /// </summary>
     private async Task GeminiAsync(HttpContext context, string target)
     {
@@ -414,6 +423,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             "gemini-tools" when !answered => "tool",
             "gemini-thinking" when !answered => "thinking-tool",
             "gemini-safety" => "safety",
+            _ when body["generationConfig"]?["responseSchema"] is JsonObject => "json",
             _ => "text",
         };
         if (method == "generateContent")
@@ -440,7 +450,21 @@ public sealed class FakeUpstream : IAsyncDisposable
             };
             await context.Response.WriteAsync(sseEvent + "\r\n\r\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
+            // gemini-cut: the connection drops after the first chunk (its usageMetadata counts the prompt only).
+            if (model == "gemini-cut")
+            {
+                await CutAsync(context);
+                return;
+            }
         }
+    }
+
+    /// <summary>Drops the connection mid-answer, as a provider's failing stream does.</summary>
+    private static async Task CutAsync(HttpContext context)
+    {
+        // Pause first: a reset right behind the data makes the kernel drop the unread chunks.
+        await Task.Delay(300, context.RequestAborted);
+        context.Abort();
     }
 
     private static string Without(string json, Action<JsonObject> remove)

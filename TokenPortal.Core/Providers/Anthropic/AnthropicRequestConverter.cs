@@ -10,11 +10,12 @@ namespace TokenPortal.Core.Providers.Anthropic;
 /// what changes nothing of the answer's shape is dropped (see the README's provider table).
 /// <c>cache_control</c> markers (on parts, messages and tools, as OpenRouter takes them) pass to the blocks they mark;
 /// an assistant message's <c>reasoning_details</c> become thinking blocks with their signatures, and
-/// <c>reasoning_effort</c> / <c>reasoning</c> become <c>thinking</c> (see <see cref="AnthropicThinking"/>).
+/// <c>reasoning_effort</c> / <c>reasoning</c> become <c>thinking</c> (see <see cref="AnthropicThinking"/>); a json_schema
+/// <c>response_format</c> becomes <c>output_config.format</c>.
 /// </summary>
 internal static class AnthropicRequestConverter
 {
-    private static readonly HashSet<string> Refused = ["logprobs", "top_logprobs", "logit_bias", "response_format", "audio", "modalities", "prediction", "functions", "function_call"];
+    private static readonly HashSet<string> Refused = ["logprobs", "top_logprobs", "logit_bias", "audio", "modalities", "prediction", "functions", "function_call"];
 
     public static byte[] Convert(ReadOnlySpan<byte> openAIJson, string upstreamModel, int maxTokens, bool stream)
     {
@@ -55,6 +56,9 @@ internal static class AnthropicRequestConverter
             result["stop_sequences"] = stop;
         if (request["user"] is { } user && user.GetValueKind() == JsonValueKind.String)
             result["metadata"] = new JsonObject { ["user_id"] = user.GetValue<string>() };
+
+        if (OutputFormat(request["response_format"]) is { } format)
+            result["output_config"] = new JsonObject { ["format"] = format };
 
         if (request["tools"] is JsonArray tools && tools.Count > 0)
         {
@@ -241,6 +245,29 @@ internal static class AnthropicRequestConverter
                 converted["disable_parallel_tool_use"] = true;
         }
         return converted;
+    }
+
+    /// <summary>
+    /// Chat's <c>response_format</c> as Anthropic's structured output (<c>output_config.format</c>, GA: no beta header; the
+    /// answer is ordinary text holding the JSON). Plain text asks nothing; JSON mode has no Anthropic counterpart without a schema.
+    /// </summary>
+    private static JsonObject? OutputFormat(JsonNode? responseFormat)
+    {
+        if (responseFormat is null || responseFormat.GetValueKind() == JsonValueKind.Null)
+            return null;
+        switch (responseFormat["type"]?.GetValue<string>())
+        {
+            case "text":
+                return null;
+            case "json_schema":
+                // Anthropic takes the schema alone: no name, and its constrained decoding is always strict.
+                var schema = responseFormat["json_schema"]?["schema"] as JsonObject
+                    ?? throw new UnsupportedRequestException("A json_schema 'response_format' needs its schema object.", "response_format");
+                return new JsonObject { ["type"] = "json_schema", ["schema"] = schema.DeepClone() };
+            case var other:
+                throw new UnsupportedRequestException(
+                    $"Anthropic models take a 'response_format' of type json_schema (sent as their output_config.format), not '{other}'.", "response_format");
+        }
     }
 
     private static JsonArray? ConvertStop(JsonNode? stop) => stop switch

@@ -84,6 +84,18 @@ public sealed class AnthropicRequestConverterTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type":"tool","name":"f"}"""), request["tool_choice"]));
     }
 
+    [Fact]
+    public void Convert_SendsAJsonSchemaResponseFormatAsOutputConfigFormat_AndDropsPlainText()
+    {
+        var structured = Convert("""{"model":"m","response_format":{"type":"json_schema","json_schema":{"name":"w","strict":true,"schema":{"type":"object","properties":{"city":{"type":"string"}}}}},"messages":[{"role":"user","content":"x"}]}""");
+        var plain = Convert("""{"model":"m","response_format":{"type":"text"},"messages":[{"role":"user","content":"x"}]}""");
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"format":{"type":"json_schema","schema":{"type":"object","properties":{"city":{"type":"string"}}}}}"""), structured["output_config"]));
+        Assert.Null(structured["response_format"]);
+        Assert.Null(plain["output_config"]);
+        Assert.Null(plain["response_format"]);
+    }
+
     [Theory]
     [InlineData("""{"model":"m","n":2,"messages":[{"role":"user","content":"x"}]}""", "n")]
     [InlineData("""{"model":"m","temperature":1.5,"messages":[{"role":"user","content":"x"}]}""", "temperature")]
