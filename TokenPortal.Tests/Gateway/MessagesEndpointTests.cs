@@ -121,6 +121,36 @@ public sealed class MessagesEndpointTests(GatewayFixture gateway) : IClassFixtur
         await gateway.AssertAuditCleanAsync();
     }
 
+    private const string WeatherSchema =
+        """{"type":"object","properties":{"city":{"type":"string"},"sky":{"type":"string"},"celsius":{"type":"integer"}},"required":["city","sky","celsius"],"additionalProperties":false}""";
+
+    [Theory]
+    [InlineData("claude-test", "claude-echo")]
+    [InlineData("gemini-test", "gemini-echo")]
+    public async Task StructuredOutput_OutputConfigFormat_ReachesTheProviderInItsOwnShape_AndTheJsonComesBack(string model, string upstreamModel)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = AnthropicClient(account);
+
+        using var response = await client.PostAsync("v1/messages", Json($$$"""
+            {"model":"{{{model}}}","max_tokens":200,"output_config":{"format":{"type":"json_schema","schema":{{{WeatherSchema}}}}},
+             "messages":[{"role":"user","content":"Weather in Paris as JSON"}]}
+            """));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var message = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Paris", JsonNode.Parse(message["content"]![0]!["text"]!.GetValue<string>())!["city"]!.GetValue<string>());
+        var sent = gateway.Upstream.Received.Last(r => r.Model == upstreamModel).Body;
+        var schemaSent = upstreamModel.StartsWith("claude", StringComparison.Ordinal) ? sent["output_config"]!["format"]!["schema"] : sent["generationConfig"]!["responseSchema"];
+        Assert.NotNull(schemaSent);
+        if (upstreamModel.StartsWith("claude", StringComparison.Ordinal))
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(WeatherSchema), schemaSent), "Claude got another schema than the client sent");
+        var cost = 1_000_000 - await gateway.BalanceAsync(account);
+        Assert.True(cost > 0);
+        Assert.Equal(cost, (await gateway.LogRowsAsync(account)).Single().CostMicros);
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
     [Fact]
     public async Task ToolResultTurn_IsSentUpstreamAsToolMessages()
     {
@@ -149,6 +179,8 @@ public sealed class MessagesEndpointTests(GatewayFixture gateway) : IClassFixtur
     [InlineData("""{"model":"gpt-test","max_tokens":10,"messages":[{"role":"system","content":"hi"}]}""", 400, "invalid_request_error")]
     [InlineData("""{"model":"gpt-test","max_tokens":10,"messages":[{"role":"user","content":42}]}""", 400, "invalid_request_error")]
     [InlineData("""not json""", 400, "invalid_request_error")]
+    [InlineData("""{"model":"gpt-test","max_tokens":10,"output_config":{"format":{"type":"json_object"}},"messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_request_error")]
+    [InlineData("""{"model":"gpt-test","max_tokens":10,"output_config":{"format":{"type":"json_schema"}},"messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_request_error")]
     [InlineData("""{"model":"nope","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", 404, "not_found_error")]
     [InlineData("""{"model":"500","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", 502, "api_error")]
     public async Task Errors_AreAnthropicShaped(string body, int status, string type)

@@ -11,7 +11,7 @@ namespace TokenPortal.Core.Protocol.Anthropic;
 /// Nothing Anthropic itself would need is lost on the way: <c>cache_control</c> markers stay on the parts, messages
 /// and tools they mark (the Anthropic converter puts them back; other providers' converters drop them), thinking blocks
 /// and their signatures become the assistant message's <c>reasoning_details</c> (OpenRouter's shape), and
-/// <c>thinking.budget_tokens</c> becomes <c>reasoning.max_tokens</c>.
+/// <c>thinking.budget_tokens</c> becomes <c>reasoning.max_tokens</c>, and <c>output_config.format</c> a json_schema <c>response_format</c>.
 /// </summary>
 public static class AnthropicRequestReader
 {
@@ -84,12 +84,32 @@ public static class AnthropicRequestReader
                 throw new InvalidRequest("thinking.budget_tokens: a positive integer is required.", "thinking");
             openAI["reasoning"] = new JsonObject { ["max_tokens"] = tokens };
         }
+        if (OutputFormat(request["output_config"]) is { } format)
+            openAI["response_format"] = format;
         if (request["stream"] is JsonValue stream && stream.GetValueKind() == JsonValueKind.True)
         {
             openAI["stream"] = true;
             openAI["stream_options"] = new JsonObject { ["include_usage"] = true };
         }
         return openAI;
+    }
+
+    /// <summary>
+    /// Anthropic's structured output (<c>output_config.format</c>, or the beta's <c>output_format</c> shape inside it) as chat's
+    /// json_schema <c>response_format</c>: an Anthropic model gets it back as sent, Gemini as its response schema, OpenAI as is.
+    /// </summary>
+    private static JsonObject? OutputFormat(JsonNode? outputConfig)
+    {
+        if (outputConfig?["format"] is not { } format)
+            return null;
+        if (format is not JsonObject formatObject || formatObject["type"]?.GetValueKind() != JsonValueKind.String
+            || formatObject["type"]!.GetValue<string>() != "json_schema" || formatObject["schema"] is not JsonObject schema)
+            throw new InvalidRequest("output_config.format: a {\"type\":\"json_schema\",\"schema\":{...}} object is required.", "output_config");
+        return new JsonObject
+        {
+            ["type"] = "json_schema",
+            ["json_schema"] = new JsonObject { ["name"] = "output", ["schema"] = schema.DeepClone(), ["strict"] = true },
+        };
     }
 
     private static void AddMessage(JsonObject message, JsonArray output)
