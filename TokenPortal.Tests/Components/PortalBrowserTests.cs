@@ -98,6 +98,9 @@ public sealed class PortalBrowserTests(PortalFixture portal) : IClassFixture<Por
         await Expect(page.Locator("[data-stat=today]")).ToHaveTextAsync("$0.00");
         await Expect(page.Locator("[data-stat=balance] .tp-money")).ToHaveAttributeAsync("data-micros", micros(1m - cost));
         await Expect(page.Locator("[data-stat=balance]")).ToHaveTextAsync("$1.00");
+        // Hovering a rounded amount shows it to the micro-dollar.
+        await page.Locator("[data-stat=balance] .tp-money").HoverAsync();
+        await Expect(page.Locator(".mud-tooltip.mud-popover-open")).ToHaveTextAsync(TokenPortal.Web.Portal.Money.Precise(1_000_000 - long.Parse(micros(cost), System.Globalization.CultureInfo.InvariantCulture)));
         await Expect(page.Locator("[data-testid=by-model]")).ToContainTextAsync(cost.ToString("$0.00####", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator("[data-stat=requests]")).ToHaveTextAsync("1");
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "By model", Exact = true })).ToBeVisibleAsync();

@@ -73,6 +73,7 @@ public sealed class DashboardTests : PortalTestContext, IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Equal("$1.23", page.Find("[data-stat=today] .tp-money").TextContent.Trim()));
         Assert.Equal("1234567", page.Find("[data-stat=today] .tp-money").GetAttribute("data-micros"));
+        Assert.Contains(page.FindComponents<MudBlazor.MudTooltip>(), t => t.Instance.Text == "$1.234567"); // what hovering the rounded total shows
         Assert.Contains("$1.234567", page.Find("[data-testid=by-model]").TextContent);
     }
 
