@@ -42,7 +42,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         var connectionString = database.Provider == DatabaseProvider.Sqlite
             ? SqliteConnectionString.Resolve(database.ConnectionString, baseDirectory)
             : database.ConnectionString;
-        services.AddPooledDbContextFactory<TokenPortalDbContext>(db => db.Use(database.Provider, connectionString));
+        services.AddPooledDbContextFactory<TokenPortalDbContext>(db => db.Use(database.Provider, connectionString).UseCompiledModel(database.Provider));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TokenPortalDbContext>>().CreateDbContext());
         var sqliteFile = database.Provider == DatabaseProvider.Sqlite ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource : null;
         var redis = configuration.GetSection($"{TokenPortalOptions.SectionName}:Redis").Get<RedisOptions>();

@@ -24,7 +24,7 @@ public sealed class DatabaseCopier(IDbContextFactory<TokenPortalDbContext> sourc
     {
         var builder = new DbContextOptionsBuilder<TokenPortalDbContext>();
         // Identity's model depends on its options (the schema version), read from the application's services.
-        builder.Use(DatabaseProvider.Postgres, connectionString).UseApplicationServiceProvider(services);
+        builder.Use(DatabaseProvider.Postgres, connectionString).UseCompiledModel(DatabaseProvider.Postgres).UseApplicationServiceProvider(services);
         var target = builder.Options;
         await using (var db = new TokenPortalDbContext(target))
         {
