@@ -7,8 +7,8 @@ using Anthropic.Models.Messages;
 
 namespace TokenPortal.Tests.Gateway;
 
-/// <summary>The official Anthropic C# SDK, unchanged, against <c>/v1/messages</c>, reaching OpenAI- and Claude-backed models.</summary>
-public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+/// <summary>The official Anthropic C# SDK, unchanged, against <c>/v1/messages</c>, reaching OpenAI-compatible, Claude- and Gemini-backed models.</summary>
+public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassFixture<ReasoningUpstreamFixture>
 {
     private AnthropicClient Client(TestAccount account) => new()
     {
@@ -16,6 +16,17 @@ public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<Gat
         BaseUrl = gateway.BaseAddress.ToString().TrimEnd('/'),
         MaxRetries = 0,
     };
+
+    /// <summary>
+    /// The account's requests cost exactly <paramref name="micros"/>, one each (the catalog price of their usage, worked out by hand):
+    /// the balance dropped by the sum, and each log row says its own.
+    /// </summary>
+    private async Task AssertChargedExactlyAsync(TestAccount account, params long[] micros)
+    {
+        Assert.Equal(1_000_000 - micros.Sum(), await gateway.BalanceAsync(account));
+        Assert.Equal(micros, (await gateway.LogRowsAsync(account)).Select(r => r.CostMicros));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
 
     private static MessageCreateParams Ask(string model, string text = "Say hello") => new()
     {
@@ -258,6 +269,66 @@ public sealed class MessagesSdkTests(GatewayFixture gateway) : IClassFixture<Gat
             Assert.DoesNotContain("cache_control", gateway.Upstream.Received.Last(r => r.Model is "fake-echo" or "gemini-echo").Body.ToJsonString());
             await gateway.AssertBooksBalanceAsync(account);
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExtendedThinking_AgainstAnOpenAICompatibleReasoner_ReturnsItsReasoningAsAnUnsignedThinkingBlockThenTheText(bool stream)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = Client(account);
+        var ask = Ask(ReasoningUpstreamFixture.ReasonerModel) with { MaxTokens = 4096, Thinking = new ThinkingConfigEnabled { BudgetTokens = 2048 } };
+
+        var blocks = new List<(string Type, string Text, string? Signature)>();
+        long outputTokens;
+        if (stream)
+        {
+            var text = new StringBuilder();
+            string? signature = null;
+            outputTokens = 0;
+            await foreach (var streamEvent in client.Messages.CreateStreaming(ask))
+            {
+                if (streamEvent.TryPickContentBlockStart(out var start))
+                {
+                    text.Clear();
+                    signature = start.ContentBlock.TryPickThinking(out var opened) ? opened.Signature : null;
+                    blocks.Add((start.ContentBlock.TryPickThinking(out _) ? "thinking" : start.ContentBlock.TryPickText(out _) ? "text" : "other", "", signature));
+                }
+                else if (streamEvent.TryPickContentBlockDelta(out var delta))
+                {
+                    if (delta.Delta.TryPickThinking(out var thought))
+                        text.Append(thought.Thinking);
+                    else if (delta.Delta.TryPickText(out var fragment))
+                        text.Append(fragment.Text);
+                    else if (delta.Delta.TryPickSignature(out var signed))
+                        signature += signed.Signature;
+                }
+                else if (streamEvent.TryPickContentBlockStop(out _))
+                {
+                    blocks[^1] = blocks[^1] with { Text = text.ToString(), Signature = signature };
+                }
+                else if (streamEvent.TryPickDelta(out var messageDelta))
+                {
+                    outputTokens = messageDelta.Usage.OutputTokens;
+                }
+            }
+        }
+        else
+        {
+            Message message = await client.Messages.Create(ask);
+            blocks.AddRange(message.Content.Select(b =>
+                b.TryPickThinking(out var thinking) ? ("thinking", thinking.Thinking, thinking.Signature)
+                : b.TryPickText(out var text) ? ("text", text.Text, (string?)null)
+                : ("other", "", null)));
+            outputTokens = message.Usage.OutputTokens;
+        }
+
+        // Only Anthropic signs its thinking: another provider's comes with an empty signature, so the SDK can still send it back.
+        Assert.Equal([("thinking", FakeUpstream.FullReasoning, ""), ("text", FakeUpstream.FullText, null)], blocks);
+        // The thinking is output: 7 answer tokens and the 9 the upstream says it thought.
+        Assert.Equal(7 + FakeUpstream.ReasoningTokens, outputTokens);
+        await AssertChargedExactlyAsync(account, GatewaySettings.EchoCostMicros(7 + FakeUpstream.ReasoningTokens));
     }
 
     private static async Task<(SignedThinking Thinking, ToolCall ToolUse)> FirstTurnAsync(AnthropicClient client, MessageCreateParams ask)

@@ -10,8 +10,8 @@ namespace TokenPortal.Tests.Infrastructure;
 
 /// <summary>
 /// An OpenAI-compatible server on loopback whose behaviour is picked by the upstream model name
-/// (so tests running at once never share a script): <c>fake-echo</c> answers normally, the others
-/// fail in the ways real providers do.
+/// (so tests running at once never share a script): <c>fake-echo</c> answers normally, <c>fake-reasoning</c> thinks first
+/// (DeepSeek-reasoner and vLLM's <c>reasoning_content</c>), the others fail in the ways real providers do.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
@@ -20,6 +20,13 @@ public sealed class FakeUpstream : IAsyncDisposable
     public const string UpstreamModelSuffix = "-2024-08-06";
     public static readonly string[] Words = ["Hello", " there", ",", " general", " Kenobi", "!", " Bye"];
     public static string FullText => string.Concat(Words);
+
+    /// <summary>What fake-reasoning thinks before it answers, in the fragments it streams.</summary>
+    public static readonly string[] ReasoningWords = ["The user", " greets me", ";", " I should", " greet back", "."];
+    public static string FullReasoning => string.Concat(ReasoningWords);
+
+    /// <summary>fake-reasoning's own count of its thinking, reported in <c>completion_tokens_details</c> and included in <c>completion_tokens</c>.</summary>
+    public const int ReasoningTokens = 9;
 
     private static readonly Core.Gateway.TokenCounter Tokens = new();
 
@@ -161,8 +168,10 @@ public sealed class FakeUpstream : IAsyncDisposable
             "fake-overrun" => Usage(100_000),
             // DeepSeek reports its cache hits beside prompt_tokens rather than in prompt_tokens_details.
             "fake-deepseek" => $"{{\"prompt_tokens\":{PromptTokens},\"completion_tokens\":{generated.Length},\"total_tokens\":{PromptTokens + generated.Length},\"prompt_cache_hit_tokens\":30,\"prompt_cache_miss_tokens\":{PromptTokens - 30}}}",
+            "fake-reasoning" => Usage(generated.Length + ReasoningTokens, ReasoningTokens),
             _ => Usage(generated.Length),
         };
+        var reasoning = model == "fake-reasoning" ? ReasoningWords : [];
         if (!stream)
         {
             if (model == "fake-cut")
@@ -174,11 +183,14 @@ public sealed class FakeUpstream : IAsyncDisposable
                 context.Abort();
                 return;
             }
-            await WriteJsonAsync(context, 200, Completion(model, string.Concat(generated), generated.Length < words.Length ? "length" : "stop", usage));
+            await WriteJsonAsync(context, 200, Completion(model, string.Concat(generated), generated.Length < words.Length ? "length" : "stop", usage, string.Concat(reasoning)));
             return;
         }
 
         context.Response.ContentType = "text/event-stream";
+        // The thinking streams first, the answer's content null beside it, as DeepSeek sends it; the role comes on the first chunk only.
+        for (var i = 0; i < reasoning.Length; i++)
+            await WriteEventAsync(context, Chunk(model, (i == 0 ? """{"role":"assistant",""" : "{") + "\"content\":null,\"reasoning_content\":" + JsonValue.Create(reasoning[i]).ToJsonString() + "}", null, includeUsage));
         for (var i = 0; i < generated.Length; i++)
         {
             if (model == "fake-cut" && i == 3)
@@ -193,7 +205,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 await Task.Delay(Timeout.Infinite, abort);
                 return;
             }
-            await WriteEventAsync(context, Chunk(model, i == 0 ? """{"role":"assistant","content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}" : """{"content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}", null, includeUsage));
+            await WriteEventAsync(context, Chunk(model, i == 0 && reasoning.Length == 0 ? """{"role":"assistant","content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}" : """{"content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}", null, includeUsage));
             if (model is "fake-slow" or "fake-long")
                 await Task.Delay(model == "fake-slow" ? 150 : 25, abort);
         }
@@ -480,11 +492,12 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public static string TestData(string relativePath) => Path.Combine(AppContext.BaseDirectory, "TestData", relativePath);
 
-    public static string Usage(int completionTokens) =>
-        $$$"""{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{PromptTokens + completionTokens}}},"prompt_tokens_details":{"cached_tokens":{{{CachedTokens}}},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0}}""";
+    /// <param name="completionTokens">Every output token, the <paramref name="reasoningTokens"/> among them.</param>
+    public static string Usage(int completionTokens, int reasoningTokens = 0) =>
+        $$$"""{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{PromptTokens + completionTokens}}},"prompt_tokens_details":{"cached_tokens":{{{CachedTokens}}},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":{{{reasoningTokens}}},"audio_tokens":0}}""";
 
-    private static string Completion(string model, string content, string finish, string? usage) =>
-        $$"""{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"{{model}}{{UpstreamModelSuffix}}","choices":[{"index":0,"message":{"role":"assistant","content":{{JsonValue.Create(content).ToJsonString()}},"refusal":null},"logprobs":null,"finish_reason":"{{finish}}"}]{{(usage is null ? "" : ",\"usage\":" + usage)}},"system_fingerprint":"fp_1"}""";
+    private static string Completion(string model, string content, string finish, string? usage, string reasoning = "") =>
+        $$"""{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"{{model}}{{UpstreamModelSuffix}}","choices":[{"index":0,"message":{"role":"assistant","content":{{JsonValue.Create(content).ToJsonString()}},{{(reasoning.Length == 0 ? "" : "\"reasoning_content\":" + JsonValue.Create(reasoning).ToJsonString() + ",")}}"refusal":null},"logprobs":null,"finish_reason":"{{finish}}"}]{{(usage is null ? "" : ",\"usage\":" + usage)}},"system_fingerprint":"fp_1"}""";
 
     private static string Chunk(string model, string delta, string? finish, bool usageNull)
     {
