@@ -124,31 +124,60 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         Assert.Contains("balance", ex.ApiMessage);
     }
 
+    /// <summary>A book cached for an hour in the system prompt, and the question marked for the 5-minute cache.</summary>
+    private static MessageCreateParams AskWithCacheMarkers(string model) => new()
+    {
+        Model = model,
+        MaxTokens = 100,
+        System = new List<TextBlockParam> { new() { Text = "A long reference book.", CacheControl = new CacheControlEphemeral { Ttl = Ttl.Ttl1h } } },
+        Messages = [new UserMessageParam(new List<ContentBlockParam> { new TextBlockParam { Text = "Summarise it.", CacheControl = new CacheControlEphemeral() } })],
+    };
+
+    // claude-cache's usage (FakeUpstream.CacheUsage): 30 x 3 + 2000 x 0.3 + 101 x 3.75 + 200 x 6 + 12 x 15 = 2448.75 micro-USD, rounded up once.
+    private const long ClaudeCacheCost = 2449;
+
     [Fact]
     public async Task Create_WithCacheControl_ReachesAnthropicUnchangedAndReportsTheCacheUsage()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = Client(account);
-        var ask = new MessageCreateParams
-        {
-            Model = "claude-cache",
-            MaxTokens = 100,
-            System = new List<TextBlockParam> { new() { Text = "A long reference book.", CacheControl = new CacheControlEphemeral { Ttl = Ttl.Ttl1h } } },
-            Messages =
-            [
-                new UserMessageParam(new List<ContentBlockParam> { new TextBlockParam { Text = "Summarise it.", CacheControl = new CacheControlEphemeral() } }),
-            ],
-        };
 
-        Message message = await client.Messages.Create(ask);
+        Message message = await client.Messages.Create(AskWithCacheMarkers("claude-cache"));
 
         Assert.Equal(30, message.Usage.InputTokens);
         Assert.Equal(2000, message.Usage.CacheReadInputTokens);
         Assert.Equal(301, message.Usage.CacheCreationInputTokens);
         Assert.Equal(101, message.Usage.CacheCreation!.Ephemeral5mInputTokens);
         Assert.Equal(200, message.Usage.CacheCreation.Ephemeral1hInputTokens);
-        // 30 x 3 + 2000 x 0.3 + 101 x 3.75 + 200 x 6 + 12 x 15 = 2448.75 micro-USD, rounded up once.
-        Assert.Equal(1_000_000 - 2449, await gateway.BalanceAsync(account));
+        await AssertChargedExactlyAsync(account, ClaudeCacheCost);
+        AssertCacheMarkersReachedClaude();
+    }
+
+    [Fact]
+    public async Task CreateStreaming_WithCacheControl_ReachesAnthropicUnchangedAndReportsTheCacheUsageAtTheEnd()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = Client(account);
+        var text = new StringBuilder();
+        MessageDeltaUsage? usage = null;
+
+        await foreach (var streamEvent in client.Messages.CreateStreaming(AskWithCacheMarkers("claude-cache")))
+        {
+            if (streamEvent.TryPickContentBlockDelta(out var delta) && delta.Delta.TryPickText(out var fragment))
+                text.Append(fragment.Text);
+            else if (streamEvent.TryPickDelta(out var messageDelta))
+                usage = messageDelta.Usage;
+        }
+
+        Assert.Equal("Hello! It is sunny in Paris.", text.ToString());
+        Assert.NotNull(usage);
+        Assert.Equal((30L, 2000L, 301L, 12L), (usage.InputTokens, usage.CacheReadInputTokens, usage.CacheCreationInputTokens, usage.OutputTokens));
+        await AssertChargedExactlyAsync(account, ClaudeCacheCost);
+        AssertCacheMarkersReachedClaude();
+    }
+
+    private void AssertCacheMarkersReachedClaude()
+    {
         var sent = gateway.Upstream.Received.Last(r => r.Model == "claude-cache").Body;
         Assert.Equal("""{"type":"ephemeral","ttl":"1h"}""", sent["system"]![0]!["cache_control"]!.ToJsonString());
         Assert.Equal("""{"type":"ephemeral"}""", sent["messages"]![0]!["content"]![0]!["cache_control"]!.ToJsonString());
@@ -249,26 +278,23 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         await gateway.AssertBooksBalanceAsync(account);
     }
 
-    [Fact]
-    public async Task Create_WithCacheControl_AgainstOpenAIAndGeminiModels_IsServedWithoutTheMarkers()
+    [Theory]
+    [InlineData("gpt-test", false)]
+    [InlineData("gpt-test", true)]
+    [InlineData("gemini-test", false)]
+    [InlineData("gemini-test", true)]
+    public async Task CreateWithCacheControl_AgainstOpenAIAndGeminiModels_IsServedWithoutTheMarkersAndBilledExactly(string model, bool stream)
     {
-        foreach (var model in new[] { "gpt-test", "gemini-test" })
-        {
-            var account = await gateway.CreateAccountAsync(usd: 1m);
-            using var client = Client(account);
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = Client(account);
+        var expected = Plain.Single(p => p.Model == model);
 
-            Message message = await client.Messages.Create(new MessageCreateParams
-            {
-                Model = model,
-                MaxTokens = 100,
-                System = new List<TextBlockParam> { new() { Text = "A long reference book.", CacheControl = new CacheControlEphemeral { Ttl = Ttl.Ttl1h } } },
-                Messages = [new UserMessageParam(new List<ContentBlockParam> { new TextBlockParam { Text = "Summarise it.", CacheControl = new CacheControlEphemeral() } })],
-            });
+        var answer = stream ? await StreamTextAsync(client, AskWithCacheMarkers(model)) : await CreateTextAsync(client, AskWithCacheMarkers(model));
 
-            Assert.True(message.Content[0].TryPickText(out _));
-            Assert.DoesNotContain("cache_control", gateway.Upstream.Received.Last(r => r.Model is "fake-echo" or "gemini-echo").Body.ToJsonString());
-            await gateway.AssertBooksBalanceAsync(account);
-        }
+        Assert.Equal(expected.Text, answer.Text);
+        var sent = gateway.Upstream.Received.Last(r => r.Model == expected.UpstreamModel).Body;
+        Assert.DoesNotContain("cache_control", sent.ToJsonString());
+        await AssertChargedExactlyAsync(account, expected.CostMicros);
     }
 
     [Theory]
@@ -330,6 +356,43 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         Assert.Equal(7 + FakeUpstream.ReasoningTokens, outputTokens);
         await AssertChargedExactlyAsync(account, GatewaySettings.EchoCostMicros(7 + FakeUpstream.ReasoningTokens));
     }
+
+    /// <summary>What a plain question gets from a model of each provider kind: the text, the usage in Anthropic's terms, and the catalog price of that usage.</summary>
+    private static readonly PlainAnswer[] Plain =
+    [
+        new("gpt-test", "fake-echo", FakeUpstream.FullText, 32, 10, 7, GatewaySettings.EchoCostMicros()),
+        // 30 plain prompt tokens at 3 USD/M + 5 cache writes at 3.75 + 20 reads at 0.3 + 12 out at 15 = 294.75, rounded up once.
+        new("claude-test", "claude-echo", "Hello! It is sunny in Paris.", 30, 20, 12, 295),
+        // 24 uncached prompt tokens at 1 USD/M + 16 cached at 0.25 + (6 + 4 thinking) out at 4.
+        new("gemini-test", "gemini-echo", "Hello from Gemini.", 24, 16, 10, 24 + 4 + 40),
+    ];
+
+    private static async Task<TextAnswer> CreateTextAsync(AnthropicClient client, MessageCreateParams ask)
+    {
+        Message message = await client.Messages.Create(ask);
+        var text = string.Concat(message.Content.Select(b => b.TryPickText(out var block) ? block.Text : ""));
+        return new TextAnswer(text, message.StopReason?.Raw(), message.Usage.InputTokens, message.Usage.CacheReadInputTokens ?? 0, message.Usage.OutputTokens);
+    }
+
+    /// <summary>A streamed answer's text, and the stop reason and usage its closing <c>message_delta</c> gives.</summary>
+    private static async Task<TextAnswer> StreamTextAsync(AnthropicClient client, MessageCreateParams ask)
+    {
+        var text = new StringBuilder();
+        TextAnswer? end = null;
+        await foreach (var streamEvent in client.Messages.CreateStreaming(ask))
+        {
+            if (streamEvent.TryPickContentBlockDelta(out var delta) && delta.Delta.TryPickText(out var fragment))
+                text.Append(fragment.Text);
+            else if (streamEvent.TryPickDelta(out var messageDelta))
+                end = new TextAnswer("", messageDelta.Delta.StopReason?.Raw(), messageDelta.Usage.InputTokens ?? 0, messageDelta.Usage.CacheReadInputTokens ?? 0, messageDelta.Usage.OutputTokens);
+        }
+        Assert.NotNull(end);
+        return end with { Text = text.ToString() };
+    }
+
+    private sealed record PlainAnswer(string Model, string UpstreamModel, string Text, long InputTokens, long CacheReadTokens, long OutputTokens, long CostMicros);
+
+    private sealed record TextAnswer(string Text, string? StopReason, long InputTokens, long CacheReadTokens, long OutputTokens);
 
     private static async Task<(SignedThinking Thinking, ToolCall ToolUse)> FirstTurnAsync(AnthropicClient client, MessageCreateParams ask)
     {
