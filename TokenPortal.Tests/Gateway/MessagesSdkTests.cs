@@ -36,48 +36,23 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         Messages = [new UserMessageParam(text)],
     };
 
-    [Fact]
-    public async Task Create_AgainstAnOpenAIModel_ReturnsTheTextAndUsage()
+    [Theory]
+    [InlineData("gpt-test", false)]
+    [InlineData("gpt-test", true)]
+    [InlineData("claude-test", false)]
+    [InlineData("claude-test", true)]
+    [InlineData("gemini-test", false)]
+    [InlineData("gemini-test", true)]
+    public async Task Create_AgainstEveryProviderKind_ReturnsTheTextAndUsageAndBillsExactly(string model, bool stream)
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = Client(account);
+        var expected = Plain.Single(p => p.Model == model);
 
-        Message message = await client.Messages.Create(Ask("gpt-test"));
+        var answer = stream ? await StreamTextAsync(client, Ask(model)) : await CreateTextAsync(client, Ask(model));
 
-        Assert.True(message.Content[0].TryPickText(out var text));
-        Assert.Equal(FakeUpstream.FullText, text.Text);
-        Assert.Equal("end_turn", message.StopReason?.Raw());
-        Assert.Equal(32, message.Usage.InputTokens);
-        Assert.Equal(10, message.Usage.CacheReadInputTokens);
-        Assert.Equal(7, message.Usage.OutputTokens);
-        Assert.Equal(1_000_000 - GatewaySettings.EchoCostMicros(), await gateway.BalanceAsync(account));
-    }
-
-    [Fact]
-    public async Task CreateStreaming_AgainstAClaudeModel_StreamsTextAndFinalUsage()
-    {
-        var account = await gateway.CreateAccountAsync(usd: 1m);
-        using var client = Client(account);
-        var text = new StringBuilder();
-        long outputTokens = 0;
-        string? stopReason = null;
-
-        await foreach (var streamEvent in client.Messages.CreateStreaming(Ask("claude-test")))
-        {
-            if (streamEvent.TryPickContentBlockDelta(out var delta) && delta.Delta.TryPickText(out var fragment))
-                text.Append(fragment.Text);
-            else if (streamEvent.TryPickDelta(out var messageDelta))
-            {
-                outputTokens = messageDelta.Usage.OutputTokens;
-                stopReason = messageDelta.Delta.StopReason?.Raw();
-            }
-        }
-
-        Assert.Equal("Hello! It is sunny in Paris.", text.ToString());
-        Assert.Equal(12, outputTokens);
-        Assert.Equal("end_turn", stopReason);
-        // 30 prompt tokens at 3 USD/M + 5 cache writes at 3.75 + 20 cache reads at 0.3 + 12 out at 15: 294.75, so 295 micro-USD.
-        Assert.Equal(1_000_000 - 295, await gateway.BalanceAsync(account));
+        Assert.Equal(new TextAnswer(expected.Text, "end_turn", expected.InputTokens, expected.CacheReadTokens, expected.OutputTokens), answer);
+        await AssertChargedExactlyAsync(account, expected.CostMicros);
     }
 
     [Fact]
