@@ -169,6 +169,12 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         },
     };
 
+    // Claude's thinking turn: 480 prompt tokens at 3 USD/M + 96 out (the thinking included) at 15, in micro-USD; its answer to the tool result is claude-test's text answer.
+    private const long ClaudeThinkingCost = 480 * 3 + 96 * 15;
+
+    // Gemini's thinking turn: 90 prompt tokens at 1 USD/M + (20 answer + 50 thought) out at 4, in micro-USD; its answer to the tool result is gemini-test's.
+    private const long GeminiThinkingCost = 90 + 70 * 4;
+
     /// <summary>The SDK's own tool loop: the question, the assistant turn as it came (thinking with its signature, then the tool call), and the result.</summary>
     private static MessageCreateParams SecondTurn(MessageCreateParams ask, SignedThinking thinking, ToolCall toolUse) => ask with
     {
@@ -207,6 +213,7 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         Assert.Equal("toolu_01Think", toolUse.ID);
         var first = gateway.Upstream.Received.Last(r => r.Model == "claude-thinking").Body;
         Assert.Equal(2048, first["thinking"]!["budget_tokens"]!.GetValue<int>());
+        await AssertChargedExactlyAsync(account, ClaudeThinkingCost);
 
         // The SDK's own tool loop: the assistant turn as it came (thinking with signature, then tool_use), then the result.
         Message answer = await client.Messages.Create(SecondTurn(ask, thinking, toolUse));
@@ -217,6 +224,7 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         var assistant = second["messages"]![1]!["content"]!.AsArray();
         Assert.Equal(["thinking", "tool_use"], assistant.Select(b => b!["type"]!.GetValue<string>()));
         Assert.Equal(FakeUpstream.ThinkingSignature, assistant[0]!["signature"]!.GetValue<string>());
+        await AssertChargedExactlyAsync(account, ClaudeThinkingCost, Plain.Single(p => p.Model == "claude-test").CostMicros);
     }
 
     [Theory]
@@ -239,7 +247,7 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
 
         Assert.StartsWith("**Checking the weather**", thinking.Thinking);
         Assert.Equal("get_weather", toolUse.Name);
-        Assert.Equal(1_000_000 - 370, await gateway.BalanceAsync(account)); // 90 x 1 + (20 + 50 thought) x 4 micro-USD
+        await AssertChargedExactlyAsync(account, GeminiThinkingCost);
 
         // The SDK's own loop: the assistant turn as it came, then the result. Gemini refuses it without the call's signature.
         Message answer = await client.Messages.Create(SecondTurn(ask, thinking, toolUse));
@@ -250,7 +258,7 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         Assert.Equal(FakeUpstream.GeminiThoughtSignature, parts.Single(p => p!["functionCall"] is not null)!["thoughtSignature"]!.GetValue<string>());
         // The call and its result still pair up by the id Gemini's converter gave the call, without the signature riding in it.
         Assert.Equal("get_weather", parts.Single(p => p!["functionResponse"] is not null)!["functionResponse"]!["name"]!.GetValue<string>());
-        await gateway.AssertBooksBalanceAsync(account);
+        await AssertChargedExactlyAsync(account, GeminiThinkingCost, Plain.Single(p => p.Model == "gemini-test").CostMicros);
     }
 
     [Theory]
