@@ -19,12 +19,13 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
 
     /// <summary>
     /// The account's requests cost exactly <paramref name="micros"/>, one each (the catalog price of their usage, worked out by hand):
-    /// the balance dropped by the sum, and each log row says its own.
+    /// the balance dropped by the sum, and each log row says its own (in any order: the log is written behind the answers,
+    /// so a turn can be logged after the next one).
     /// </summary>
     private async Task AssertChargedExactlyAsync(TestAccount account, params long[] micros)
     {
         Assert.Equal(1_000_000 - micros.Sum(), await gateway.BalanceAsync(account));
-        Assert.Equal(micros, (await gateway.LogRowsAsync(account)).Select(r => r.CostMicros));
+        Assert.Equal(micros.Order(), (await gateway.LogRowsAsync(account)).Select(r => r.CostMicros).Order());
         await gateway.AssertBooksBalanceAsync(account);
     }
 
@@ -338,6 +339,42 @@ public sealed class MessagesSdkTests(ReasoningUpstreamFixture gateway) : IClassF
         // The thinking is output: 7 answer tokens and the 9 the upstream says it thought.
         Assert.Equal(7 + FakeUpstream.ReasoningTokens, outputTokens);
         await AssertChargedExactlyAsync(account, GatewaySettings.EchoCostMicros(7 + FakeUpstream.ReasoningTokens));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExtendedThinkingToolLoop_AgainstAnOpenAICompatibleReasoner_TakesTheUnsignedThinkingBackAndReachesTheAnswer(bool stream)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = Client(account);
+        var ask = new MessageCreateParams
+        {
+            Model = ReasoningUpstreamFixture.ReasonerModel,
+            MaxTokens = 4096,
+            Thinking = new ThinkingConfigEnabled { BudgetTokens = 2048 },
+            Tools = [WeatherTool],
+            Messages = [new UserMessageParam("Weather in Paris?")],
+        };
+
+        var (thinking, toolUse) = stream ? await StreamFirstTurnAsync(client, ask) : await FirstTurnAsync(client, ask);
+
+        Assert.Equal(new SignedThinking(FakeUpstream.FullReasoning, ""), thinking);
+        Assert.Equal((FakeUpstream.ReasonerCallId, "get_weather", "Paris"), (toolUse.ID, toolUse.Name, toolUse.Input["city"].GetString()));
+
+        // The SDK's own loop sends the thinking block back as it came; a server without signatures gets the call and its result, paired.
+        Message answer = await client.Messages.Create(SecondTurn(ask, thinking, toolUse));
+
+        Assert.True(answer.Content[^1].TryPickText(out var text));
+        Assert.Equal(FakeUpstream.FullText, text.Text);
+        var sent = gateway.Upstream.Received.Last(r => r.Model == "fake-reasoning").Body["messages"]!.AsArray();
+        Assert.Equal(["user", "assistant", "tool"], sent.Select(m => m!["role"]!.GetValue<string>()));
+        Assert.Null(sent[1]!["reasoning_details"]);
+        Assert.Equal(FakeUpstream.ReasonerCallId, sent[1]!["tool_calls"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal(FakeUpstream.ReasonerCallId, sent[2]!["tool_call_id"]!.GetValue<string>());
+        // Each turn's thinking billed as output: the call's 11 tokens, then the answer's 7, beside the 9 thought each time.
+        await AssertChargedExactlyAsync(account,
+            GatewaySettings.EchoCostMicros(FakeUpstream.ReasonerCallTokens + FakeUpstream.ReasoningTokens), GatewaySettings.EchoCostMicros(7 + FakeUpstream.ReasoningTokens));
     }
 
     /// <summary>What a plain question gets from a model of each provider kind: the text, the usage in Anthropic's terms, and the catalog price of that usage.</summary>

@@ -11,7 +11,7 @@ namespace TokenPortal.Tests.Infrastructure;
 /// <summary>
 /// An OpenAI-compatible server on loopback whose behaviour is picked by the upstream model name
 /// (so tests running at once never share a script): <c>fake-echo</c> answers normally, <c>fake-reasoning</c> thinks first
-/// (DeepSeek-reasoner and vLLM's <c>reasoning_content</c>), the others fail in the ways real providers do.
+/// (DeepSeek-reasoner and vLLM's <c>reasoning_content</c>) and, given tools, calls one until given its result, the others fail in the ways real providers do.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
@@ -172,6 +172,11 @@ public sealed class FakeUpstream : IAsyncDisposable
             _ => Usage(generated.Length),
         };
         var reasoning = model == "fake-reasoning" ? ReasoningWords : [];
+        if (model == "fake-reasoning" && body["tools"] is JsonArray && body["messages"]!.AsArray()[^1]!["role"]!.GetValue<string>() != "tool")
+        {
+            await ReasonThenCallAsync(context, model, stream, includeUsage);
+            return;
+        }
         if (!stream)
         {
             if (model == "fake-cut")
@@ -188,9 +193,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
 
         context.Response.ContentType = "text/event-stream";
-        // The thinking streams first, the answer's content null beside it, as DeepSeek sends it; the role comes on the first chunk only.
-        for (var i = 0; i < reasoning.Length; i++)
-            await WriteEventAsync(context, Chunk(model, (i == 0 ? """{"role":"assistant",""" : "{") + "\"content\":null,\"reasoning_content\":" + JsonValue.Create(reasoning[i]).ToJsonString() + "}", null, includeUsage));
+        await StreamReasoningAsync(context, model, reasoning, includeUsage);
         for (var i = 0; i < generated.Length; i++)
         {
             if (model == "fake-cut" && i == 3)
@@ -211,8 +214,47 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
         await WriteEventAsync(context, Chunk(model, "{}", generated.Length < words.Length ? "length" : "stop", includeUsage));
         if (includeUsage && usage is not null)
-            await WriteEventAsync(context, $$$"""{"id":"chatcmpl-fake","object":"chat.completion.chunk","created":1700000000,"model":"{{{model}}}{{{UpstreamModelSuffix}}}","system_fingerprint":"fp_1","choices":[],"usage":{{{usage}}}}""");
+            await WriteEventAsync(context, UsageChunk(model, usage));
         await WriteEventAsync(context, "[DONE]");
+    }
+
+    /// <summary>The id of the call fake-reasoning makes when given tools.</summary>
+    public const string ReasonerCallId = "call_reasoner1";
+
+    /// <summary>The tokens of fake-reasoning's tool call, besides its thinking.</summary>
+    public const int ReasonerCallTokens = 11;
+
+    /// <summary>fake-reasoning given tools and no result yet: it thinks, then calls get_weather for Paris (the arguments streamed in two pieces).</summary>
+    private static async Task ReasonThenCallAsync(HttpContext context, string model, bool stream, bool includeUsage)
+    {
+        var usage = Usage(ReasonerCallTokens + ReasoningTokens, ReasoningTokens);
+        static JsonObject Call(string arguments) => new()
+        {
+            ["index"] = 0, ["id"] = ReasonerCallId, ["type"] = "function",
+            ["function"] = new JsonObject { ["name"] = "get_weather", ["arguments"] = arguments },
+        };
+        if (!stream)
+        {
+            var message = new JsonObject { ["role"] = "assistant", ["content"] = null, ["reasoning_content"] = FullReasoning, ["tool_calls"] = new JsonArray(Call("""{"city":"Paris"}""")) };
+            await WriteJsonAsync(context, 200, Completion(model, message, "tool_calls", usage));
+            return;
+        }
+        context.Response.ContentType = "text/event-stream";
+        await StreamReasoningAsync(context, model, ReasoningWords, includeUsage);
+        await WriteEventAsync(context, Chunk(model, new JsonObject { ["tool_calls"] = new JsonArray(Call("""{"city":""")) }.ToJsonString(), null, includeUsage));
+        var rest = new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = "\"Paris\"}" } };
+        await WriteEventAsync(context, Chunk(model, new JsonObject { ["tool_calls"] = new JsonArray(rest) }.ToJsonString(), null, includeUsage));
+        await WriteEventAsync(context, Chunk(model, "{}", "tool_calls", includeUsage));
+        if (includeUsage)
+            await WriteEventAsync(context, UsageChunk(model, usage));
+        await WriteEventAsync(context, "[DONE]");
+    }
+
+    /// <summary>The thinking first, the answer's content null beside it, as DeepSeek streams it; the role comes on the first chunk only.</summary>
+    private static async Task StreamReasoningAsync(HttpContext context, string model, string[] reasoning, bool includeUsage)
+    {
+        for (var i = 0; i < reasoning.Length; i++)
+            await WriteEventAsync(context, Chunk(model, (i == 0 ? """{"role":"assistant",""" : "{") + "\"content\":null,\"reasoning_content\":" + JsonValue.Create(reasoning[i]).ToJsonString() + "}", null, includeUsage));
     }
 
     /// <summary>
@@ -498,6 +540,12 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     private static string Completion(string model, string content, string finish, string? usage, string reasoning = "") =>
         $$"""{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"{{model}}{{UpstreamModelSuffix}}","choices":[{"index":0,"message":{"role":"assistant","content":{{JsonValue.Create(content).ToJsonString()}},{{(reasoning.Length == 0 ? "" : "\"reasoning_content\":" + JsonValue.Create(reasoning).ToJsonString() + ",")}}"refusal":null},"logprobs":null,"finish_reason":"{{finish}}"}]{{(usage is null ? "" : ",\"usage\":" + usage)}},"system_fingerprint":"fp_1"}""";
+
+    private static string Completion(string model, JsonObject message, string finish, string usage) =>
+        $$"""{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"{{model}}{{UpstreamModelSuffix}}","choices":[{"index":0,"message":{{message.ToJsonString()}},"logprobs":null,"finish_reason":"{{finish}}"}],"usage":{{usage}},"system_fingerprint":"fp_1"}""";
+
+    private static string UsageChunk(string model, string usage) =>
+        $$$"""{"id":"chatcmpl-fake","object":"chat.completion.chunk","created":1700000000,"model":"{{{model}}}{{{UpstreamModelSuffix}}}","system_fingerprint":"fp_1","choices":[],"usage":{{{usage}}}}""";
 
     private static string Chunk(string model, string delta, string? finish, bool usageNull)
     {
