@@ -9,8 +9,8 @@ using TokenPortal.Core.Data.Entities;
 
 namespace TokenPortal.Tests.Gateway;
 
-/// <summary>The official OpenAI .NET SDK's Responses client, unchanged, against OpenAI-, Claude- and Gemini-backed models.</summary>
-public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+/// <summary>The official OpenAI .NET SDK's Responses client, unchanged, against OpenAI-compatible, Claude- and Gemini-backed models.</summary>
+public sealed class ResponsesSdkTests(ReasoningUpstreamFixture gateway) : IClassFixture<ReasoningUpstreamFixture>
 {
     // No cache here: 412 prompt tokens at 3 USD/M + 57 out at 15 (Claude's tool call), 90 at 1 + 20 at 4 (Gemini's), in micro-USD.
     private const long ClaudeToolCallCost = 412 * 3 + 57 * 15;
@@ -214,6 +214,45 @@ public sealed class ResponsesSdkTests(GatewayFixture gateway) : IClassFixture<Ga
             Assert.Equal(50, response.Usage.OutputTokenDetails.ReasoningTokenCount);
         Assert.Equal(claude ? 96 : 70, response.Usage.OutputTokenCount);
         await AssertChargedExactlyAsync(account, claude ? ClaudeThinkingCost : GeminiThinkingCost);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReasoningEffort_AgainstAnOpenAICompatibleReasoner_ReturnsAReasoningItemAndTheUpstreamsReasoningTokenCount(bool stream)
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        var ask = Ask(ReasoningUpstreamFixture.ReasonerModel, "Hello?", stream: stream);
+        ask.ReasoningOptions = new ResponseReasoningOptions { ReasoningEffortLevel = ResponseReasoningEffortLevel.Low };
+
+        ResponseResult response;
+        if (stream)
+        {
+            var deltas = new StringBuilder();
+            ResponseResult? completed = null;
+            await using var updates = await Client(account).CreateResponseStreamingAsync(ask);
+            await foreach (var update in updates)
+            {
+                if (update is StreamingResponseReasoningTextDeltaUpdate delta)
+                    deltas.Append(delta.Delta);
+                else if (update is StreamingResponseCompletedUpdate done)
+                    completed = done.Response;
+            }
+            Assert.Equal(FakeUpstream.FullReasoning, deltas.ToString());
+            response = completed!;
+        }
+        else
+        {
+            response = await Client(account).CreateResponseAsync(ask);
+        }
+
+        Assert.Equal(FakeUpstream.FullReasoning, ReasoningTextOf(Assert.IsType<ReasoningResponseItem>(response.OutputItems[0])));
+        Assert.Equal(FakeUpstream.FullText, response.GetOutputText());
+        Assert.Equal("low", gateway.Upstream.Received.Last(r => r.Model == "fake-reasoning").Body["reasoning_effort"]!.GetValue<string>());
+        // The upstream's own count, not a recount: 9 thought tokens, within 16 output tokens.
+        Assert.Equal(FakeUpstream.ReasoningTokens, response.Usage.OutputTokenDetails.ReasoningTokenCount);
+        Assert.Equal(7 + FakeUpstream.ReasoningTokens, response.Usage.OutputTokenCount);
+        await AssertChargedExactlyAsync(account, GatewaySettings.EchoCostMicros(7 + FakeUpstream.ReasoningTokens));
     }
 
     [Theory]

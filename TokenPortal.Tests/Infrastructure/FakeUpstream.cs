@@ -10,8 +10,8 @@ namespace TokenPortal.Tests.Infrastructure;
 
 /// <summary>
 /// An OpenAI-compatible server on loopback whose behaviour is picked by the upstream model name
-/// (so tests running at once never share a script): <c>fake-echo</c> answers normally, the others
-/// fail in the ways real providers do.
+/// (so tests running at once never share a script): <c>fake-echo</c> answers normally, <c>fake-reasoning</c> thinks first
+/// (DeepSeek-reasoner and vLLM's <c>reasoning_content</c>) and, given tools, calls one until given its result, the others fail in the ways real providers do.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
@@ -20,6 +20,13 @@ public sealed class FakeUpstream : IAsyncDisposable
     public const string UpstreamModelSuffix = "-2024-08-06";
     public static readonly string[] Words = ["Hello", " there", ",", " general", " Kenobi", "!", " Bye"];
     public static string FullText => string.Concat(Words);
+
+    /// <summary>What fake-reasoning thinks before it answers, in the fragments it streams.</summary>
+    public static readonly string[] ReasoningWords = ["The user", " greets me", ";", " I should", " greet back", "."];
+    public static string FullReasoning => string.Concat(ReasoningWords);
+
+    /// <summary>fake-reasoning's own count of its thinking, reported in <c>completion_tokens_details</c> and included in <c>completion_tokens</c>.</summary>
+    public const int ReasoningTokens = 9;
 
     private static readonly Core.Gateway.TokenCounter Tokens = new();
 
@@ -161,8 +168,15 @@ public sealed class FakeUpstream : IAsyncDisposable
             "fake-overrun" => Usage(100_000),
             // DeepSeek reports its cache hits beside prompt_tokens rather than in prompt_tokens_details.
             "fake-deepseek" => $"{{\"prompt_tokens\":{PromptTokens},\"completion_tokens\":{generated.Length},\"total_tokens\":{PromptTokens + generated.Length},\"prompt_cache_hit_tokens\":30,\"prompt_cache_miss_tokens\":{PromptTokens - 30}}}",
+            "fake-reasoning" => Usage(generated.Length + ReasoningTokens, ReasoningTokens),
             _ => Usage(generated.Length),
         };
+        var reasoning = model == "fake-reasoning" ? ReasoningWords : [];
+        if (model == "fake-reasoning" && body["tools"] is JsonArray && body["messages"]!.AsArray()[^1]!["role"]!.GetValue<string>() != "tool")
+        {
+            await ReasonThenCallAsync(context, model, stream, includeUsage);
+            return;
+        }
         if (!stream)
         {
             if (model == "fake-cut")
@@ -174,11 +188,12 @@ public sealed class FakeUpstream : IAsyncDisposable
                 context.Abort();
                 return;
             }
-            await WriteJsonAsync(context, 200, Completion(model, string.Concat(generated), generated.Length < words.Length ? "length" : "stop", usage));
+            await WriteJsonAsync(context, 200, Completion(model, string.Concat(generated), generated.Length < words.Length ? "length" : "stop", usage, string.Concat(reasoning)));
             return;
         }
 
         context.Response.ContentType = "text/event-stream";
+        await StreamReasoningAsync(context, model, reasoning, includeUsage);
         for (var i = 0; i < generated.Length; i++)
         {
             if (model == "fake-cut" && i == 3)
@@ -193,14 +208,53 @@ public sealed class FakeUpstream : IAsyncDisposable
                 await Task.Delay(Timeout.Infinite, abort);
                 return;
             }
-            await WriteEventAsync(context, Chunk(model, i == 0 ? """{"role":"assistant","content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}" : """{"content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}", null, includeUsage));
+            await WriteEventAsync(context, Chunk(model, i == 0 && reasoning.Length == 0 ? """{"role":"assistant","content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}" : """{"content":""" + JsonValue.Create(generated[i]).ToJsonString() + "}", null, includeUsage));
             if (model is "fake-slow" or "fake-long")
                 await Task.Delay(model == "fake-slow" ? 150 : 25, abort);
         }
         await WriteEventAsync(context, Chunk(model, "{}", generated.Length < words.Length ? "length" : "stop", includeUsage));
         if (includeUsage && usage is not null)
-            await WriteEventAsync(context, $$$"""{"id":"chatcmpl-fake","object":"chat.completion.chunk","created":1700000000,"model":"{{{model}}}{{{UpstreamModelSuffix}}}","system_fingerprint":"fp_1","choices":[],"usage":{{{usage}}}}""");
+            await WriteEventAsync(context, UsageChunk(model, usage));
         await WriteEventAsync(context, "[DONE]");
+    }
+
+    /// <summary>The id of the call fake-reasoning makes when given tools.</summary>
+    public const string ReasonerCallId = "call_reasoner1";
+
+    /// <summary>The tokens of fake-reasoning's tool call, besides its thinking.</summary>
+    public const int ReasonerCallTokens = 11;
+
+    /// <summary>fake-reasoning given tools and no result yet: it thinks, then calls get_weather for Paris (the arguments streamed in two pieces).</summary>
+    private static async Task ReasonThenCallAsync(HttpContext context, string model, bool stream, bool includeUsage)
+    {
+        var usage = Usage(ReasonerCallTokens + ReasoningTokens, ReasoningTokens);
+        static JsonObject Call(string arguments) => new()
+        {
+            ["index"] = 0, ["id"] = ReasonerCallId, ["type"] = "function",
+            ["function"] = new JsonObject { ["name"] = "get_weather", ["arguments"] = arguments },
+        };
+        if (!stream)
+        {
+            var message = new JsonObject { ["role"] = "assistant", ["content"] = null, ["reasoning_content"] = FullReasoning, ["tool_calls"] = new JsonArray(Call("""{"city":"Paris"}""")) };
+            await WriteJsonAsync(context, 200, Completion(model, message, "tool_calls", usage));
+            return;
+        }
+        context.Response.ContentType = "text/event-stream";
+        await StreamReasoningAsync(context, model, ReasoningWords, includeUsage);
+        await WriteEventAsync(context, Chunk(model, new JsonObject { ["tool_calls"] = new JsonArray(Call("""{"city":""")) }.ToJsonString(), null, includeUsage));
+        var rest = new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = "\"Paris\"}" } };
+        await WriteEventAsync(context, Chunk(model, new JsonObject { ["tool_calls"] = new JsonArray(rest) }.ToJsonString(), null, includeUsage));
+        await WriteEventAsync(context, Chunk(model, "{}", "tool_calls", includeUsage));
+        if (includeUsage)
+            await WriteEventAsync(context, UsageChunk(model, usage));
+        await WriteEventAsync(context, "[DONE]");
+    }
+
+    /// <summary>The thinking first, the answer's content null beside it, as DeepSeek streams it; the role comes on the first chunk only.</summary>
+    private static async Task StreamReasoningAsync(HttpContext context, string model, string[] reasoning, bool includeUsage)
+    {
+        for (var i = 0; i < reasoning.Length; i++)
+            await WriteEventAsync(context, Chunk(model, (i == 0 ? """{"role":"assistant",""" : "{") + "\"content\":null,\"reasoning_content\":" + JsonValue.Create(reasoning[i]).ToJsonString() + "}", null, includeUsage));
     }
 
     /// <summary>
@@ -480,11 +534,18 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public static string TestData(string relativePath) => Path.Combine(AppContext.BaseDirectory, "TestData", relativePath);
 
-    public static string Usage(int completionTokens) =>
-        $$$"""{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{PromptTokens + completionTokens}}},"prompt_tokens_details":{"cached_tokens":{{{CachedTokens}}},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0}}""";
+    /// <param name="completionTokens">Every output token, the <paramref name="reasoningTokens"/> among them.</param>
+    public static string Usage(int completionTokens, int reasoningTokens = 0) =>
+        $$$"""{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{PromptTokens + completionTokens}}},"prompt_tokens_details":{"cached_tokens":{{{CachedTokens}}},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":{{{reasoningTokens}}},"audio_tokens":0}}""";
 
-    private static string Completion(string model, string content, string finish, string? usage) =>
-        $$"""{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"{{model}}{{UpstreamModelSuffix}}","choices":[{"index":0,"message":{"role":"assistant","content":{{JsonValue.Create(content).ToJsonString()}},"refusal":null},"logprobs":null,"finish_reason":"{{finish}}"}]{{(usage is null ? "" : ",\"usage\":" + usage)}},"system_fingerprint":"fp_1"}""";
+    private static string Completion(string model, string content, string finish, string? usage, string reasoning = "") =>
+        $$"""{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"{{model}}{{UpstreamModelSuffix}}","choices":[{"index":0,"message":{"role":"assistant","content":{{JsonValue.Create(content).ToJsonString()}},{{(reasoning.Length == 0 ? "" : "\"reasoning_content\":" + JsonValue.Create(reasoning).ToJsonString() + ",")}}"refusal":null},"logprobs":null,"finish_reason":"{{finish}}"}]{{(usage is null ? "" : ",\"usage\":" + usage)}},"system_fingerprint":"fp_1"}""";
+
+    private static string Completion(string model, JsonObject message, string finish, string usage) =>
+        $$"""{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"{{model}}{{UpstreamModelSuffix}}","choices":[{"index":0,"message":{{message.ToJsonString()}},"logprobs":null,"finish_reason":"{{finish}}"}],"usage":{{usage}},"system_fingerprint":"fp_1"}""";
+
+    private static string UsageChunk(string model, string usage) =>
+        $$$"""{"id":"chatcmpl-fake","object":"chat.completion.chunk","created":1700000000,"model":"{{{model}}}{{{UpstreamModelSuffix}}}","system_fingerprint":"fp_1","choices":[],"usage":{{{usage}}}}""";
 
     private static string Chunk(string model, string delta, string? finish, bool usageNull)
     {
