@@ -137,20 +137,24 @@ public sealed class ChatCompletionsAnthropicTests(GatewayFixture gateway) : ICla
         await gateway.AssertBooksBalanceAsync(account);
     }
 
-    [Fact]
-    public async Task JsonObjectResponseFormat_Is400SayingAnthropicTakesASchema_AndChargesNothing()
+    [Theory]
+    [InlineData("""{"type":"json_object"}""", "json_schema")]
+    [InlineData("\"json\"", "object")]
+    [InlineData("""{"type":5}""", "object")]
+    [InlineData("""{"type":"json_schema","json_schema":"weather"}""", "schema")]
+    public async Task ResponseFormatWithoutASchema_Is400SayingWhatIsNeeded_AndChargesNothing(string responseFormat, string said)
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
         var before = gateway.Upstream.CountFor("claude-echo");
 
         using var response = await client.PostAsync("v1/chat/completions", new StringContent(
-            """{"model":"claude-test","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"JSON please"}]}""", Encoding.UTF8, "application/json"));
+            $$"""{"model":"claude-test","response_format":{{responseFormat}},"messages":[{"role":"user","content":"JSON please"}]}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         Assert.Equal("response_format", error["param"]!.GetValue<string>());
-        Assert.Contains("json_schema", error["message"]!.GetValue<string>());
+        Assert.Contains(said, error["message"]!.GetValue<string>());
         Assert.Equal(before, gateway.Upstream.CountFor("claude-echo"));
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);

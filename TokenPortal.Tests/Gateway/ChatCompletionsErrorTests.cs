@@ -12,18 +12,6 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<JsonNode> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string type, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.True(response.Headers.Contains("x-request-id"));
-        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
-        Assert.Equal(type, error["type"]!.GetValue<string>());
-        Assert.Equal(code, error["code"]!.GetValue<string>());
-        Assert.False(string.IsNullOrWhiteSpace(error["message"]!.GetValue<string>()));
-        Assert.True(error.AsObject().ContainsKey("param"));
-        return error;
-    }
-
     [Theory]
     [InlineData("not json at all", null)]
     [InlineData("[1,2,3]", null)]
@@ -49,7 +37,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.PostAsync("v1/chat/completions", Json(body));
 
-        var error = await AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
+        var error = await OpenAIError.AssertAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
         Assert.Equal(param, error["param"]?.GetValue<string>());
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
         Assert.Equal(before, gateway.Upstream.Received.Count);
@@ -63,7 +51,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.PostAsync("v1/chat/completions", Json(""));
 
-        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
     }
 
     [Theory]
@@ -79,7 +67,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.PostAsync("v1/chat/completions", Json(Hello));
 
-        await AssertErrorAsync(response, HttpStatusCode.Unauthorized, "authentication_error", "invalid_api_key");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.Unauthorized, "authentication_error", "invalid_api_key");
     }
 
     [Fact]
@@ -106,7 +94,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         Assert.Equal(RevokeResult.Revoked, result);
         using var second = await client.PostAsync("v1/chat/completions", Json(Hello));
-        await AssertErrorAsync(second, HttpStatusCode.Unauthorized, "authentication_error", "invalid_api_key");
+        await OpenAIError.AssertAsync(second, HttpStatusCode.Unauthorized, "authentication_error", "invalid_api_key");
     }
 
     [Fact]
@@ -118,7 +106,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.PostAsync("v1/chat/completions", Json(Hello));
 
-        await AssertErrorAsync(response, HttpStatusCode.Unauthorized, "authentication_error", "invalid_api_key");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.Unauthorized, "authentication_error", "invalid_api_key");
     }
 
     [Fact]
@@ -131,7 +119,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.PostAsync("v1/chat/completions", Json(Hello));
 
-        await AssertErrorAsync(response, HttpStatusCode.PaymentRequired, "insufficient_quota", "insufficient_balance");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.PaymentRequired, "insufficient_quota", "insufficient_balance");
         Assert.Equal(before, gateway.Upstream.CountFor("fake-echo"));
         Assert.Equal(100, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);
@@ -145,7 +133,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.PostAsync("v1/chat/completions", Json(Hello));
 
-        await AssertErrorAsync(response, HttpStatusCode.PaymentRequired, "insufficient_quota", "insufficient_balance");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.PaymentRequired, "insufficient_quota", "insufficient_balance");
     }
 
     [Fact]
@@ -192,7 +180,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
         using var response = await client.PostAsync("v1/chat/completions",
             Json($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}"""));
 
-        var error = await AssertErrorAsync(response, HttpStatusCode.BadGateway, "upstream_error", "upstream_error");
+        var error = await OpenAIError.AssertAsync(response, HttpStatusCode.BadGateway, "upstream_error", "upstream_error");
         Assert.Contains(message, error["message"]!.GetValue<string>());
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
         await gateway.AssertBooksBalanceAsync(account);
@@ -209,7 +197,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.PostAsync("v1/chat/completions", Json("""{"model":"400","messages":[{"role":"user","content":"hi"}]}"""));
 
-        var error = await AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
+        var error = await OpenAIError.AssertAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
         Assert.Contains("maximum context length", error["message"]!.GetValue<string>());
         Assert.Equal(1_000_000, await gateway.BalanceAsync(account));
     }
@@ -224,7 +212,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
         using var response = await client.PostAsync("v1/chat/completions",
             Json($$"""{"model":"gpt-test","messages":[{"role":"user","content":"{{huge}}"}]}"""));
 
-        await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", "request_too_large");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", "request_too_large");
     }
 
     [Fact]
@@ -239,7 +227,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.SendAsync(request);
 
-        await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", "request_too_large");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", "request_too_large");
     }
 
     [Fact]
@@ -249,7 +237,7 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
 
         using var response = await client.PostAsync("v1/completions/legacy", Json(Hello));
 
-        await AssertErrorAsync(response, HttpStatusCode.NotFound, "invalid_request_error", "unknown_endpoint");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.NotFound, "invalid_request_error", "unknown_endpoint");
     }
 
     [Fact]

@@ -181,6 +181,7 @@ public sealed class MessagesEndpointTests(GatewayFixture gateway) : IClassFixtur
     [InlineData("""not json""", 400, "invalid_request_error")]
     [InlineData("""{"model":"gpt-test","max_tokens":10,"output_config":{"format":{"type":"json_object"}},"messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_request_error")]
     [InlineData("""{"model":"gpt-test","max_tokens":10,"output_config":{"format":{"type":"json_schema"}},"messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_request_error")]
+    [InlineData("""{"model":"gpt-test","max_tokens":10,"output_config":"json","messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_request_error")]
     [InlineData("""{"model":"nope","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", 404, "not_found_error")]
     [InlineData("""{"model":"500","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", 502, "api_error")]
     public async Task Errors_AreAnthropicShaped(string body, int status, string type)

@@ -10,18 +10,6 @@ public sealed class ResponsesLimitsTests(GatewayFixture gateway) : IClassFixture
 {
     private static StringContent Ask(string model) => new($$"""{"model":"{{model}}","input":"Say hello"}""", Encoding.UTF8, "application/json");
 
-    private static async Task<JsonNode> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string type, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.True(response.Headers.Contains("x-request-id"));
-        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
-        Assert.Equal(type, error["type"]!.GetValue<string>());
-        Assert.Equal(code, error["code"]!.GetValue<string>());
-        Assert.False(string.IsNullOrWhiteSpace(error["message"]!.GetValue<string>()));
-        Assert.True(error.AsObject().ContainsKey("param"));
-        return error;
-    }
-
     [Fact]
     public async Task BalanceBelowTheReservation_Is402_ChargesNothingAndIsLogged()
     {
@@ -32,7 +20,7 @@ public sealed class ResponsesLimitsTests(GatewayFixture gateway) : IClassFixture
 
         using var response = await client.PostAsync("v1/responses", Ask("claude-test"));
 
-        await AssertErrorAsync(response, HttpStatusCode.PaymentRequired, "insufficient_quota", "insufficient_balance");
+        await OpenAIError.AssertAsync(response, HttpStatusCode.PaymentRequired, "insufficient_quota", "insufficient_balance");
         Assert.Equal(before, gateway.Upstream.CountFor("claude-echo"));
         Assert.Equal(100, await gateway.BalanceAsync(account));
         var row = Assert.Single(await gateway.LogRowsAsync(account));
@@ -50,7 +38,7 @@ public sealed class ResponsesLimitsTests(GatewayFixture gateway) : IClassFixture
         using var refused = await client.PostAsync("v1/responses", Ask("gemini-test"));
         using var allowed = await client.PostAsync("v1/responses", Ask("gpt-test"));
 
-        await AssertErrorAsync(refused, HttpStatusCode.Forbidden, "permission_error", "model_not_allowed");
+        await OpenAIError.AssertAsync(refused, HttpStatusCode.Forbidden, "permission_error", "model_not_allowed");
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Equal(before, gateway.Upstream.CountFor("gemini-echo"));
         Assert.Equal(1_000_000 - GatewaySettings.EchoCostMicros(), await gateway.BalanceAsync(account));
@@ -68,7 +56,7 @@ public sealed class ResponsesLimitsTests(GatewayFixture gateway) : IClassFixture
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("1", first.Headers.GetValues("x-ratelimit-limit-requests").Single());
-        await AssertErrorAsync(second, HttpStatusCode.TooManyRequests, "rate_limit_error", "rate_limit_exceeded");
+        await OpenAIError.AssertAsync(second, HttpStatusCode.TooManyRequests, "rate_limit_error", "rate_limit_exceeded");
         Assert.Equal("0", second.Headers.GetValues("x-ratelimit-remaining-requests").Single());
         Assert.True(second.Headers.RetryAfter!.Delta!.Value >= TimeSpan.FromSeconds(1));
         Assert.Equal(1_000_000 - GatewaySettings.EchoCostMicros(), await gateway.BalanceAsync(account));

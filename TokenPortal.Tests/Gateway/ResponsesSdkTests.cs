@@ -101,19 +101,9 @@ public sealed class ResponsesSdkTests(ReasoningUpstreamFixture gateway) : IClass
     public async Task CreateResponseStreaming_AgainstAnOpenAIModel_StreamsTextAndCompletesWithUsage()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
-        var text = new StringBuilder();
-        ResponseResult? completed = null;
+        var (text, _, completed) = await StreamAsync(account, Ask("gpt-test", "Say hello", stream: true));
 
-        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("gpt-test", "Say hello", stream: true));
-        await foreach (var update in updates)
-        {
-            if (update is StreamingResponseOutputTextDeltaUpdate delta)
-                text.Append(delta.Delta);
-            else if (update is StreamingResponseCompletedUpdate done)
-                completed = done.Response;
-        }
-
-        Assert.Equal(FakeUpstream.FullText, text.ToString());
+        Assert.Equal(FakeUpstream.FullText, text);
         Assert.NotNull(completed);
         Assert.Equal(FakeUpstream.FullText, completed.GetOutputText());
         Assert.Equal(FakeUpstream.PromptTokens, completed.Usage.InputTokenCount);
@@ -145,19 +135,9 @@ public sealed class ResponsesSdkTests(ReasoningUpstreamFixture gateway) : IClass
     public async Task CreateResponseStreaming_AgainstAClaudeModel_StreamsTextAndBillsExactly()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
-        var text = new StringBuilder();
-        ResponseResult? completed = null;
+        var (text, _, completed) = await StreamAsync(account, Ask("claude-test", "Weather in Paris?", stream: true));
 
-        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("claude-test", "Weather in Paris?", stream: true));
-        await foreach (var update in updates)
-        {
-            if (update is StreamingResponseOutputTextDeltaUpdate delta)
-                text.Append(delta.Delta);
-            else if (update is StreamingResponseCompletedUpdate done)
-                completed = done.Response;
-        }
-
-        Assert.Equal("Hello! It is sunny in Paris.", text.ToString());
+        Assert.Equal("Hello! It is sunny in Paris.", text);
         Assert.NotNull(completed);
         Assert.Equal("Hello! It is sunny in Paris.", completed.GetOutputText());
         Assert.Equal((55, 20, 12, 67), (completed.Usage.InputTokenCount, completed.Usage.InputTokenDetails.CachedTokenCount, completed.Usage.OutputTokenCount, completed.Usage.TotalTokenCount));
@@ -166,6 +146,31 @@ public sealed class ResponsesSdkTests(ReasoningUpstreamFixture gateway) : IClass
     }
 
     /// <summary>The text of a reasoning item's <c>reasoning_text</c> parts, which the SDK keeps but shows only in the item's JSON.</summary>
+    /// <summary>A streamed response read to its end: its text and reasoning as the deltas brought them, and the completed response.</summary>
+    private async Task<(string Text, string Reasoning, ResponseResult? Completed)> StreamAsync(TestAccount account, CreateResponseOptions ask)
+    {
+        var text = new StringBuilder();
+        var reasoning = new StringBuilder();
+        ResponseResult? completed = null;
+        await using var updates = await Client(account).CreateResponseStreamingAsync(ask);
+        await foreach (var update in updates)
+        {
+            switch (update)
+            {
+                case StreamingResponseOutputTextDeltaUpdate delta:
+                    text.Append(delta.Delta);
+                    break;
+                case StreamingResponseReasoningTextDeltaUpdate thought:
+                    reasoning.Append(thought.Delta);
+                    break;
+                case StreamingResponseCompletedUpdate done:
+                    completed = done.Response;
+                    break;
+            }
+        }
+        return (text.ToString(), reasoning.ToString(), completed);
+    }
+
     private static string ReasoningTextOf(ReasoningResponseItem item) =>
         string.Concat(JsonNode.Parse(ModelReaderWriter.Write(item).ToString())!["content"]!.AsArray().Select(p => p!["text"]!.GetValue<string>()));
 
@@ -186,17 +191,8 @@ public sealed class ResponsesSdkTests(ReasoningUpstreamFixture gateway) : IClass
         ResponseResult response;
         if (stream)
         {
-            var deltas = new StringBuilder();
-            ResponseResult? completed = null;
-            await using var updates = await Client(account).CreateResponseStreamingAsync(ask);
-            await foreach (var update in updates)
-            {
-                if (update is StreamingResponseReasoningTextDeltaUpdate delta)
-                    deltas.Append(delta.Delta);
-                else if (update is StreamingResponseCompletedUpdate done)
-                    completed = done.Response;
-            }
-            Assert.Equal(thinking, deltas.ToString());
+            var (_, reasoning, completed) = await StreamAsync(account, ask);
+            Assert.Equal(thinking, reasoning);
             response = completed!;
         }
         else
@@ -228,17 +224,8 @@ public sealed class ResponsesSdkTests(ReasoningUpstreamFixture gateway) : IClass
         ResponseResult response;
         if (stream)
         {
-            var deltas = new StringBuilder();
-            ResponseResult? completed = null;
-            await using var updates = await Client(account).CreateResponseStreamingAsync(ask);
-            await foreach (var update in updates)
-            {
-                if (update is StreamingResponseReasoningTextDeltaUpdate delta)
-                    deltas.Append(delta.Delta);
-                else if (update is StreamingResponseCompletedUpdate done)
-                    completed = done.Response;
-            }
-            Assert.Equal(FakeUpstream.FullReasoning, deltas.ToString());
+            var (_, reasoning, completed) = await StreamAsync(account, ask);
+            Assert.Equal(FakeUpstream.FullReasoning, reasoning);
             response = completed!;
         }
         else
@@ -340,19 +327,9 @@ public sealed class ResponsesSdkTests(ReasoningUpstreamFixture gateway) : IClass
     public async Task CreateResponseStreaming_AgainstAGeminiModel_StreamsTextAndBillsExactly()
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
-        var text = new StringBuilder();
-        ResponseResult? completed = null;
+        var (text, _, completed) = await StreamAsync(account, Ask("gemini-test", "Hello?", stream: true));
 
-        await using var updates = await Client(account).CreateResponseStreamingAsync(Ask("gemini-test", "Hello?", stream: true));
-        await foreach (var update in updates)
-        {
-            if (update is StreamingResponseOutputTextDeltaUpdate delta)
-                text.Append(delta.Delta);
-            else if (update is StreamingResponseCompletedUpdate done)
-                completed = done.Response;
-        }
-
-        Assert.Equal("Hello from Gemini.", text.ToString());
+        Assert.Equal("Hello from Gemini.", text);
         Assert.Equal(40, completed!.Usage.InputTokenCount);
         Assert.Equal(4, completed.Usage.OutputTokenDetails.ReasoningTokenCount);
         Assert.Equal(1_000_000 - GeminiEchoCost, await gateway.BalanceAsync(account));

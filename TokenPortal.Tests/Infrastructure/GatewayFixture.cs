@@ -156,9 +156,10 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>Options for a context of the test's own on this fixture's database, usable after the gateway has stopped.</summary>
     public DbContextOptions<TokenPortalDbContext> DirectDbOptions()
     {
+        var provider = PostgresConnectionString is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
         var options = new DbContextOptionsBuilder<TokenPortalDbContext>();
-        options.Use(PostgresConnectionString is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres,
-            PostgresConnectionString ?? $"Data Source={DatabasePath};Pooling=False");
+        // The server's own model: built from the entities here, it would lack what Identity's options add (passkeys).
+        options.Use(provider, PostgresConnectionString ?? $"Data Source={DatabasePath};Pooling=False").UseCompiledModel(provider);
         return options.Options;
     }
 

@@ -152,13 +152,6 @@ public sealed class KeyChangesThroughGatewayTests(GatewayFixture gateway) : ICla
     private static async Task<JsonNode> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string type, string code)
     {
         using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(status == response.StatusCode, $"{response.StatusCode}: {body}");
-            var error = JsonNode.Parse(body)!["error"]!;
-            Assert.Equal(type, error["type"]!.GetValue<string>());
-            Assert.Equal(code, error["code"]!.GetValue<string>());
-            return error;
-        }
+            return await OpenAIError.AssertAsync(response, status, type, code);
     }
 }

@@ -100,7 +100,11 @@ public static class AnthropicRequestReader
     /// </summary>
     private static JsonObject? OutputFormat(JsonNode? outputConfig)
     {
-        if (outputConfig?["format"] is not { } format)
+        if (outputConfig is null)
+            return null;
+        if (outputConfig is not JsonObject config)
+            throw new InvalidRequest("output_config: an object is required.", "output_config");
+        if (config["format"] is not { } format)
             return null;
         if (format is not JsonObject formatObject || formatObject["type"]?.GetValueKind() != JsonValueKind.String
             || formatObject["type"]!.GetValue<string>() != "json_schema" || formatObject["schema"] is not JsonObject schema)

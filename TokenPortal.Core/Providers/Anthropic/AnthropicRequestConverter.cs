@@ -255,13 +255,16 @@ internal static class AnthropicRequestConverter
     {
         if (responseFormat is null || responseFormat.GetValueKind() == JsonValueKind.Null)
             return null;
-        switch (responseFormat["type"]?.GetValue<string>())
+        var type = responseFormat is JsonObject { } shaped && shaped["type"] is JsonValue named && named.GetValueKind() == JsonValueKind.String
+            ? named.GetValue<string>()
+            : throw new UnsupportedRequestException("'response_format' must be an object with a 'type'.", "response_format");
+        switch (type)
         {
             case "text":
                 return null;
             case "json_schema":
                 // Anthropic takes the schema alone: no name, and its constrained decoding is always strict.
-                var schema = responseFormat["json_schema"]?["schema"] as JsonObject
+                var schema = (responseFormat["json_schema"] as JsonObject)?["schema"] as JsonObject
                     ?? throw new UnsupportedRequestException("A json_schema 'response_format' needs its schema object.", "response_format");
                 return new JsonObject { ["type"] = "json_schema", ["schema"] = schema.DeepClone() };
             case var other:
