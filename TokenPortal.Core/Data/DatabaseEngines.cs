@@ -25,8 +25,8 @@ public static class DatabaseEngines
     };
 
     /// <summary>
-    /// The model EF would otherwise build at every start (about a third of a second), generated ahead of time for each provider
-    /// by <c>dotnet ef dbcontext optimize</c>; <c>CompiledModelTests</c> fails when an entity changes and they are not regenerated.
+    /// The model EF would otherwise build in every process, generated ahead of time for each provider by
+    /// <c>dotnet ef dbcontext optimize</c>; <c>CompiledModelTests</c> fails when an entity changes and they are not regenerated.
     /// Design-time tools keep building the model from the entities (<see cref="Use"/> does not set it).
     /// </summary>
     public static DbContextOptionsBuilder UseCompiledModel(this DbContextOptionsBuilder db, DatabaseProvider provider) => db.UseModel(provider switch

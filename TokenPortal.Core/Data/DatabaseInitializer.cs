@@ -31,8 +31,8 @@ public sealed partial class DatabaseInitializer(
                 await db.Database.OpenConnectionAsync(cancellationToken);
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             }
-            // EF's Migrate builds the whole design-time model to look for unmigrated changes (a third of a second of every
-            // start); asking the history table first costs one query, and a database already up to date needs nothing more.
+            // EF's Migrate builds the whole design-time model to look for unmigrated changes (about a quarter of a second of
+            // every start); asking the history table first costs one query, and a database already up to date needs nothing more.
             if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
                 await db.Database.MigrateAsync(cancellationToken);
             await CatalogSeeder.SeedAsync(db, options.CurrentValue, providerKeys, cancellationToken);

@@ -95,8 +95,8 @@ public static class AnthropicRequestReader
     }
 
     /// <summary>
-    /// Anthropic's structured output (<c>output_config.format</c>, or the beta's <c>output_format</c> shape inside it) as chat's
-    /// json_schema <c>response_format</c>: an Anthropic model gets it back as sent, Gemini as its response schema, OpenAI as is.
+    /// Anthropic's structured output (<c>output_config.format</c>) as chat's json_schema <c>response_format</c>: an Anthropic
+    /// model gets it back as sent, Gemini as its response schema, OpenAI-compatible servers as a strict json_schema.
     /// </summary>
     private static JsonObject? OutputFormat(JsonNode? outputConfig)
     {
