@@ -11,4 +11,10 @@ public sealed class OperationsOptions
     /// Null: loopback only. Everyone else gets 404, as if there were no such page.
     /// </summary>
     public string? MetricsToken { get; set; }
+
+    /// <summary>
+    /// Seconds after start at which the code and metadata pages that only the start touched are handed back to the
+    /// kernel (Linux; see README, Watch it). 0 keeps them.
+    /// </summary>
+    public int ReleaseStartupPagesAfterSeconds { get; set; } = 10;
 }

@@ -27,6 +27,8 @@ public static class GatewaySettings
             ["TokenPortal:Providers:0:BaseUrl"] = upstream.ToString(),
             ["TokenPortal:Providers:0:ApiKey"] = "sk-upstream-secret",
             ["TokenPortal:Providers:0:TimeoutSeconds"] = timeoutSeconds.ToString(),
+            // Test hosts share the test process: none of them hands its pages out (StartupPagesReleaseTests does, on purpose).
+            ["TokenPortal:Operations:ReleaseStartupPagesAfterSeconds"] = "0",
         };
         settings["TokenPortal:Providers:1:Name"] = "anthropic";
         settings["TokenPortal:Providers:1:Kind"] = "Anthropic";

@@ -15,6 +15,7 @@ internal static class OperationsEndpoints
             .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
             .AddCheck<RedisHealthCheck>("redis", tags: [Ready])
             .AddCheck<LedgerWriterHealthCheck>("ledger writer", tags: [Ready]);
+        services.AddHostedService<StartupPagesRelease>();
         return services;
     }
 

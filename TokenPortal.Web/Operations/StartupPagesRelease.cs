@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+using TokenPortal.Core.Configuration;
+
+namespace TokenPortal.Web.Operations;
+
+/// <summary>
+/// Once, shortly after start, hands back to the kernel the pages of the binary (and of the native libraries) that only
+/// the start touched. Building the host, EF's model, the first queries and the precompiled code of everything that
+/// runs once fault in about half of what the published file has resident after a run; the kernel keeps them counted in
+/// the process's resident memory until it needs the page cache. Released (<c>MADV_PAGEOUT</c>, Linux 5.4+), resident
+/// memory says what serving uses; a page needed again is read back on its first touch. Only read-only mappings are
+/// released: a writable one may hold pages the runtime wrote, which would go to swap.
+/// </summary>
+internal sealed partial class StartupPagesRelease(
+    IOptions<TokenPortalOptions> options, IHostApplicationLifetime lifetime, ILogger<StartupPagesRelease> logger) : BackgroundService
+{
+    private const int PageOut = 21; // MADV_PAGEOUT
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = options.Value.Operations.ReleaseStartupPagesAfterSeconds;
+        if (delay <= 0 || !OperatingSystem.IsLinux())
+            return;
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(started.SetResult))
+            await started.Task.WaitAsync(stoppingToken);
+        await Task.Delay(TimeSpan.FromSeconds(delay), stoppingToken);
+        var before = ResidentKilobytes();
+        var (released, refused) = Release();
+        if (refused)
+            LogUnsupported(logger);
+        else
+            LogReleased(logger, released / (1024 * 1024), before / 1024, ResidentKilobytes() / 1024);
+    }
+
+    /// <summary>Advises every read-only file mapping of this process out; the bytes advised, and whether the kernel refused.</summary>
+    internal static (long Bytes, bool Refused) Release()
+    {
+        long bytes = 0;
+        foreach (var line in File.ReadLines("/proc/self/maps"))
+        {
+            // "7f12c0000000-7f12c0021000 r-xp 00000000 08:01 1234  /path/to/file"
+            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6 || fields[1][1] == 'w' || !IsFile(fields[5].Trim()))
+                continue;
+            var range = fields[0].Split('-');
+            var start = nint.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var length = (nuint)(long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) - start);
+            if (Madvise(start, length, PageOut) != 0)
+            {
+                // EINVAL: a kernel before 5.4. Anything else (a mapping gone meanwhile) only skips that one.
+                if (Marshal.GetLastPInvokeError() == 22)
+                    return (bytes, true);
+                continue;
+            }
+            bytes += (long)length;
+        }
+        return (bytes, false);
+    }
+
+    /// <summary>A file on disk: not the JIT's shared memory ("/memfd:doublemapper (deleted)"), which has no file to be read back from.</summary>
+    private static bool IsFile(string path) =>
+        path.StartsWith('/') && !path.StartsWith("/memfd:", StringComparison.Ordinal) && !path.StartsWith("/dev/", StringComparison.Ordinal)
+        && !path.EndsWith("(deleted)", StringComparison.Ordinal);
+
+    /// <summary>VmRSS of this process, in kilobytes.</summary>
+    internal static long ResidentKilobytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+        }
+        return 0;
+    }
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int Madvise(nint address, nuint length, int advice);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released the start-up's pages ({AdvisedMegabytes} MB of read-only mappings advised): resident {BeforeMegabytes} MB before, {AfterMegabytes} MB after.")]
+    private static partial void LogReleased(ILogger logger, long advisedMegabytes, long beforeMegabytes, long afterMegabytes);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "This kernel cannot release pages on request (MADV_PAGEOUT needs Linux 5.4); the start-up's pages stay until it needs them.")]
+    private static partial void LogUnsupported(ILogger logger);
+}
