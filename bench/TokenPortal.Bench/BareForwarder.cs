@@ -23,6 +23,8 @@ internal sealed class BareForwarder : IAsyncDisposable
 
     public BenchTarget Target { get; }
 
+    public int ProcessId => _process.Id;
+
     public TimeSpan CpuTime() => ProcessCpu.Of(_process.Id);
 
     public static async Task<BareForwarder> StartAsync(Uri upstream)

@@ -28,13 +28,18 @@ internal sealed record BenchResults(
     double ConvertedRps,
     double ResidentAfterRunMegabytes,
     double ColdStartMilliseconds,
-    GcPauseSummary GcPauses);
+    GcPauseSummary GcPauses,
+    GcPauseSummary GcPausesUnderWrk,
+    double ResidentAfterWrkMegabytes);
 
 /// <summary>The same load on a model of two channels, one of which fails half its requests, against the healthy model right before.</summary>
 internal sealed record FailoverResult(Percentiles Healthy, Percentiles Latency, int Errors, long UpstreamFailures);
 
 /// <summary>The bare forwarder (Kestrel in, HttpClient out, nothing else) on the same upstream, load and machine.</summary>
-internal sealed record ForwarderResult(Percentiles Latency, int LatencyErrors, double ThroughputRps, double CpuMicrosPerRequest);
+/// <param name="GcPauses">Its GC pauses under wrk (the gateway's own under the same load: <see cref="BenchResults.GcPausesUnderWrk"/>).</param>
+/// <param name="ResidentAfterWrkMegabytes">Its resident memory right after its wrk run.</param>
+internal sealed record ForwarderResult(Percentiles Latency, int LatencyErrors, double ThroughputRps, double CpuMicrosPerRequest,
+    GcPauseSummary GcPauses, double ResidentAfterWrkMegabytes);
 
 /// <summary>A peer gateway on the same upstream, same load, same run.</summary>
 internal sealed record PeerResult(string Name, Percentiles Latency, int LatencyErrors, double ThroughputRps, int ThroughputErrors);

@@ -47,11 +47,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Resident memory of the gateway right now, in MB.</summary>
-    public double ResidentMegabytes()
-    {
-        var status = File.ReadAllLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return status is null ? 0 : long.Parse(Regex.Match(status, @"\d+").Value) / 1024.0;
-    }
+    public double ResidentMegabytes() => ProcessMemory.ResidentMegabytes(_process.Id);
 
     /// <summary>CPU time the gateway has used so far (user + system).</summary>
     public TimeSpan CpuTime() => ProcessCpu.Of(_process.Id);

@@ -90,8 +90,20 @@ await using var gcPauses = GcPauses.Watch(gateway.ProcessId);
 await Task.Delay(TimeSpan.FromSeconds(1)); // the session's start is not the gateway's
 Console.WriteLine("throughput (wrk)...");
 var wrkDirect = await Wrk.RunAsync(direct, seconds, 64, work);
-var (wrkForwarder, forwarderCpuPerRequest) = await ThroughputWithCpuAsync(forwarder.Target, forwarder.CpuTime);
+// The forwarder's pauses and memory under the same wrk load: the floor for the gateway's.
+((double RequestsPerSecond, int Errors, string Raw) wrkForwarder, double forwarderCpuPerRequest) forwarderThroughput;
+GcPauseSummary forwarderPauses;
+await using (var forwarderGc = GcPauses.Watch(forwarder.ProcessId))
+{
+    await Task.Delay(TimeSpan.FromSeconds(1));
+    forwarderThroughput = await ThroughputWithCpuAsync(forwarder.Target, forwarder.CpuTime);
+    forwarderPauses = forwarderGc.Summary();
+}
+var (wrkForwarder, forwarderCpuPerRequest) = forwarderThroughput;
+var forwarderResident = ProcessMemory.ResidentMegabytes(forwarder.ProcessId);
 var (wrkGateway, cpuPerRequest) = await ThroughputWithCpuAsync(through, gateway.CpuTime);
+var pausesUnderWrk = gcPauses.Summary();
+var residentAfterWrk = gateway.ResidentMegabytes();
 var (wrkConverted, _) = await ThroughputWithCpuAsync(through, gateway.CpuTime, GatewayProcess.ConvertedModel);
 await forwarder.DisposeAsync();
 
@@ -125,8 +137,8 @@ var results = new BenchResults(
     new(wrkDirect.RequestsPerSecond, wrkGateway.RequestsPerSecond), new(wrkDirect.Errors, wrkGateway.Errors),
     new(streamsDirect.FirstToken, streamsGateway.FirstToken), new(streamsDirect.Gap, streamsGateway.Gap), new(streamsDirect.Errors, streamsGateway.Errors),
     concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, many.ResidentBeforeMegabytes, billing, cpuPerRequest,
-    new(latencyForwarder.Latency, latencyForwarder.Errors, wrkForwarder.RequestsPerSecond, forwarderCpuPerRequest), peerResult, failoverResult,
-    wrkConverted.RequestsPerSecond, residentAfterRun, gateway.ColdStart.TotalMilliseconds, pauses);
+    new(latencyForwarder.Latency, latencyForwarder.Errors, wrkForwarder.RequestsPerSecond, forwarderCpuPerRequest, forwarderPauses, forwarderResident),
+    peerResult, failoverResult, wrkConverted.RequestsPerSecond, residentAfterRun, gateway.ColdStart.TotalMilliseconds, pauses, pausesUnderWrk, residentAfterWrk);
 await Report.WriteAsync(results, Path.Combine(root, "bench", "results"), quick, Path.Combine(root, "README.md"));
 Console.WriteLine(Report.Markdown(results));
 return 0;

@@ -93,6 +93,8 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"| errors at {r.LatencyRps} RPS | {r.LatencyErrors.Direct} | {f.LatencyErrors} | {r.LatencyErrors.Gateway} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| max throughput (wrk) | {r.ThroughputRps.Direct:0} RPS | {f.ThroughputRps:0} RPS ({forwarderRatio:P0} of direct) | {r.ThroughputRps.Gateway:0} RPS ({ratio:P0} of direct, {ofForwarder:P0} of the forwarder) |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| CPU per request at max throughput | | {f.CpuMicrosPerRequest:0} us | {r.GatewayCpuMicrosPerRequest:0} us |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| GC pauses under wrk: gen0 / gen1 / gen2, longest gen1-2, longest of all (ms) | | {Pauses(f.GcPauses)} | {Pauses(r.GcPausesUnderWrk)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| resident memory right after wrk | | {f.ResidentAfterWrkMegabytes:0} MB | {r.ResidentAfterWrkMegabytes:0} MB |");
         if (r.Peer is { } peer)
         {
             md.AppendLine();
@@ -109,6 +111,9 @@ internal static class Report
 
     private static void Row(StringBuilder md, string goal, string target, string measured, bool met) =>
         md.AppendLine(CultureInfo.InvariantCulture, $"| {goal} | {target} | {measured} | {(met ? "yes" : "**no**")} |");
+
+    private static string Pauses(GcPauseSummary p) =>
+        string.Create(CultureInfo.InvariantCulture, $"{p.Gen0} / {p.Gen1} / {p.Gen2}, {p.LongestOlderMs:0.00}, {p.LongestMs:0.00}");
 
     private static string Ms(Percentiles p) =>
         string.Create(CultureInfo.InvariantCulture, $"{p.P50 / 1000:0.000} / {p.P90 / 1000:0.000} / {p.P99 / 1000:0.000} / {p.Max / 1000:0.0}");
