@@ -10,8 +10,9 @@ namespace TokenPortal.Web.Operations;
 /// the start touched. Building the host, EF's model, the first queries and the precompiled code of everything that
 /// runs once fault in about half of what the published file has resident after a run; the kernel keeps them counted in
 /// the process's resident memory until it needs the page cache. Released (<c>MADV_PAGEOUT</c>, Linux 5.4+), resident
-/// memory says what serving uses; a page needed again is read back on its first touch. Only read-only mappings are
-/// released: a writable one may hold pages the runtime wrote, which would go to swap.
+/// memory says what serving uses; a page needed again is read back on its first touch. Writable mappings (the data of
+/// the precompiled code, about a third of what the file has resident) are released only where there is no swap: there
+/// the kernel drops just their clean pages, while with swap it would write out what the runtime wrote to them.
 /// </summary>
 internal sealed partial class StartupPagesRelease(
     IOptions<TokenPortalOptions> options, IHostApplicationLifetime lifetime, ILogger<StartupPagesRelease> logger) : BackgroundService
@@ -35,15 +36,20 @@ internal sealed partial class StartupPagesRelease(
             LogReleased(logger, released / (1024 * 1024), before / 1024, ResidentKilobytes() / 1024);
     }
 
-    /// <summary>Advises every read-only file mapping of this process out; the bytes advised, and whether the kernel refused.</summary>
+    /// <summary>Advises this process's file mappings out; the bytes advised, and whether the kernel refused.</summary>
     internal static (long Bytes, bool Refused) Release()
     {
+        var writableToo = !HasSwap();
         long bytes = 0;
         foreach (var line in File.ReadLines("/proc/self/maps"))
         {
             // "7f12c0000000-7f12c0021000 r-xp 00000000 08:01 1234  /path/to/file"
             var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 6 || fields[1][1] == 'w' || !IsFile(fields[5].Trim()))
+            if (fields.Length < 6 || !IsFile(fields[5].Trim()))
+                continue;
+            // A shared writable mapping (SQLite's -shm) would be written back to its file; a private one's written pages to swap.
+            var permissions = fields[1];
+            if (permissions[1] == 'w' && (permissions[3] == 's' || !writableToo))
                 continue;
             var range = fields[0].Split('-');
             var start = nint.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
@@ -65,16 +71,24 @@ internal sealed partial class StartupPagesRelease(
         path.StartsWith('/') && !path.StartsWith("/memfd:", StringComparison.Ordinal) && !path.StartsWith("/dev/", StringComparison.Ordinal)
         && !path.EndsWith("(deleted)", StringComparison.Ordinal);
 
+    private static bool HasSwap() =>
+        File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("SwapTotal:", StringComparison.Ordinal)) is not { } line
+        || Kilobytes(line) > 0;
+
     /// <summary>VmRSS of this process, in kilobytes.</summary>
     internal static long ResidentKilobytes()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                return Kilobytes(line);
         }
         return 0;
     }
+
+    /// <summary>The figure of a /proc line such as "VmRSS:   12345 kB".</summary>
+    private static long Kilobytes(string line) =>
+        long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
 
     [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static extern int Madvise(nint address, nuint length, int advice);
