@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Microsoft.ML.Tokenizers;
 
 namespace TokenPortal.Core.Gateway;
 
@@ -9,7 +8,7 @@ namespace TokenPortal.Core.Gateway;
 /// in the text whatever it holds. The text is cut into words (each with the whitespace before it, as o200k's own
 /// pre-tokenizer cuts it; a run of more than <see cref="MaxRun"/> characters without whitespace is cut too, since merging
 /// one long "word" is quadratic: a 500 KB run took over a minute). Each word's count comes from a shared cache, or from
-/// the tokenizer while the text's allowance of new words lasts (in characters); past it (random letters, base64, text made to miss the
+/// <see cref="O200kTokenizer"/> while the text's allowance of new words lasts (in characters); past it (random letters, base64, text made to miss the
 /// cache), a new word counts as its UTF-8 length, which no byte-level tokenizer exceeds. Every count is an upper bound.
 /// </summary>
 public sealed class TokenCounter
@@ -27,7 +26,7 @@ public sealed class TokenCounter
     /// <summary>Enough for the vocabulary of a great many prompts; a few megabytes at most.</summary>
     private const int CacheCapacity = 65_536;
 
-    private readonly Tokenizer _tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
+    private readonly O200kTokenizer _tokenizer = O200kTokenizer.Shared;
     private readonly ConcurrentDictionary<string, int> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private int _cached;
@@ -67,7 +66,7 @@ public sealed class TokenCounter
         if (newCharacters < word.Length)
             return Encoding.UTF8.GetByteCount(word);
         newCharacters -= word.Length;
-        var count = _tokenizer.CountTokens(word, considerPreTokenization: true, considerNormalization: false);
+        var count = _tokenizer.CountTokens(word);
         // Full (text made of words never seen again fills it): start afresh rather than serve only what came first.
         if (Interlocked.Increment(ref _cached) > CacheCapacity)
         {
