@@ -6,7 +6,7 @@ namespace TokenPortal.Core.Gateway;
 
 /// <summary>
 /// Counts o200k_base tokens exactly as Microsoft.ML.Tokenizers' TiktokenTokenizer.CountTokens does (pre-tokenization
-/// on, no normalization), from <see cref="O200kVocabulary"/>'s compact tables and without allocating.
+/// on, no normalization; special tokens aside, below), from <see cref="O200kVocabulary"/>'s compact tables and without allocating.
 /// </summary>
 internal sealed class O200kTokenizer(O200kVocabulary vocabulary)
 {
@@ -15,20 +15,11 @@ internal sealed class O200kTokenizer(O200kVocabulary vocabulary)
 
     public static O200kTokenizer Shared { get; } = new(O200kVocabulary.Shared);
 
+    /// <summary>
+    /// A caller's text is text: "&lt;|endoftext|&gt;" in it counts as the pieces it is made of, as OpenAI's API reads
+    /// it, never as one special token (the library counts one), so it cannot make a prompt count less than it costs.
+    /// </summary>
     public int CountTokens(ReadOnlySpan<char> text)
-    {
-        var count = 0;
-        // A special token counts as one, as in the library (whose cache is seeded with them; see the tests).
-        for (var special = O200kPreTokenizer.IndexOfSpecialToken(text, out var length); special >= 0;
-             special = O200kPreTokenizer.IndexOfSpecialToken(text, out length))
-        {
-            count += CountPieces(text[..special]) + 1;
-            text = text[(special + length)..];
-        }
-        return count + CountPieces(text);
-    }
-
-    private int CountPieces(ReadOnlySpan<char> text)
     {
         var count = 0;
         foreach (var piece in O200kPreTokenizer.Pieces().EnumerateMatches(text))
