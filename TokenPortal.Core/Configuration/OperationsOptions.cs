@@ -14,7 +14,7 @@ public sealed class OperationsOptions
 
     /// <summary>
     /// Seconds after start at which the code and metadata pages that only the start touched are handed back to the
-    /// kernel (Linux; see README, Watch it). 0 keeps them.
+    /// kernel, and again once the first traffic has warmed up the JIT (Linux; see README, Watch it). 0 keeps them.
     /// </summary>
     public int ReleaseStartupPagesAfterSeconds { get; set; } = 10;
 }

@@ -34,7 +34,7 @@ public sealed partial class StartupPagesReleaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheServer_ReleasesItsStartupPagesOnce_ThenStillServesThePortalAndTheApi()
+    public async Task TheServer_ReleasesItsStartupPages_ThenStillServesThePortalAndTheApi()
     {
         var environment = ProcessEnvironment.For(Path.Combine(_directory, "pages.db"), new Uri("http://127.0.0.1:9/v1/"));
         environment["TokenPortal__Operations__ReleaseStartupPagesAfterSeconds"] = "1";
@@ -48,7 +48,8 @@ public sealed partial class StartupPagesReleaseTests : IAsyncLifetime
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         Assert.Contains("TokenPortal", await client.GetStringAsync("/"), StringComparison.Ordinal);
         Assert.Contains("\"gpt-test\"", await client.GetStringAsync("/v1/models"), StringComparison.Ordinal);
-        Assert.Single(ReleasedLine().Matches(app.Output));
+        // Once after start, and at most once more after the warm-up.
+        Assert.InRange(ReleasedLine().Matches(app.Output).Count, 1, 2);
     }
 
     private static async Task<Match> WaitForAsync(AppProcess app, Regex line)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using TokenPortal.Core.Configuration;
@@ -6,18 +7,27 @@ using TokenPortal.Core.Configuration;
 namespace TokenPortal.Web.Operations;
 
 /// <summary>
-/// Once, shortly after start, hands back to the kernel the pages of the binary (and of the native libraries) that only
-/// the start touched. Building the host, EF's model, the first queries and the precompiled code of everything that
-/// runs once fault in about half of what the published file has resident after a run; the kernel keeps them counted in
-/// the process's resident memory until it needs the page cache. Released (<c>MADV_PAGEOUT</c>, Linux 5.4+), resident
-/// memory says what serving uses; a page needed again is read back on its first touch. Writable mappings (the data of
-/// the precompiled code, about a third of what the file has resident) are released only where there is no swap: there
-/// the kernel drops just their clean pages, while with swap it would write out what the runtime wrote to them.
+/// Hands back to the kernel the pages of the binary (and of the native libraries) that only the start and the warm-up
+/// touched: shortly after start, and once more when the first traffic has warmed up the JIT. Building the host, EF's
+/// model, the first queries, precompiled code the JIT later replaces and code that runs once fault in about half of
+/// what the published file has resident after a run; the kernel keeps them counted in the process's resident memory
+/// until it needs the page cache. Released (<c>MADV_PAGEOUT</c>, Linux 5.4+), resident memory says what serving uses;
+/// a page needed again is read back on its first touch. Writable mappings (the data of the precompiled code, about a
+/// third of what the file has resident) are released only where there is no swap: there the kernel drops just their
+/// clean pages, while with swap it would write out what the runtime wrote to them.
 /// </summary>
 internal sealed partial class StartupPagesRelease(
     IOptions<TokenPortalOptions> options, IHostApplicationLifetime lifetime, ILogger<StartupPagesRelease> logger) : BackgroundService
 {
     private const int PageOut = 21; // MADV_PAGEOUT
+
+    /// <summary>Methods the JIT compiles when traffic first arrives (tiering up the hot path): a few thousand here.</summary>
+    private const int WarmUpMethods = 500;
+
+    /// <summary>At most this many new methods in <see cref="QuietPeriod"/>: the warm-up is over.</summary>
+    private const int QuietMethods = 20;
+
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,12 +38,36 @@ internal sealed partial class StartupPagesRelease(
         await using (lifetime.ApplicationStarted.Register(started.SetResult))
             await started.Task.WaitAsync(stoppingToken);
         await Task.Delay(TimeSpan.FromSeconds(delay), stoppingToken);
+        if (!ReleaseAndLog())
+            return;
+
+        // The first traffic faults in precompiled code again, which the JIT then replaces with its own tiered-up code,
+        // and code that runs once per process: once it has compiled a warm-up's worth of methods and gone quiet, once more.
+        var compiledAtRelease = JitInfo.GetCompiledMethodCount();
+        var compiled = compiledAtRelease;
+        using var timer = new PeriodicTimer(QuietPeriod);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var previous = compiled;
+            compiled = JitInfo.GetCompiledMethodCount();
+            if (compiled - compiledAtRelease >= WarmUpMethods && compiled - previous <= QuietMethods)
+            {
+                ReleaseAndLog();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Releases and says what it did; false when the kernel cannot.</summary>
+    private bool ReleaseAndLog()
+    {
         var before = ResidentKilobytes();
         var (released, refused) = Release();
         if (refused)
             LogUnsupported(logger);
         else
             LogReleased(logger, released / (1024 * 1024), before / 1024, ResidentKilobytes() / 1024);
+        return !refused;
     }
 
     /// <summary>Advises this process's file mappings out; the bytes advised, and whether the kernel refused.</summary>
@@ -93,7 +127,7 @@ internal sealed partial class StartupPagesRelease(
     [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static extern int Madvise(nint address, nuint length, int advice);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Released the start-up's pages ({AdvisedMegabytes} MB of read-only mappings advised): resident {BeforeMegabytes} MB before, {AfterMegabytes} MB after.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released the start-up's pages ({AdvisedMegabytes} MB of file mappings advised): resident {BeforeMegabytes} MB before, {AfterMegabytes} MB after.")]
     private static partial void LogReleased(ILogger logger, long advisedMegabytes, long beforeMegabytes, long afterMegabytes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "This kernel cannot release pages on request (MADV_PAGEOUT needs Linux 5.4); the start-up's pages stay until it needs them.")]

@@ -125,6 +125,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+            // The line that says what the start-up's pages were, released (resident before and after).
+            ["Logging__LogLevel__TokenPortal.Web.Operations.StartupPagesRelease"] = "Information",
             ["TokenPortal__Database__Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["TokenPortal__Database__ConnectionString"] = postgres ?? $"Data Source={databasePath}",
             ["TokenPortal__SignupCreditUsd"] = "0",
