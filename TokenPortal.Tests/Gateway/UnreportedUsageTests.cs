@@ -43,6 +43,33 @@ public sealed class UnreportedUsageTests(GatewayFixture gateway) : IClassFixture
         await gateway.AssertBooksBalanceAsync(account);
     }
 
+    [Fact]
+    public async Task APromptOfSpecialTokenText_IsCountedAndBilledAsTheTextItIs()
+    {
+        // "<|endoftext|>" in a message is text to the provider. Counted as one token each (as the tokenizer library
+        // counts it), a prompt stuffed with it would be billed a fraction of what it sent.
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+        var library = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base");
+        var perRepeat = library.CountTokens(" <|") + library.CountTokens("endoftext") + library.CountTokens("|>");
+        var prompt = string.Concat(Enumerable.Repeat(" <|endoftext|>", 200));
+        var body = new JsonObject
+        {
+            ["model"] = "no-usage",
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = prompt }),
+        };
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = Assert.Single(await gateway.LogRowsAsync(account));
+        Assert.True(row.UsageEstimated);
+        Assert.True(perRepeat >= 3, $"{perRepeat} tokens per repeat");
+        Assert.InRange(row.PromptTokens, 200 * perRepeat, 200 * perRepeat + 40);
+        Assert.Equal(1_000_000 - row.CostMicros, await gateway.BalanceAsync(account));
+        await gateway.AssertBooksBalanceAsync(account);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
