@@ -18,7 +18,7 @@ public sealed class TokenCounter
 
     /// <summary>
     /// Characters of new words the tokenizer may merge per call, plus one per <see cref="TextPerNewCharacter"/> of text: the
-    /// cap on BPE work per character (merging a new 32-character word takes about 15 microseconds).
+    /// cap on BPE work per character (merging a new 32-character word takes about 4 microseconds; 15 with the library it replaced).
     /// </summary>
     private const int NewCharactersBase = 2_048;
     private const int TextPerNewCharacter = 128;
