@@ -38,8 +38,9 @@ internal sealed record FailoverResult(Percentiles Healthy, Percentiles Latency, 
 /// <summary>The bare forwarder (Kestrel in, HttpClient out, nothing else) on the same upstream, load and machine.</summary>
 /// <param name="GcPauses">Its GC pauses under wrk (the gateway's own under the same load: <see cref="BenchResults.GcPausesUnderWrk"/>).</param>
 /// <param name="ResidentAfterWrkMegabytes">Its resident memory right after its wrk run.</param>
+/// <param name="StreamsPeakResidentMegabytes">Its peak resident memory with as many streams open as the gateway gets.</param>
 internal sealed record ForwarderResult(Percentiles Latency, int LatencyErrors, double ThroughputRps, double CpuMicrosPerRequest,
-    GcPauseSummary GcPauses, double ResidentAfterWrkMegabytes);
+    GcPauseSummary GcPauses, double ResidentAfterWrkMegabytes, double StreamsPeakResidentMegabytes);
 
 /// <summary>A peer gateway on the same upstream, same load, same run.</summary>
 internal sealed record PeerResult(string Name, Percentiles Latency, int LatencyErrors, double ThroughputRps, int ThroughputErrors);

@@ -105,10 +105,12 @@ var (wrkGateway, cpuPerRequest) = await ThroughputWithCpuAsync(through, gateway.
 var pausesUnderWrk = gcPauses.Summary();
 var residentAfterWrk = gateway.ResidentMegabytes();
 var (wrkConverted, _) = await ThroughputWithCpuAsync(through, gateway.CpuTime, GatewayProcess.ConvertedModel);
+var concurrent = quick ? 200 : 1000;
+Console.WriteLine($"{concurrent} concurrent streams through the bare forwarder...");
+var forwarderStreams = await ConcurrentStreams.RunAsync(forwarder.Target, concurrent, () => ProcessMemory.ResidentMegabytes(forwarder.ProcessId));
 await forwarder.DisposeAsync();
 
 
-var concurrent = quick ? 200 : 1000;
 PeerResult? peerResult = null;
 await using (var peer = await PeerGateway.StartAsync(peerDirectory, upstream.BaseUrl))
 {
@@ -137,7 +139,8 @@ var results = new BenchResults(
     new(wrkDirect.RequestsPerSecond, wrkGateway.RequestsPerSecond), new(wrkDirect.Errors, wrkGateway.Errors),
     new(streamsDirect.FirstToken, streamsGateway.FirstToken), new(streamsDirect.Gap, streamsGateway.Gap), new(streamsDirect.Errors, streamsGateway.Errors),
     concurrent, many.Completed, many.Errors, many.PeakResidentMegabytes, many.ResidentBeforeMegabytes, billing, cpuPerRequest,
-    new(latencyForwarder.Latency, latencyForwarder.Errors, wrkForwarder.RequestsPerSecond, forwarderCpuPerRequest, forwarderPauses, forwarderResident),
+    new(latencyForwarder.Latency, latencyForwarder.Errors, wrkForwarder.RequestsPerSecond, forwarderCpuPerRequest, forwarderPauses, forwarderResident,
+        forwarderStreams.PeakResidentMegabytes),
     peerResult, failoverResult, wrkConverted.RequestsPerSecond, residentAfterRun, gateway.ColdStart.TotalMilliseconds, pauses, pausesUnderWrk, residentAfterWrk);
 await Report.WriteAsync(results, Path.Combine(root, "bench", "results"), quick, Path.Combine(root, "README.md"));
 Console.WriteLine(Report.Markdown(results));
