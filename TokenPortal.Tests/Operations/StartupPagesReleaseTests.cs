@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.MemoryMappedFiles;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using TokenPortal.Tests.Infrastructure;
@@ -21,16 +22,27 @@ public sealed partial class StartupPagesReleaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Release_DropsThisProcesssFileBackedResidentPages()
+    public void Release_HandsAFileMappingsResidentPagesBack()
     {
-        var before = FileBackedKilobytes();
+        // A file only this process maps: pages shared with another process (the framework's, with a server another
+        // test started) are the kernel's to keep, so the figure for the whole process depends on who else runs.
+        var path = Path.Combine(_directory, "mapped.bin");
+        File.WriteAllBytes(path, new byte[8 * 1024 * 1024]);
+        using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read);
+        using var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        long sum = 0;
+        for (long offset = 0; offset < view.Capacity; offset += Environment.SystemPageSize)
+            sum += view.ReadByte(offset);
+        Assert.Equal(0, sum);
+        var before = ResidentKilobytesOf(path);
+        Assert.True(before >= 8 * 1024 - 64, $"{before} kB of the file resident after reading it");
 
         var (advised, refused) = StartupPagesRelease.Release();
 
         Assert.False(refused, "this kernel refused MADV_PAGEOUT");
-        Assert.True(advised > 0);
-        var after = FileBackedKilobytes();
-        Assert.True(after < before, $"file-backed resident memory {before} kB before, {after} kB after");
+        Assert.True(advised >= 8 * 1024 * 1024);
+        var after = ResidentKilobytesOf(path);
+        Assert.True(after < before / 8, $"{before} kB of the file resident before, {after} kB after");
     }
 
     [Fact]
@@ -40,10 +52,10 @@ public sealed partial class StartupPagesReleaseTests : IAsyncLifetime
         environment["TokenPortal__Operations__ReleaseStartupPagesAfterSeconds"] = "1";
         await using var app = await AppProcess.StartServerAsync(environment);
 
+        // What the resident figure then does depends on which pages other processes share (the kernel keeps those):
+        // the drop itself is the test above's and the benchmark's to show.
         var released = await WaitForAsync(app, ReleasedLine());
-        var before = long.Parse(released.Groups["before"].Value, CultureInfo.InvariantCulture);
-        var after = long.Parse(released.Groups["after"].Value, CultureInfo.InvariantCulture);
-        Assert.True(after < before, released.Value);
+        Assert.True(long.Parse(released.Groups["advised"].Value, CultureInfo.InvariantCulture) > 0, released.Value);
 
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         Assert.Contains("TokenPortal", await client.GetStringAsync("/"), StringComparison.Ordinal);
@@ -63,13 +75,23 @@ public sealed partial class StartupPagesReleaseTests : IAsyncLifetime
         throw new TimeoutException("The server never said it released its start-up pages:\n" + app.Output);
     }
 
-    /// <summary>RssFile of this process (pages mapped from files), in kilobytes.</summary>
-    private static long FileBackedKilobytes()
+    /// <summary>The resident kilobytes of this process's mappings of <paramref name="path"/> (/proc/self/smaps).</summary>
+    private static long ResidentKilobytesOf(string path)
     {
-        var line = File.ReadLines("/proc/self/status").Single(l => l.StartsWith("RssFile:", StringComparison.Ordinal));
-        return long.Parse(line.AsSpan(8).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+        long total = 0;
+        var inFile = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            // A mapping's header starts with its address range ("7f12c0000000-7f12c0800000 r--s ..."); its fields follow.
+            var firstSpace = line.IndexOf(' ', StringComparison.Ordinal);
+            if (firstSpace > 0 && line.AsSpan(0, firstSpace).Contains('-'))
+                inFile = line.EndsWith(path, StringComparison.Ordinal);
+            else if (inFile && line.StartsWith("Rss:", StringComparison.Ordinal))
+                total += long.Parse(line.AsSpan(4).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+        }
+        return total;
     }
 
-    [GeneratedRegex(@"resident (?<before>\d+) MB before, (?<after>\d+) MB after")]
+    [GeneratedRegex(@"\((?<advised>\d+) MB of file mappings advised\): resident \d+ MB before, \d+ MB after")]
     private static partial Regex ReleasedLine();
 }
