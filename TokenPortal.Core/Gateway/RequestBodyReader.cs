@@ -24,7 +24,10 @@ public static class RequestBodyReader
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(deadline);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(InitialBufferBytes, limit + 1));
+        // Kestrel reads no more than a declared length, so a request's buffer is its size
+        // and not 16 KB: a thousand open streams hold their bodies until they end, for a failover to resend.
+        var initial = Math.Min(request.ContentLength + 1 ?? InitialBufferBytes, InitialBufferBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(initial, limit + 1));
         var length = 0;
         try
         {
