@@ -56,6 +56,8 @@ public sealed partial class StartupPagesReleaseTests : IAsyncLifetime
         // the drop itself is the test above's and the benchmark's to show.
         var released = await WaitForAsync(app, ReleasedLine());
         Assert.True(long.Parse(released.Groups["advised"].Value, CultureInfo.InvariantCulture) > 0, released.Value);
+        // The start's garbage goes with the first release, once.
+        Assert.Single(CollectedLine().Matches(app.Output));
 
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         Assert.Contains("TokenPortal", await client.GetStringAsync("/"), StringComparison.Ordinal);
@@ -91,6 +93,9 @@ public sealed partial class StartupPagesReleaseTests : IAsyncLifetime
         }
         return total;
     }
+
+    [GeneratedRegex(@"Collected the start-up's garbage in \d+ ms: the GC heap's committed memory \d+ MB before, \d+ MB after")]
+    private static partial Regex CollectedLine();
 
     [GeneratedRegex(@"\((?<advised>\d+) MB of file mappings advised\): resident \d+ MB before, \d+ MB after")]
     private static partial Regex ReleasedLine();
