@@ -66,6 +66,16 @@ public sealed partial class StartupPagesReleaseTests : IAsyncLifetime
         Assert.InRange(ReleasedLine().Matches(app.Output).Count, 1, 2);
     }
 
+    [Theory]
+    [InlineData(100, 0, 10, false)] // no traffic yet: nothing to release again
+    [InlineData(600, 150, 10, false)] // the JIT still busy with the first traffic
+    [InlineData(600, 20, 10, true)] // quiet after the warm-up
+    [InlineData(600, 40, 60, false)] // tiered PGO still recompiling a little
+    [InlineData(600, 40, 120, true)] // ... but two minutes on the hot path is long tiered up
+    [InlineData(499, 0, 600, false)] // idle since the start: the pages stay released
+    public void TheSecondRelease_WaitsForTheWarmUp(long compiledSinceRelease, long compiledLastPeriod, int secondsSinceRelease, bool releases) =>
+        Assert.Equal(releases, StartupPagesRelease.WarmedUp(compiledSinceRelease, compiledLastPeriod, TimeSpan.FromSeconds(secondsSinceRelease)));
+
     private static async Task<Match> WaitForAsync(AppProcess app, Regex line)
     {
         for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(30); waited += TimeSpan.FromMilliseconds(100))

@@ -30,6 +30,12 @@ internal sealed partial class StartupPagesRelease(
 
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Under steady traffic with tiered PGO the JIT may keep compiling a few methods every few seconds for minutes
+    /// (instrumented code, then its optimized replacement): by then the hot path has long tiered up.
+    /// </summary>
+    private static readonly TimeSpan LongestWarmUp = TimeSpan.FromMinutes(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = options.Value.Operations.ReleaseStartupPagesAfterSeconds;
@@ -46,18 +52,26 @@ internal sealed partial class StartupPagesRelease(
         // and code that runs once per process: once it has compiled a warm-up's worth of methods and gone quiet, once more.
         var compiledAtRelease = JitInfo.GetCompiledMethodCount();
         var compiled = compiledAtRelease;
+        var releasedAt = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(QuietPeriod);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var previous = compiled;
             compiled = JitInfo.GetCompiledMethodCount();
-            if (compiled - compiledAtRelease >= WarmUpMethods && compiled - previous <= QuietMethods)
+            if (WarmedUp(compiled - compiledAtRelease, compiled - previous, Stopwatch.GetElapsedTime(releasedAt)))
             {
                 ReleaseAndLog(collectStartupGarbage: false);
                 return;
             }
         }
     }
+
+    /// <summary>
+    /// Whether the first traffic's warm-up is over: a warm-up's worth of methods compiled since the first release, and
+    /// either the JIT quiet for a period or <see cref="LongestWarmUp"/> gone by.
+    /// </summary>
+    internal static bool WarmedUp(long compiledSinceRelease, long compiledLastPeriod, TimeSpan sinceRelease) =>
+        compiledSinceRelease >= WarmUpMethods && (compiledLastPeriod <= QuietMethods || sinceRelease >= LongestWarmUp);
 
     /// <summary>Releases and says what it did; false when the kernel cannot.</summary>
     private bool ReleaseAndLog(bool collectStartupGarbage)
