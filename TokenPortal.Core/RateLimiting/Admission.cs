@@ -11,6 +11,8 @@ public sealed class Admission
 {
     private readonly UsageLimits? _limits;
     private int _completed;
+    private RateDecision? _requestsWritten;
+    private RateDecision? _tokensWritten;
 
     internal Admission(UsageLimits limits, AdmittedUsage usage)
     {
@@ -40,12 +42,19 @@ public sealed class Admission
         return error;
     }
 
+    /// <summary>Writes the <c>x-ratelimit-*</c> headers of the decisions made so far; each decision once, however often it is called.</summary>
     public void WriteHeaders(IHeaderDictionary headers)
     {
-        if (Usage.Requests is { } requests)
-            RateLimitHeaders.Write(headers, "requests", requests);
-        if (Usage.Tokens is { } tokens)
-            RateLimitHeaders.Write(headers, "tokens", tokens);
+        if (Usage.Requests is { } requests && requests != _requestsWritten)
+        {
+            RateLimitHeaders.Write(headers, RateLimitHeaders.Requests, requests);
+            _requestsWritten = requests;
+        }
+        if (Usage.Tokens is { } tokens && tokens != _tokensWritten)
+        {
+            RateLimitHeaders.Write(headers, RateLimitHeaders.Tokens, tokens);
+            _tokensWritten = tokens;
+        }
     }
 
     /// <summary>

@@ -2,8 +2,7 @@ namespace TokenPortal.Core.RateLimiting;
 
 /// <summary>What an admission took from which limiter, so that completing it can give the right amounts back.</summary>
 internal sealed record AdmittedUsage(
-    string UserId,
-    long KeyId,
+    LimiterKeys Keys,
     RateLimit? RequestLimit,
     RateDecision? Requests,
     RateLimit? TokenLimit,

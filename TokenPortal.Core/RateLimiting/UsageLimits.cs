@@ -21,10 +21,11 @@ public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurre
         // The operator's caps bound every key, even one minted before a cap was lowered.
         var requestLimit = Capped(key.Rpm ?? key.UserDefaultRpm ?? defaults.KeyRpm, defaults.MaxKeyRpm) is { } rpm ? RateLimit.PerMinute(rpm) : (RateLimit?)null;
         var tokenLimit = Capped(key.Tpm ?? defaults.KeyTpm, defaults.MaxKeyTpm) is { } tpm ? RateLimit.PerMinute(tpm) : (RateLimit?)null;
-        var usage = new AdmittedUsage(key.UserId, key.KeyId, requestLimit, null, tokenLimit, null, 0);
+        var keys = LimiterKeys.For(key);
+        var usage = new AdmittedUsage(keys, requestLimit, null, tokenLimit, null, 0);
 
         var maxInFlight = key.UserMaxConcurrent ?? defaults.UserMaxConcurrent;
-        if (!await concurrency.TryEnterAsync(InFlightKey(key.UserId), maxInFlight))
+        if (!await concurrency.TryEnterAsync(keys.InFlight, maxInFlight))
         {
             return Admission.Refused(GatewayError.RateLimited(
                 $"You already have {maxInFlight} requests in flight, the most allowed at once. Retry when one of them finishes.",
@@ -33,11 +34,11 @@ public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurre
 
         if (requestLimit is { } requestsPerMinute)
         {
-            var requests = await rates.AcquireAsync(RequestsKey(key.KeyId), requestsPerMinute, 1);
+            var requests = await rates.AcquireAsync(keys.Requests, requestsPerMinute, 1);
             usage = usage with { Requests = requests };
             if (!requests.Allowed)
             {
-                await concurrency.ExitAsync(InFlightKey(key.UserId));
+                await concurrency.ExitAsync(keys.InFlight);
                 return Admission.Refused(GatewayError.RateLimited(
                     $"This key is limited to {requestsPerMinute.Limit} requests per minute. Retry in {Seconds(requests.RetryAfter)} seconds.",
                     requests.RetryAfter), usage);
@@ -52,7 +53,7 @@ public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurre
     {
         if (usage.TokenLimit is not { } tokensPerMinute)
             return (usage, null);
-        var tokens = await rates.AcquireAsync(TokensKey(usage.KeyId), tokensPerMinute, estimatedTokens);
+        var tokens = await rates.AcquireAsync(usage.Keys.Tokens, tokensPerMinute, estimatedTokens);
         if (tokens.Allowed)
             return (usage with { Tokens = tokens, ReservedTokens = estimatedTokens }, null);
 
@@ -69,17 +70,11 @@ public sealed class UsageLimits(IRateLimiter rates, IConcurrencyLimiter concurre
     internal async ValueTask CompleteAsync(AdmittedUsage usage, long actualTokens)
     {
         if (usage.RefusedForTokens && usage.RequestLimit is { } requests)
-            await rates.AdjustAsync(RequestsKey(usage.KeyId), requests, 1);
+            await rates.AdjustAsync(usage.Keys.Requests, requests, 1);
         if (usage.TokenLimit is { } tokens && usage.ReservedTokens != actualTokens)
-            await rates.AdjustAsync(TokensKey(usage.KeyId), tokens, usage.ReservedTokens - actualTokens);
-        await concurrency.ExitAsync(InFlightKey(usage.UserId));
+            await rates.AdjustAsync(usage.Keys.Tokens, tokens, usage.ReservedTokens - actualTokens);
+        await concurrency.ExitAsync(usage.Keys.InFlight);
     }
-
-    internal static string InFlightKey(string userId) => "inflight:" + userId;
-
-    private static string RequestsKey(long keyId) => "rpm:" + keyId.ToString(CultureInfo.InvariantCulture);
-
-    private static string TokensKey(long keyId) => "tpm:" + keyId.ToString(CultureInfo.InvariantCulture);
 
     private static string Seconds(TimeSpan? wait) =>
         Math.Max(1, (int)Math.Ceiling((wait ?? TimeSpan.Zero).TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -15,7 +15,7 @@ internal sealed class AnthropicAdapter(TimeProvider clock, TokenCounter? tokens 
         var body = OpenAIRequestParts.Convert(() => AnthropicRequestConverter.Convert(call.Body.Span, call.UpstreamModel,
             call.OutputTokenBound * call.Request.Choices, call.Request.Stream), "Anthropic");
         var provider = call.Provider;
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, "v1/messages"))
+        var request = new HttpRequestMessage(HttpMethod.Post, ProviderEndpoints.Resolve(provider.BaseUrl, "v1/messages"))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
         };

@@ -38,7 +38,7 @@ internal sealed class GeminiAdapter(TimeProvider clock) : IProviderAdapter
     {
         var provider = call.Provider;
         var path = $"v1beta/models/{Uri.EscapeDataString(call.UpstreamModel)}:{method}";
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider.BaseUrl, path))
+        var request = new HttpRequestMessage(HttpMethod.Post, ProviderEndpoints.Resolve(provider.BaseUrl, path))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
         };

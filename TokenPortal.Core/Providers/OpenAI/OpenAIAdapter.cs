@@ -36,7 +36,7 @@ internal sealed class OpenAIAdapter(ProviderKind kind) : IProviderAdapter
 
     private static HttpRequestMessage Post(UpstreamCall call, string path, ArrayBufferWriter<byte> body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(call.Provider.BaseUrl, path))
+        var request = new HttpRequestMessage(HttpMethod.Post, ProviderEndpoints.Resolve(call.Provider.BaseUrl, path))
         {
             Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = Json } },
         };
