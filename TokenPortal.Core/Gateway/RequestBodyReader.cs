@@ -24,8 +24,8 @@ public static class RequestBodyReader
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(deadline);
-        // Kestrel reads no more than a declared length, so a request's buffer is its size
-        // and not 16 KB: a thousand open streams hold their bodies until they end, for a failover to resend.
+        // Kestrel reads no more than a declared length, so the buffer is the body's size, not 16 KB: a thousand open
+        // streams hold their bodies until they end (a failover resends them).
         var initial = Math.Min(request.ContentLength + 1 ?? InitialBufferBytes, InitialBufferBytes);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(initial, limit + 1));
         var length = 0;

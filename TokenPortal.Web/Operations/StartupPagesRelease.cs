@@ -13,9 +13,10 @@ namespace TokenPortal.Web.Operations;
 /// model, the first queries, precompiled code the JIT later replaces and code that runs once fault in about half of
 /// what the published file has resident after a run; the kernel keeps them counted in the process's resident memory
 /// until it needs the page cache. Released (<c>MADV_PAGEOUT</c>, Linux 5.4+), resident memory says what serving uses;
-/// a page needed again is read back on its first touch. The first time, the start's garbage is collected as well. Writable mappings (the data of the precompiled code, about a
-/// third of what the file has resident) are released only where there is no swap: there the kernel drops just their
-/// clean pages, while with swap it would write out what the runtime wrote to them.
+/// a page needed again is read back on its first touch. The first time, the start's garbage is collected as well.
+/// Writable mappings (the data of the precompiled code, about a third of what the file has resident) are released only
+/// where there is no swap: there the kernel drops just their clean pages, while with swap it would write out what the
+/// runtime wrote to them.
 /// </summary>
 internal sealed partial class StartupPagesRelease(
     IOptions<TokenPortalOptions> options, IHostApplicationLifetime lifetime, ILogger<StartupPagesRelease> logger) : BackgroundService
