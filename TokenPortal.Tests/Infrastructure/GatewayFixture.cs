@@ -86,6 +86,8 @@ public class GatewayFixture : IAsyncLifetime
         if (AuditAfterAllTests)
             await AssertAuditCleanAsync();
         await Factory.DisposeAsync();
+        if (PostgresConnectionString is not null)
+            (await PostgresServer.SharedAsync()).DropDatabase(PostgresConnectionString);
         await Upstream.DisposeAsync();
         try
         {

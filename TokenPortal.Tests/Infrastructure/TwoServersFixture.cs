@@ -93,6 +93,7 @@ public sealed class TwoServersFixture : IAsyncLifetime
     {
         await First.DisposeAsync();
         await Second.DisposeAsync();
+        (await PostgresServer.SharedAsync()).DropDatabase(ConnectionString);
         await Redis.DisposeAsync();
         await Upstream.DisposeAsync();
     }
