@@ -18,15 +18,7 @@ public sealed partial class RedisConnection : IDisposable
     public RedisConnection(RedisOptions settings, ILogger<RedisConnection> logger)
     {
         Settings = settings;
-        var configuration = ConfigurationOptions.Parse(settings.Configuration ?? throw new InvalidOperationException("TokenPortal:Redis:Configuration is not set."));
-        configuration.AbortOnConnectFail = false;
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        configuration.ConnectTimeout = 2000;
-        configuration.AsyncTimeout = 1000;
-        configuration.SyncTimeout = 1000;
-        configuration.ClientName = "tokenportal";
-        // Back within a second of Redis's return, not after an exponential wait.
-        configuration.ReconnectRetryPolicy = new LinearRetry(1000);
+        var configuration = RedisConfiguration.Parse(settings.Configuration ?? throw new InvalidOperationException("TokenPortal:Redis:Configuration is not set."));
         WhenDown = settings.WhenDown;
         _multiplexer = ConnectionMultiplexer.Connect(configuration);
         _multiplexer.ConnectionFailed += (_, e) => LogLost(logger, e.EndPoint?.ToString(), e.FailureType, WhenDown);
