@@ -21,12 +21,16 @@ public static class ServerProcess
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => Keep(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         for (var attempt = 0; attempt < 200; attempt++)
         {
+            // A server that could not bind exits at once; whatever answers on its port then is someone else's.
+            if (process.HasExited)
+                throw new InvalidOperationException($"{name} exited ({process.ExitCode}) before listening on {port}: {string.Join('\n', output)}");
             try
             {
                 using var tcp = new TcpClient();
@@ -39,7 +43,17 @@ public static class ServerProcess
             }
         }
         process.Kill(entireProcessTree: true);
-        throw new InvalidOperationException($"{name} did not listen on {port}.");
+        throw new InvalidOperationException($"{name} did not listen on {port}: {string.Join('\n', output)}");
+    }
+
+    /// <summary>The last lines a server printed, for the message when it does not come up.</summary>
+    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
+    {
+        if (line is null)
+            return;
+        output.Enqueue(line);
+        while (output.Count > 20)
+            output.TryDequeue(out _);
     }
 
     /// <summary>Kills it by its PID and waits until it is gone.</summary>
