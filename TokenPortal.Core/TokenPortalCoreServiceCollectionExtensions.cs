@@ -67,6 +67,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         services.AddSingleton<ProviderKeyProtector>();
 
         services.AddIdentityCore<PortalUser>(PortalIdentityOptions.Configure)
+            .AddUserValidator<EmailLengthValidator>()
             .AddEntityFrameworkStores<TokenPortalDbContext>();
         services.AddScoped<IAccountService, AccountService>();
 

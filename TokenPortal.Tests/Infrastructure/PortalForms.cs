@@ -14,7 +14,11 @@ public static partial class PortalForms
     /// Loads the page, then posts the hidden fields (antiforgery token, form handler) of the form that has the first of
     /// <paramref name="inputs"/>, with the inputs.
     /// </summary>
-    public static async Task<HttpStatusCode> PostAsync(HttpClient browser, string path, Dictionary<string, string> inputs)
+    public static async Task<HttpStatusCode> PostAsync(HttpClient browser, string path, Dictionary<string, string> inputs) =>
+        (await SubmitAsync(browser, path, inputs)).Status;
+
+    /// <summary><see cref="PostAsync"/>, with the page that came back.</summary>
+    public static async Task<(HttpStatusCode Status, string Page)> SubmitAsync(HttpClient browser, string path, Dictionary<string, string> inputs)
     {
         var page = await browser.GetStringAsync(path);
         var form = Form().Matches(page).Select(m => m.Value).First(f => f.Contains($"name=\"{inputs.Keys.First()}\"", StringComparison.Ordinal));
@@ -22,7 +26,7 @@ public static partial class PortalForms
         foreach (var (name, value) in inputs)
             fields[name] = value;
         using var response = await browser.PostAsync(path, new FormUrlEncodedContent(fields));
-        return response.StatusCode;
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>The hidden inputs (with a value) of a piece of HTML, by name.</summary>
