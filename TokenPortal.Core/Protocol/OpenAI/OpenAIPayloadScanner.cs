@@ -84,6 +84,7 @@ internal static class OpenAIPayloadScanner
     private static TokenUsage ReadUsage(ref Utf8JsonReader reader, out UsageParts parts, out int reasoning)
     {
         int prompt = 0, completion = 0, cached = 0, writes = 0, writes1h = 0;
+        int? total = null;
         (parts, reasoning) = (UsageParts.None, 0);
         var depth = reader.CurrentDepth;
         while (reader.Read() && reader.CurrentDepth > depth)
@@ -100,6 +101,11 @@ internal static class OpenAIPayloadScanner
                 completion = ReadInt(ref reader, out var reported);
                 parts |= reported ? UsageParts.Completion : 0;
             }
+            else if (reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("total_tokens"u8))
+            {
+                var value = ReadInt(ref reader, out var reported);
+                total = reported ? value : null;
+            }
             else if (reader.ValueTextEquals("reasoning_tokens"u8))
                 reasoning = ReadInt(ref reader, out _);
             // OpenAI: prompt_tokens_details.cached_tokens; DeepSeek: prompt_cache_hit_tokens.
@@ -113,6 +119,10 @@ internal static class OpenAIPayloadScanner
                 writes1h = Math.Max(writes1h, ReadInt(ref reader, out _));
         }
         writes1h = Math.Min(writes1h, writes);
+        // Some servers (xAI, Gemini's OpenAI-compatible API) leave reasoning out of completion_tokens but count it in
+        // total_tokens, and bill it as output: the output is whatever the total has beyond the prompt.
+        if (total is { } sum && (parts & UsageParts.Prompt) != 0)
+            completion = (int)Math.Clamp((long)sum - prompt, completion, int.MaxValue);
         return new TokenUsage(prompt, completion, cached, writes - writes1h, writes1h);
     }
 

@@ -20,6 +20,22 @@ public sealed class OpenAIPayloadTests
         Assert.Equal(0, scan.Choices);
     }
 
+    [Theory]
+    // xAI: reasoning outside completion_tokens, inside total_tokens; billed as output.
+    [InlineData("""{"prompt_tokens":100,"completion_tokens":20,"total_tokens":420,"completion_tokens_details":{"reasoning_tokens":300}}""", 320)]
+    // OpenAI: reasoning inside completion_tokens, so the total adds nothing.
+    [InlineData("""{"prompt_tokens":100,"completion_tokens":320,"total_tokens":420,"completion_tokens_details":{"reasoning_tokens":300}}""", 320)]
+    // A total short of the parts, or none, never lowers what was reported.
+    [InlineData("""{"prompt_tokens":100,"completion_tokens":20,"total_tokens":50}""", 20)]
+    [InlineData("""{"prompt_tokens":100,"completion_tokens":20}""", 20)]
+    [InlineData("""{"prompt_tokens":100,"completion_tokens":20,"total_tokens":null}""", 20)]
+    public void Scan_OutputIsWhatTheTotalHasBeyondThePrompt(string usage, int completion)
+    {
+        var scan = OpenAIPayloadScanner.Scan(Utf8($$"""{"choices":[],"usage":{{usage}}}"""), null);
+
+        Assert.Equal(new TokenUsage(100, completion, 0), scan.Usage);
+    }
+
     [Fact]
     public void Scan_CollectsGeneratedTextAndToolArguments()
     {
