@@ -8,9 +8,10 @@ namespace TokenPortal.Core.Gateway;
 
 /// <summary>
 /// Reads an OpenAI chat request in one forward pass: validates its shape, picks out the fields the gateway acts on,
-/// and bounds the prompt's tokens for the reservation. Every string, number and name counts; an image (a
-/// <c>data:image/...;base64</c> value or an https link) counts as the model's most expensive image; content whose cost
-/// the gateway cannot bound (inline files, audio, video) is refused. Nothing is materialised.
+/// and bounds the prompt's tokens for the reservation. Every string, number and name counts; an image (where the
+/// converters take one, <c>image_url</c>'s url or <c>image_url</c> as a string: a <c>data:image/...;base64</c> value or an
+/// http(s) link) counts as the model's most expensive image, and the same text anywhere else counts as text; content
+/// whose cost the gateway cannot bound (inline files, audio, video) is refused. Nothing is materialised.
 /// </summary>
 public static class ChatRequestReader
 {
@@ -67,6 +68,8 @@ public static class ChatRequestReader
         {
             if (RepeatedProperty.IsRepeat(ref reader, InterpretedProperties, ref seen))
                 return Fail(out error, RepeatedProperty.Error(ref reader));
+            // A name the gateway does not read still reaches the provider: it must be valid text too.
+            JsonText.Check(ref reader);
             if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
@@ -114,6 +117,7 @@ public static class ChatRequestReader
                     return Fail(out error, GatewayError.InvalidRequest("'stream_options' must be an object.", "stream_options"));
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
+                    JsonText.Check(ref reader);
                     var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
                     reader.Read();
                     if (isIncludeUsage)
@@ -124,7 +128,7 @@ public static class ChatRequestReader
                     }
                     else
                     {
-                        reader.Skip();
+                        JsonText.SkipChecked(ref reader);
                     }
                 }
             }
@@ -246,9 +250,12 @@ public static class ChatRequestReader
                 case JsonTokenType.PropertyName:
                     if (reader.ValueTextEquals("cache_control"u8))
                         WritesCache = true;
-                    // Only inside messages does it matter whose value a string is (a part's type, an image's url).
+                    // Only inside messages does it matter whose value a string is: a part's type, or an image, which the
+                    // converters take from image_url's url or from image_url given as a string.
                     property = message < 0 ? Property.Other
-                        : reader.ValueTextEquals("type"u8) ? Property.Type : reader.ValueTextEquals("url"u8) ? Property.Url : Property.Other;
+                        : reader.ValueTextEquals("type"u8) ? Property.Type
+                        : reader.ValueTextEquals("url"u8) || reader.ValueTextEquals("image_url"u8) ? Property.Image
+                        : Property.Other;
                     Add(CountString(ref reader));
                     return;
                 case JsonTokenType.String when message >= 0:
@@ -270,15 +277,23 @@ public static class ChatRequestReader
 
         private void CountMessageString(ref Utf8JsonReader reader, int message, Property property)
         {
-            var raw = reader.ValueSpan;
-            if (property == Property.Type && RefusedPartType(raw) is { } type)
+            if (property == Property.Other)
+            {
+                // Text, whatever it looks like: a provider reads "data:image/png;base64,..." in a message's text as text.
+                Add(CountString(ref reader));
+                return;
+            }
+            // Compared as the provider reads it, escapes decoded: "\u0066ile" is a file part, "https:\/\/..." a link.
+            Span<byte> buffer = stackalloc byte[HeadBytes];
+            ReadOnlySpan<byte> head = buffer[..JsonText.CopyHead(ref reader, buffer)];
+            if (property == Property.Type && RefusedPartType(head) is { } type)
             {
                 Error = GatewayError.InvalidRequest(
                     $"messages[{message}]: content parts of type '{type}' are not accepted: the gateway cannot bound what the provider charges for them. Send text or images.",
                     "messages");
                 return;
             }
-            if (raw.StartsWith("data:"u8) && DataUrlMediaType(ref reader) is { } mediaType)
+            if (property == Property.Image && StartsWithIgnoringCase(head, "data:"u8) && DataUrlMediaType(head) is { } mediaType)
             {
                 if (mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
                 {
@@ -290,13 +305,19 @@ public static class ChatRequestReader
                     "messages");
                 return;
             }
-            if (property == Property.Url && (raw.StartsWith("https://"u8) || raw.StartsWith("http://"u8)))
+            if (property == Property.Image && (StartsWithIgnoringCase(head, "https://"u8) || StartsWithIgnoringCase(head, "http://"u8)))
             {
                 Images++;
                 return;
             }
             Add(CountString(ref reader));
         }
+
+        /// <summary>How much of a string <see cref="CountMessageString"/> looks at: a part's type, or a data URL's header.</summary>
+        private const int HeadBytes = 128;
+
+        private static bool StartsWithIgnoringCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> asciiPrefix) =>
+            text.Length >= asciiPrefix.Length && System.Text.Ascii.EqualsIgnoreCase(text[..asciiPrefix.Length], asciiPrefix);
 
         private readonly int CountString(ref Utf8JsonReader reader)
         {
@@ -330,26 +351,13 @@ public static class ChatRequestReader
             : type.SequenceEqual("document"u8) ? "document"
             : null;
 
-        /// <summary>The media type of a <c>data:TYPE;base64,</c> value; null when the string only starts like one ("data: hello").</summary>
-        private static string? DataUrlMediaType(ref Utf8JsonReader reader)
+        /// <summary>The media type of a <c>data:TYPE;base64,</c> value's head; null when it only starts like one ("data: hello").</summary>
+        private static string? DataUrlMediaType(ReadOnlySpan<byte> head)
         {
-            Span<byte> head = stackalloc byte[128];
-            int length;
-            if (reader.ValueIsEscaped)
-            {
-                var text = reader.GetString()!;
-                length = Encoding.UTF8.GetBytes(text.AsSpan(0, Math.Min(text.Length, head.Length / 4)), head);
-            }
-            else
-            {
-                length = Math.Min(reader.ValueSpan.Length, head.Length);
-                reader.ValueSpan[..length].CopyTo(head);
-            }
-            var prefix = head[..length];
-            var marker = prefix.IndexOf(";base64,"u8);
+            var marker = head.IndexOf(";base64,"u8);
             if (marker <= 5)
                 return null;
-            var mediaType = prefix[5..marker];
+            var mediaType = head[5..marker];
             foreach (var b in mediaType)
             {
                 if (b is not ((>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
@@ -363,7 +371,7 @@ public static class ChatRequestReader
         {
             Other,
             Type,
-            Url,
+            Image,
         }
     }
 }

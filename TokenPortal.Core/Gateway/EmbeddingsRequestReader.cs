@@ -39,6 +39,8 @@ public static class EmbeddingsRequestReader
         {
             if (RepeatedProperty.IsRepeat(ref reader, InterpretedProperties, ref seen))
                 return ParsedRequest.Invalid(RepeatedProperty.Error(ref reader));
+            // What the gateway does not read still reaches the provider: names and values must be valid text too.
+            JsonText.Check(ref reader);
             if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
@@ -76,7 +78,7 @@ public static class EmbeddingsRequestReader
             else
             {
                 reader.Read();
-                reader.Skip();
+                JsonText.SkipChecked(ref reader);
             }
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())

@@ -132,6 +132,12 @@ public sealed partial class GatewayHandler
             LogUpstreamFailed(logger, ex, call.RequestId, provider.Name);
             return Failed(UpstreamFailures.FromException(ex, provider));
         }
+        catch
+        {
+            // Our own failure (a request we could not write): the channel was not tried, so a probe of it is not spent.
+            health.Abandoned(probe);
+            throw;
+        }
 
         var latency = clock.GetElapsedTime(started);
         using (response)

@@ -61,6 +61,10 @@ public sealed partial class GatewayHandler(
             call.ClientGone();
             LogClientAborted(logger, call.RequestId);
         }
+        catch (Exception ex) when (RecordUnexpected(call, ex))
+        {
+            // Never reached: the filter only records; the pipeline answers (GatewayRequestPipeline).
+        }
         finally
         {
             if (call.BodyRead)
@@ -106,6 +110,9 @@ public sealed partial class GatewayHandler(
         if (parsed.Error is not null)
             return parsed.Error;
         var request = parsed.Info!;
+        // The log keeps the name asked for; no model's id is longer, so a longer one is refused unrecorded.
+        if (request.TooLongModelName() is { } tooLong)
+            return tooLong;
         call.Asked(request.Model);
 
         var candidates = new List<CatalogModel>(1 + (request.FallbackModels?.Count ?? 0));
@@ -161,6 +168,16 @@ public sealed partial class GatewayHandler(
             await reservation.ReleaseUnlessChargedAsync();
             call.Record(reservation);
         }
+    }
+
+    /// <summary>
+    /// Our own failure, which the pipeline answers with 500 (503 for the database): the log row says so rather than the
+    /// 200 a call starts as. Returns false, so the exception goes on, past the finally that writes the row.
+    /// </summary>
+    private static bool RecordUnexpected(GatewayCall call, Exception ex)
+    {
+        call.Fail(RequestBilling.IsDatabaseFailure(ex) ? GatewayError.Unavailable() : GatewayError.Internal());
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: provider {Provider} answered HTTP {Status}: {ProviderMessage}")]

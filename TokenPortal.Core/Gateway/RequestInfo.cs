@@ -23,4 +23,17 @@ public sealed record RequestInfo(
     /// <summary>The prompt's upper bound on <paramref name="model"/>: its text, and every image at the model's maximum.</summary>
     public int InputTokensFor(CatalogModel model) =>
         (int)Math.Min(int.MaxValue, EstimatedInputTokens + (long)Images * model.MaxImageTokens);
+
+    /// <summary>
+    /// The 400 for a model name longer than any model's id: the request log keeps the name asked for, and a caller must
+    /// not make it keep megabytes (nor, on PostgreSQL, fail a whole batch of other callers' rows with it).
+    /// </summary>
+    public GatewayError? TooLongModelName()
+    {
+        if (Model.Length > Data.Entities.ModelRecord.IdMaxLength)
+            return GatewayError.InvalidRequest($"'model' is longer than any model's id ({Data.Entities.ModelRecord.IdMaxLength} characters at most).", "model");
+        return FallbackModels?.Any(m => m.Length > Data.Entities.ModelRecord.IdMaxLength) == true
+            ? GatewayError.InvalidRequest($"Each of 'models' is a model id, {Data.Entities.ModelRecord.IdMaxLength} characters at most.", "models")
+            : null;
+    }
 }

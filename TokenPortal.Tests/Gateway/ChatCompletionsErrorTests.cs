@@ -44,6 +44,23 @@ public sealed class ChatCompletionsErrorTests(GatewayFixture gateway) : IClassFi
     }
 
     [Fact]
+    public async Task AModelNameLongerThanAnyId_Is400_LoggedWithoutIt_AndTheLogKeepsWorking()
+    {
+        var account = await gateway.CreateAccountAsync(usd: 1m);
+        using var client = gateway.CreateClient(account.Key);
+
+        using var refused = await client.PostAsync("v1/chat/completions", Json($$"""{"model":"{{new string('m', 10_000)}}","messages":[{"role":"user","content":"hi"}]}"""));
+        using var served = await client.PostAsync("v1/chat/completions", Json(Hello));
+
+        var error = await OpenAIError.AssertAsync(refused, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
+        Assert.Equal("model", error["param"]?.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        // Both rows written in the same batch (PostgreSQL's varchar(200) used to refuse it whole): the refusal without the name.
+        var rows = await gateway.LogRowsAsync(account);
+        Assert.Equal([(400, ""), (200, "gpt-test")], rows.Select(r => (r.Status, r.Model)));
+    }
+
+    [Fact]
     public async Task EmptyBody_Returns400()
     {
         var account = await gateway.CreateAccountAsync();

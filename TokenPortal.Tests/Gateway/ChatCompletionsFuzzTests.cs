@@ -85,6 +85,18 @@ public sealed class HostileInputTests(GatewayFixture gateway) : IClassFixture<Ga
         { "v1/chat/completions", """{"model":"gpt-test","messages":[{"role":"user","content":[{"type":"text","text":"\ud83d"}]}],"tools":[{"type":"function","function":{"name":"\ud800"}}]}""" },
         { "v1/messages", """{"model":"gpt-test","max_tokens":5,"messages":[{"role":"user","content":"\ud800"}]}""" },
         { "v1/embeddings", """{"model":"embed-test","input":"\ud800"}""" },
+        // Lone surrogates where the gateway reads nothing but the provider would: a name, a value it passes through.
+        { "v1/chat/completions", """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"x\ud800":1}""" },
+        { "v1/chat/completions", """{"model":"gpt-test","stream":true,"stream_options":{"\ud800":1},"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/chat/completions", """{"model":"gpt-test","stream":true,"stream_options":{"x":["\ud800"]},"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/embeddings", """{"model":"embed-test","input":"hi","x\ud800":1}""" },
+        { "v1/embeddings", """{"model":"embed-test","input":"hi","user":"\ud800"}""" },
+        // A model name longer than any model's id: the log would keep it (and PostgreSQL refuse the log's batch).
+        { "v1/chat/completions", $$"""{"model":"{{new string('m', 201)}}","messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/chat/completions", $$"""{"model":"gpt-test","models":["{{new string('m', 10_000)}}"],"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/messages", $$"""{"model":"{{new string('m', 201)}}","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""" },
+        { "v1/embeddings", $$"""{"model":"{{new string('m', 201)}}","input":"hi"}""" },
+        { "v1/responses", $$"""{"model":"{{new string('m', 201)}}","input":"hi"}""" },
         { "v1/embeddings", """{"model":"embed-test","input":"hi","encoding_format":1}""" },
         { "v1/embeddings", """{"model":"embed-test","input":"hi","dimensions":"three"}""" },
         { "v1/embeddings", """{"model":"embed-test","input":"hi","stream":true}""" },

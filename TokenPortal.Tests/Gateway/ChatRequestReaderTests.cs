@@ -75,6 +75,43 @@ public sealed class ChatRequestReaderTests
     }
 
     [Theory]
+    [InlineData("""{"role":"user","content":"DATA"}""")]
+    [InlineData("""{"role":"system","content":"DATA"}""")]
+    [InlineData("""{"role":"user","content":[{"type":"text","text":"DATA"}]}""")]
+    [InlineData("""{"role":"assistant","content":"DATA"}""")]
+    public void Read_ADataImageUrlAsText_IsCountedAsTheTextItIs(string message)
+    {
+        // A provider reads an image's data URL in a message's text as text, and bills every token of it.
+        var prose = "data:image/png;base64, " + string.Join(' ', Enumerable.Repeat("payload", 20_000));
+        var info = Read($$"""{"model":"m","messages":[{{message.Replace("DATA", prose)}}]}""", out var error);
+
+        Assert.Null(error);
+        Assert.Equal(0, info.Images);
+        Assert.InRange(info.EstimatedInputTokens, 20_000, 20_100);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"image_url","image_url":"https://example.test/big.png"}""")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"https:\/\/example.test\/big.png"}}""")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"HTTPS://EXAMPLE.TEST/BIG.PNG"}}""")]
+    [InlineData("""{"type":"image_url","image_url":{"\u0075rl":"https://example.test/big.png"}}""")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"\u0064ata:image/png;base64,iVBORw0KGgo="}}""")]
+    [InlineData("""{"type":"image_url","image_url":"data:image/png;base64,iVBORw0KGgo="}""")]
+    public void Read_AnImageHoweverSpelled_CountsAsAnImage(string part)
+    {
+        // Escaped slashes are what PHP's json_encode writes; the string form of image_url is what the converters also take.
+        var info = Read($$"""{"model":"m","messages":[{"role":"user","content":[{{part}}]}]}""", out var error);
+
+        Assert.Null(error);
+        Assert.Equal(1, info.Images);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"\u0066ile","file":{"file_data":"JVBERi0=","filename":"a.pdf"}}""", "'file'")]
+    [InlineData("""{"type":"input\u005faudio","input_audio":{"data":"UklGRg==","format":"wav"}}""", "'input_audio'")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"\u0064ata:application/pdf;base64,JVBERi0="}}""", "'application/pdf'")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"data:application\/pdf;base64,JVBERi0="}}""", "'application/pdf'")]
+    [InlineData("""{"type":"image_url","image_url":"data:video/mp4;base64,AAAA"}""", "'video/mp4'")]
     [InlineData("""{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf"}}""", "'file'")]
     [InlineData("""{"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}}""", "'input_audio'")]
     [InlineData("""{"type":"image_url","image_url":{"url":"data:application/pdf;base64,JVBERi0="}}""", "'application/pdf'")]

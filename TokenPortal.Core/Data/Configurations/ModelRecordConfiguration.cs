@@ -9,7 +9,7 @@ internal sealed class ModelRecordConfiguration : IEntityTypeConfiguration<ModelR
     public void Configure(EntityTypeBuilder<ModelRecord> builder)
     {
         builder.ToTable("Models");
-        builder.Property(m => m.PublicId).HasMaxLength(200);
+        builder.Property(m => m.PublicId).HasMaxLength(ModelRecord.IdMaxLength);
         builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(m => m.PublicId).IsUnique();
         builder.HasMany(m => m.Channels).WithOne().HasForeignKey(c => c.ModelId).OnDelete(DeleteBehavior.Cascade);

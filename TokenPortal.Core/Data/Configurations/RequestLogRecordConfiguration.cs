@@ -11,7 +11,7 @@ internal sealed class RequestLogRecordConfiguration : IEntityTypeConfiguration<R
         builder.ToTable("RequestLogs");
         builder.Property(r => r.RequestId).HasMaxLength(40);
         builder.Property(r => r.KeyPrefix).HasMaxLength(12);
-        builder.Property(r => r.Model).HasMaxLength(200);
+        builder.Property(r => r.Model).HasMaxLength(ModelRecord.IdMaxLength);
         builder.Property(r => r.Provider).HasMaxLength(100);
         builder.Property(r => r.UpstreamModel).HasMaxLength(200);
         builder.Property(r => r.ErrorCode).HasMaxLength(60);

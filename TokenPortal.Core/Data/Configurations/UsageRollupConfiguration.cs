@@ -11,6 +11,6 @@ internal sealed class UsageRollupConfiguration : IEntityTypeConfiguration<UsageR
         builder.ToTable("UsageRollups");
         // (user, period, start) leads the key: every report is one range scan per period.
         builder.HasKey(r => new { r.UserId, r.Period, r.PeriodStart, r.ApiKeyId, r.Model, r.LatencyBucket });
-        builder.Property(r => r.Model).HasMaxLength(200);
+        builder.Property(r => r.Model).HasMaxLength(ModelRecord.IdMaxLength);
     }
 }

@@ -5,6 +5,9 @@ namespace TokenPortal.Core.Data.Entities;
 /// <summary>A public model as stored, with list prices in micro-USD per million tokens.</summary>
 public sealed class ModelRecord
 {
+    /// <summary>The longest model id: the catalog's, and so the longest name a request may ask for (the log keeps it).</summary>
+    public const int IdMaxLength = 200;
+
     public long Id { get; set; }
 
     public required string PublicId { get; set; }
