@@ -47,7 +47,7 @@ public static class ChatRequestReader
     private static readonly byte[][] InterpretedProperties = RepeatedProperty.Names(
         "model", "models", "stream", "max_tokens", "max_completion_tokens", "n", "stream_options", "messages", "tools", "functions",
         PricedParameters.ServiceTier, PricedParameters.WebSearchOptions, PricedParameters.SearchParameters, PricedParameters.Plugins,
-        PricedParameters.Audio, PricedParameters.Modalities, PricedParameters.Prediction);
+        PricedParameters.Audio, PricedParameters.Modalities, PricedParameters.Prediction, PricedParameters.Provider);
 
     private static RequestInfo? ReadCore(ReadOnlySpan<byte> json, TokenCounter tokens, out GatewayError? error)
     {

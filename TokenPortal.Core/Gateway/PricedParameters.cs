@@ -4,7 +4,8 @@ namespace TokenPortal.Core.Gateway;
 
 /// <summary>
 /// Request parameters that make the provider charge more than the tokens the catalog prices: a priority tier, web
-/// search, audio in or out, predicted outputs. They pass only to models whose catalog entry lists them.
+/// search, audio in or out, predicted outputs, OpenRouter's choice of host (each host at its own price). They pass only
+/// to models whose catalog entry lists them.
 /// </summary>
 public static class PricedParameters
 {
@@ -15,6 +16,7 @@ public static class PricedParameters
     public const string Audio = "audio";
     public const string Modalities = "modalities";
     public const string Prediction = "prediction";
+    public const string Provider = "provider";
 
     /// <summary>The parameter the reader's property name is, when it is one of these.</summary>
     internal static string? Match(ref Utf8JsonReader reader) =>
@@ -25,6 +27,7 @@ public static class PricedParameters
         : reader.ValueTextEquals("audio"u8) ? Audio
         : reader.ValueTextEquals("modalities"u8) ? Modalities
         : reader.ValueTextEquals("prediction"u8) ? Prediction
+        : reader.ValueTextEquals("provider"u8) ? Provider
         : null;
 
     /// <summary>Whether the value at the reader asks for the priced feature (null, the default tier, an empty list or text-only output do not). The reader does not move.</summary>
@@ -51,6 +54,11 @@ public static class PricedParameters
                     return true;
                 var plugins = reader;
                 return plugins.Read() && plugins.TokenType != JsonTokenType.EndArray;
+            case Provider:
+                if (reader.TokenType != JsonTokenType.StartObject)
+                    return true;
+                var preferences = reader;
+                return preferences.Read() && preferences.TokenType != JsonTokenType.EndObject;
             default:
                 return reader.TokenType != JsonTokenType.False;
         }

@@ -143,6 +143,7 @@ public sealed class ChatRequestReaderTests
     [InlineData("""  "modalities":["text","audio"] """, "modalities")]
     [InlineData("""  "audio":{"voice":"alloy","format":"wav"} """, "audio")]
     [InlineData("""  "prediction":{"type":"content","content":"x"} """, "prediction")]
+    [InlineData("""  "provider":{"order":["the-dearest-host"],"allow_fallbacks":false} """, "provider")]
     public void Read_ParametersThatChangeThePrice_AreReported(string parameter, string name)
     {
         var info = Read($$"""{"model":"m",{{parameter}},"messages":[{"role":"user","content":"Hi"}]}""", out var error);
@@ -156,6 +157,7 @@ public sealed class ChatRequestReaderTests
     [InlineData("""  "service_tier":"default" """)]
     [InlineData("""  "modalities":["text"] """)]
     [InlineData("""  "audio":null """)]
+    [InlineData("""  "provider":{} """)]
     public void Read_DefaultValuesOfPricedParameters_AreNotReported(string parameter)
     {
         var info = Read($$"""{"model":"m",{{parameter}},"messages":[{"role":"user","content":"Hi"}]}""", out var error);
