@@ -214,16 +214,27 @@ internal static class OpenAIPayloadScanner
         }
     }
 
-    /// <summary>A count; <paramref name="reported"/> is false when the value is not a number (null, missing, text).</summary>
+    /// <summary>
+    /// A count, a fraction rounded up (some servers write <c>12.0</c>); <paramref name="reported"/> is false when the value
+    /// is no count (null, missing, text, negative), so that what it should have said is estimated rather than taken as 0.
+    /// </summary>
     private static int ReadInt(ref Utf8JsonReader reader, out bool reported)
     {
         reader.Read();
-        reported = reader.TokenType == JsonTokenType.Number;
-        if (!reported)
+        reported = false;
+        if (reader.TokenType != JsonTokenType.Number)
         {
             reader.Skip();
             return 0;
         }
-        return reader.TryGetInt32(out var value) && value > 0 ? value : reader.TryGetInt64(out var large) && large > 0 ? int.MaxValue : 0;
+        if (reader.TryGetInt32(out var value))
+        {
+            reported = value >= 0;
+            return Math.Max(value, 0);
+        }
+        if (!reader.TryGetDouble(out var number) || double.IsNaN(number) || number < 0)
+            return 0;
+        reported = true;
+        return number >= int.MaxValue ? int.MaxValue : (int)Math.Ceiling(number);
     }
 }

@@ -36,6 +36,24 @@ public sealed class OpenAIPayloadTests
         Assert.Equal(new TokenUsage(100, completion, 0), scan.Usage);
     }
 
+    [Theory]
+    [InlineData("123", 123, true)]
+    [InlineData("123.0", 123, true)]
+    [InlineData("12.5", 13, true)]
+    [InlineData("1e3", 1000, true)]
+    [InlineData("99999999999", int.MaxValue, true)]
+    [InlineData("-1", 0, false)]
+    [InlineData("-0.5", 0, false)]
+    [InlineData("\"12\"", 0, false)]
+    [InlineData("null", 0, false)]
+    public void Scan_ACountIsRoundedUp_AndNoCountIsLeftToTheEstimate(string value, int completion, bool reported)
+    {
+        var scan = OpenAIPayloadScanner.Scan(Utf8($$$"""{"choices":[],"usage":{"prompt_tokens":10,"completion_tokens":{{{value}}}}}"""), null);
+
+        Assert.Equal(completion, scan.Usage!.Value.CompletionTokens);
+        Assert.Equal(reported, (scan.UsageParts & UsageParts.Completion) != 0);
+    }
+
     [Fact]
     public void Scan_CollectsGeneratedTextAndToolArguments()
     {
