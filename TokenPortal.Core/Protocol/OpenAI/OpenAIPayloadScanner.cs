@@ -214,27 +214,18 @@ internal static class OpenAIPayloadScanner
         }
     }
 
-    /// <summary>
-    /// A count, a fraction rounded up (some servers write <c>12.0</c>); <paramref name="reported"/> is false when the value
-    /// is no count (null, missing, text, negative), so that what it should have said is estimated rather than taken as 0.
-    /// </summary>
+    /// <summary>A count as <see cref="UsageCount"/> reads one; <paramref name="reported"/> is false when the value is none (null, missing, text, negative).</summary>
     private static int ReadInt(ref Utf8JsonReader reader, out bool reported)
     {
         reader.Read();
-        reported = false;
-        if (reader.TokenType != JsonTokenType.Number)
+        int? count = reader.TokenType switch
         {
-            reader.Skip();
-            return 0;
-        }
-        if (reader.TryGetInt32(out var value))
-        {
-            reported = value >= 0;
-            return Math.Max(value, 0);
-        }
-        if (!reader.TryGetDouble(out var number) || double.IsNaN(number) || number < 0)
-            return 0;
-        reported = true;
-        return number >= int.MaxValue ? int.MaxValue : (int)Math.Ceiling(number);
+            JsonTokenType.Number when reader.TryGetInt32(out var value) => value >= 0 ? value : null,
+            JsonTokenType.Number when reader.TryGetDouble(out var number) => UsageCount.FromNumber(number),
+            _ => null,
+        };
+        reader.Skip();
+        reported = count is not null;
+        return count ?? 0;
     }
 }

@@ -92,6 +92,5 @@ internal sealed class AnthropicUsage(Gateway.TokenCounter? tokens = null)
         return total;
     }
 
-    private static int? Read(JsonObject counts, string name) =>
-        counts[name] is { } value && value.GetValueKind() == JsonValueKind.Number ? value.GetValue<int>() : null;
+    private static int? Read(JsonObject counts, string name) => Protocol.UsageCount.From(counts[name]);
 }

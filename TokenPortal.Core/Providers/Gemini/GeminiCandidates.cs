@@ -78,6 +78,5 @@ internal static class GeminiCandidates
     private static IEnumerable<JsonObject> Parts(JsonNode? candidate) =>
         candidate?["content"]?["parts"] is JsonArray parts ? parts.OfType<JsonObject>() : [];
 
-    private static int Read(JsonNode? usage, string name) =>
-        usage?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number ? value.GetValue<int>() : 0;
+    private static int Read(JsonNode? usage, string name) => Protocol.UsageCount.From(usage?[name]) ?? 0;
 }
