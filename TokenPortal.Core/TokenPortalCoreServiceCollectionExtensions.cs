@@ -65,6 +65,7 @@ public static class TokenPortalCoreServiceCollectionExtensions
         // not derived from the folder the binary runs from.
         services.AddDataProtection().SetApplicationName("TokenPortal").PersistKeysToDbContext<TokenPortalDbContext>();
         services.AddSingleton<ProviderKeyProtector>();
+        services.AddSingleton<SiteSecret>();
 
         services.AddIdentityCore<PortalUser>(PortalIdentityOptions.Configure)
             .AddUserValidator<EmailLengthValidator>()

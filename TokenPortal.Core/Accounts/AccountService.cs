@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using TokenPortal.Core.Admin;
@@ -19,6 +21,7 @@ internal sealed class AccountService(
     IApiKeyAuthenticator authenticator,
     ChangeStamp changes,
     IAuditLog audit,
+    SiteSecret secret,
     TimeProvider clock) : IAccountService
 {
     public async Task<PortalUser> CreateAsync(string email, string? password, bool isAdmin, CancellationToken cancellationToken, string? signupAddress = null)
@@ -32,12 +35,21 @@ internal sealed class AccountService(
         return user;
     }
 
-    public Task<bool> GrantSignupCreditAsync(string userId, SignupCreditRequirement met, CancellationToken cancellationToken)
+    public async Task<bool> GrantExternalLoginCreditAsync(string userId, UserLoginInfo login, CancellationToken cancellationToken)
+    {
+        if (options.CurrentValue.Signup.CreditRequires != SignupCreditRequirement.ExternalLogin)
+            return false;
+        var key = await secret.KeyAsync();
+        var identity = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"signup-credit\n{login.LoginProvider}\n{login.ProviderKey}")));
+        return await GrantSignupCreditAsync(userId, SignupCreditRequirement.ExternalLogin, cancellationToken, identity);
+    }
+
+    private Task<bool> GrantSignupCreditAsync(string userId, SignupCreditRequirement met, CancellationToken cancellationToken, string? identityHash = null)
     {
         var settings = options.CurrentValue;
         return settings.Signup.CreditRequires != met
             ? Task.FromResult(false)
-            : ledger.ChangeBalanceAsync(userId, (db, now, ct) => SignupCredit.AddIfDueAsync(db, userId, met, settings, now, ct), cancellationToken);
+            : ledger.ChangeBalanceAsync(userId, (db, now, ct) => SignupCredit.AddIfDueAsync(db, userId, met, settings, now, ct, identityHash), cancellationToken);
     }
 
     public async Task DeleteAsync(string userId, CancellationToken cancellationToken)

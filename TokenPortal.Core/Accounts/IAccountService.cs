@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using TokenPortal.Core.Configuration;
 using TokenPortal.Core.Data.Entities;
 
@@ -10,8 +11,11 @@ public interface IAccountService
     /// <param name="signupAddress">The client address of a sign-up through the portal, kept for the admin's abuse view.</param>
     Task<PortalUser> CreateAsync(string email, string? password, bool isAdmin, CancellationToken cancellationToken, string? signupAddress = null);
 
-    /// <summary>Grants the signup credit if <paramref name="met"/> is the site's condition and the account has not had it.</summary>
-    Task<bool> GrantSignupCreditAsync(string userId, SignupCreditRequirement met, CancellationToken cancellationToken);
+    /// <summary>
+    /// A GitHub or Discord sign-in was linked to the account: grants the signup credit if that is the site's condition
+    /// and neither the account nor that identity (on any account, ever) has had it.
+    /// </summary>
+    Task<bool> GrantExternalLoginCreditAsync(string userId, UserLoginInfo login, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes the account as far as the books allow: anonymised, disabled, signed out everywhere, its keys revoked and its

@@ -45,6 +45,8 @@ public sealed class TokenPortalDbContext(DbContextOptions<TokenPortalDbContext> 
 
     public DbSet<PasskeyUse> PasskeyUses => Set<PasskeyUse>();
 
+    public DbSet<SignupCreditClaim> SignupCreditClaims => Set<SignupCreditClaim>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

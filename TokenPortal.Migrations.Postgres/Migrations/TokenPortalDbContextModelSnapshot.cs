@@ -852,6 +852,25 @@ namespace TokenPortal.Migrations.Postgres.Migrations
                     b.ToTable("Instances", (string)null);
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.SignupCreditClaim", b =>
+                {
+                    b.Property<string>("IdentityHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ClaimedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("IdentityHash");
+
+                    b.ToTable("SignupCreditClaims", (string)null);
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.SiteSetting", b =>
                 {
                     b.Property<string>("Key")

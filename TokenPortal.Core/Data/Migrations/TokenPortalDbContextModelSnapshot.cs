@@ -827,6 +827,25 @@ namespace TokenPortal.Core.Data.Migrations
                     b.ToTable("Instances", (string)null);
                 });
 
+            modelBuilder.Entity("TokenPortal.Core.Data.Entities.SignupCreditClaim", b =>
+                {
+                    b.Property<string>("IdentityHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClaimedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("IdentityHash");
+
+                    b.ToTable("SignupCreditClaims", (string)null);
+                });
+
             modelBuilder.Entity("TokenPortal.Core.Data.Entities.SiteSetting", b =>
                 {
                     b.Property<string>("Key")

@@ -12,7 +12,7 @@ namespace TokenPortal.Core.Data.CompiledModels.Postgres
     public partial class TokenPortalDbContextModel
     {
         private TokenPortalDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a4eb7e28-4a1d-458b-a659-dacd49e7584e"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("8d848977-e563-4ce7-b9a2-c0b864fa63d3"), entityTypeCount: 28)
         {
         }
 
@@ -40,6 +40,7 @@ namespace TokenPortal.Core.Data.CompiledModels.Postgres
             var providerRecord = ProviderRecordEntityType.Create(this);
             var requestLogRecord = RequestLogRecordEntityType.Create(this);
             var serverInstanceRecord = ServerInstanceRecordEntityType.Create(this);
+            var signupCreditClaim = SignupCreditClaimEntityType.Create(this);
             var siteSetting = SiteSettingEntityType.Create(this);
             var stripeEvent = StripeEventEntityType.Create(this);
             var stripePayment = StripePaymentEntityType.Create(this);
@@ -86,6 +87,7 @@ namespace TokenPortal.Core.Data.CompiledModels.Postgres
             ProviderRecordEntityType.CreateAnnotations(providerRecord);
             RequestLogRecordEntityType.CreateAnnotations(requestLogRecord);
             ServerInstanceRecordEntityType.CreateAnnotations(serverInstanceRecord);
+            SignupCreditClaimEntityType.CreateAnnotations(signupCreditClaim);
             SiteSettingEntityType.CreateAnnotations(siteSetting);
             StripeEventEntityType.CreateAnnotations(stripeEvent);
             StripePaymentEntityType.CreateAnnotations(stripePayment);

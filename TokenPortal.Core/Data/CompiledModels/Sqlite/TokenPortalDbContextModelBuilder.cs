@@ -11,7 +11,7 @@ namespace TokenPortal.Core.Data.CompiledModels.Sqlite
     public partial class TokenPortalDbContextModel
     {
         private TokenPortalDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f38af2bf-539f-4bc3-a0c4-9da9c2847af2"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("b9424458-0bc1-4832-86a1-e9c01292af67"), entityTypeCount: 28)
         {
         }
 
@@ -39,6 +39,7 @@ namespace TokenPortal.Core.Data.CompiledModels.Sqlite
             var providerRecord = ProviderRecordEntityType.Create(this);
             var requestLogRecord = RequestLogRecordEntityType.Create(this);
             var serverInstanceRecord = ServerInstanceRecordEntityType.Create(this);
+            var signupCreditClaim = SignupCreditClaimEntityType.Create(this);
             var siteSetting = SiteSettingEntityType.Create(this);
             var stripeEvent = StripeEventEntityType.Create(this);
             var stripePayment = StripePaymentEntityType.Create(this);
@@ -85,6 +86,7 @@ namespace TokenPortal.Core.Data.CompiledModels.Sqlite
             ProviderRecordEntityType.CreateAnnotations(providerRecord);
             RequestLogRecordEntityType.CreateAnnotations(requestLogRecord);
             ServerInstanceRecordEntityType.CreateAnnotations(serverInstanceRecord);
+            SignupCreditClaimEntityType.CreateAnnotations(signupCreditClaim);
             SiteSettingEntityType.CreateAnnotations(siteSetting);
             StripeEventEntityType.CreateAnnotations(stripeEvent);
             StripePaymentEntityType.CreateAnnotations(stripePayment);
