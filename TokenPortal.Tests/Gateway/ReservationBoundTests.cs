@@ -14,13 +14,16 @@ public sealed class ReservationBoundTests(GatewayFixture gateway) : IClassFixtur
     private async Task<long> ReservedAsync(TestAccount account) =>
         -(await gateway.LedgerEntriesAsync(account)).Single(e => e.Kind == LedgerEntryKind.Reserve).AmountMicros;
 
-    [Fact]
-    public async Task TextThatStartsLikeADataUrl_IsReservedAtItsFullLength()
+    [Theory]
+    // Counted as one 1,500-token image before: about 3,000 micro-USD reserved for a prompt of 7,000 tokens.
+    [InlineData("data: ")]
+    // An image's data URL in a message's text is text to the provider, billed token by token; it was one image.
+    [InlineData("data:image/png;base64, ")]
+    public async Task TextThatStartsLikeADataUrl_IsReservedAtItsFullLength(string start)
     {
-        // Counted as one 1,500-token image before: about 3,000 micro-USD reserved for a prompt of 7,000 tokens.
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
-        var text = "data: " + string.Join(' ', Enumerable.Repeat("payload", 7_000));
+        var text = start + string.Join(' ', Enumerable.Repeat("payload", 7_000));
 
         using var response = await client.PostAsync("v1/chat/completions",
             Json($$"""{"model":"gpt-test","max_tokens":16,"messages":[{"role":"user","content":"{{text}}"}]}"""));
@@ -30,15 +33,18 @@ public sealed class ReservationBoundTests(GatewayFixture gateway) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("data:image/png;base64,iVBORw0KGgo=")]
-    [InlineData("https://example.test/cat.png")]
-    public async Task AnImage_IsReservedAtTheProvidersMostExpensiveImage(string url)
+    [InlineData("""{"url":"data:image/png;base64,iVBORw0KGgo="}""")]
+    [InlineData("""{"url":"https://example.test/cat.png"}""")]
+    // As PHP's json_encode writes it, and in the string form the converters also take.
+    [InlineData("""{"url":"https:\/\/example.test\/cat.png"}""")]
+    [InlineData("\"https://example.test/cat.png\"")]
+    public async Task AnImage_IsReservedAtTheProvidersMostExpensiveImage(string imageUrl)
     {
         var account = await gateway.CreateAccountAsync(usd: 1m);
         using var client = gateway.CreateClient(account.Key);
 
         using var response = await client.PostAsync("v1/chat/completions",
-            Json($$$"""{"model":"gpt-test","max_tokens":16,"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{url}}}"}}]}]}"""));
+            Json($$$"""{"model":"gpt-test","max_tokens":16,"messages":[{"role":"user","content":[{"type":"image_url","image_url":{{{imageUrl}}}}]}]}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(await ReservedAsync(account) >= ImageTokenBounds.OpenAI * 2, $"reserved {await ReservedAsync(account)} micro-USD for one image");
