@@ -61,7 +61,7 @@ public sealed class RedisConcurrencyLimiter : IConcurrencyLimiter, IDisposable
                 _mine.GetOrAdd(key, static _ => new ConcurrentStack<string>()).Push(slot);
             return entered;
         }
-        catch (Exception ex) when (_redis.IsOutageOfACall(ex))
+        catch (Exception ex) when (RedisConnection.IsOutage(ex))
         {
             if (_redis.WhenDown != RedisWhenDown.PerInstance)
                 throw new LimitsUnavailableException(ex);

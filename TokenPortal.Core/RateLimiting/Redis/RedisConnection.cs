@@ -12,16 +12,12 @@ namespace TokenPortal.Core.RateLimiting.Redis;
 public sealed partial class RedisConnection : IDisposable
 {
     private readonly ConnectionMultiplexer _multiplexer;
-    private readonly ILogger<RedisConnection> _logger;
-    // When IsOutageOfACall last logged (Environment.TickCount64): far enough back that the first is logged.
-    private long _lastFailureLoggedAt = -10_000;
 
     /// <param name="settings">Read from configuration directly, not through the site's options: those depend on the
     /// change stamp, which announces through this connection.</param>
     public RedisConnection(RedisOptions settings, ILogger<RedisConnection> logger)
     {
         Settings = settings;
-        _logger = logger;
         var configuration = RedisConfiguration.Parse(settings.Configuration ?? throw new InvalidOperationException("TokenPortal:Redis:Configuration is not set."));
         WhenDown = settings.WhenDown;
         _multiplexer = ConnectionMultiplexer.Connect(configuration);
@@ -47,22 +43,6 @@ public sealed partial class RedisConnection : IDisposable
     /// <summary>True for what a Redis that does not answer throws (as opposed to a bug in a script).</summary>
     public static bool IsOutage(Exception ex) => ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException;
 
-    /// <summary>
-    /// <see cref="IsOutage"/> for a call a request waits on. When the connection says it is up all the same (right after
-    /// a restart a ping has answered while scripts still failed, and <c>/readyz</c> said ready), Redis's own words are
-    /// logged, at most every ten seconds: the loss itself is logged once by the connection.
-    /// </summary>
-    public bool IsOutageOfACall(Exception ex)
-    {
-        if (!IsOutage(ex))
-            return false;
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastFailureLoggedAt);
-        if (IsConnected && now - last >= 10_000 && Interlocked.CompareExchange(ref _lastFailureLoggedAt, now, last) == last)
-            LogCallFailedWhileConnected(_logger, ex, WhenDown);
-        return true;
-    }
-
     public void Dispose() => _multiplexer.Dispose();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Redis at {EndPoint} is lost ({FailureType}); while it is away, requests it cannot count are handled as Redis:WhenDown={WhenDown} says (Refuse: 503; PerInstance: limits per instance).")]
@@ -70,9 +50,6 @@ public sealed partial class RedisConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis at {EndPoint} answers again; limits are shared across instances again.")]
     private static partial void LogRestored(ILogger logger, string? endPoint);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is connected, yet a limits call failed; such requests are handled as Redis:WhenDown={WhenDown} says.")]
-    private static partial void LogCallFailedWhileConnected(ILogger logger, Exception exception, RedisWhenDown whenDown);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Redis ({Configuration}) does not answer at start; until it does, requests it cannot count are handled as Redis:WhenDown={WhenDown} says.")]
     private static partial void LogNotConnected(ILogger logger, string? configuration, RedisWhenDown whenDown);

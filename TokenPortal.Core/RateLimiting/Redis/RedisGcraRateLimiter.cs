@@ -59,7 +59,7 @@ public sealed class RedisGcraRateLimiter(RedisConnection redis, GcraRateLimiter 
                 overBurst = units > limit.Burst ? "1" : "0",
             }))!;
         }
-        catch (Exception ex) when (redis.IsOutageOfACall(ex))
+        catch (Exception ex) when (RedisConnection.IsOutage(ex))
         {
             return redis.WhenDown == RedisWhenDown.PerInstance ? await local.AcquireAsync(key, limit, units, maxDelay) : throw new LimitsUnavailableException(ex);
         }
