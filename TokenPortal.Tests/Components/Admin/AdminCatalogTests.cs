@@ -44,7 +44,7 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
         dialogs.WaitForElement("input[name=Name]").Change("ui-account");
         dialogs.Find("input[name=BaseUrl]").Change(_gateway.Upstream.BaseUrl.ToString());
         dialogs.Find("input[name=ApiKeys]").Change("sk-ui-account");
-        Button(dialogs, "Add provider").Click();
+        await ClickAsync(dialogs, "Add provider");
         page.WaitForAssertion(() => Assert.Contains("ui-account", page.Find("[data-testid=admin-providers-grid]").TextContent));
         Assert.Contains("ui-account added", snackbars.Markup);
         Assert.Contains("1 key", page.FindAll("[data-testid=admin-providers-grid] tr").Single(r => r.TextContent.Contains("ui-account")).TextContent);
@@ -62,7 +62,7 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
         var providerId = (await _gateway.Factory.Services.GetRequiredService<ICatalogAdministration>().ProvidersAsync(CancellationToken.None)).Single(p => p.Name == "ui-account").Id;
         var providerSelect = dialogs.FindComponent<MudSelect<long>>();
         await dialogs.InvokeAsync(() => providerSelect.Instance.ValueChanged.InvokeAsync(providerId));
-        Button(dialogs, "Add model").Click();
+        await ClickAsync(dialogs, "Add model");
 
         page.WaitForAssertion(() => Assert.Contains("ui-account/ui-upstream", page.Find("[data-testid=admin-models-grid]").TextContent));
         Assert.Contains("ui-model added; the gateway serves it from the next request.", snackbars.Markup);
@@ -83,7 +83,7 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
     }
 
     [Fact]
-    public void AddModel_IdTaken_ShowsWhyInTheDialogAndTheErrorClearsOnceFixed()
+    public async Task AddModel_IdTaken_ShowsWhyInTheDialogAndTheErrorClearsOnceFixed()
     {
         var dialogs = Render<MudDialogProvider>();
         var page = Render<AdminCatalog>();
@@ -91,7 +91,7 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
 
         page.Find("[data-testid=add-model]").Click();
         dialogs.WaitForElement("input[name=PublicId]").Change("gpt-test");
-        Button(dialogs, "Add model").Click();
+        await ClickAsync(dialogs, "Add model");
         dialogs.WaitForAssertion(() => Assert.Contains("A model named 'gpt-test' exists already.", dialogs.Find(".mud-alert").TextContent));
 
         dialogs.Find("input[name=PublicId]").Change("gpt-test-two");
@@ -99,7 +99,7 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
     }
 
     [Fact]
-    public void ChannelsDialog_RemovingASavedChannel_AsksWithARedButtonFirst()
+    public async Task ChannelsDialog_RemovingASavedChannel_AsksWithARedButtonFirst()
     {
         var dialogs = Render<MudDialogProvider>();
         var page = Render<AdminCatalog>();
@@ -108,14 +108,14 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
 
         row.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Channels").Click();
         dialogs.WaitForElement("[data-testid=channel-row]");
-        Button(dialogs, "Add channel").Click();
+        await ClickAsync(dialogs, "Add channel");
         Assert.Equal(2, dialogs.FindAll("[data-testid=channel-row]").Count);
         dialogs.FindAll("[data-testid=channel-row] button[aria-label='Remove channel']")[0].Click();
 
         var confirm = dialogs.WaitForElement("[data-testid=confirm-destructive]");
         Assert.Contains("mud-button-filled-error", confirm.ClassName);
         Assert.Contains("Remove the channel fake/fake-deepseek?", dialogs.Markup);
-        Button(dialogs, "Cancel").Click();
+        await ClickAsync(dialogs, "Cancel");
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=confirm-destructive]")));
         Assert.Equal(2, dialogs.FindAll("[data-testid=channel-row]").Count);
     }
@@ -152,4 +152,11 @@ public sealed class AdminCatalogTests : AdminTestContext, IClassFixture<GatewayF
 
     private static IElement Button(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
         dialogs.FindAll("button").Last(b => b.TextContent.Trim() == text);
+
+    /// <summary>
+    /// Finds and clicks in one step on the renderer's thread: a dialog still re-rendering after the last input could
+    /// otherwise replace the button's handler between the two (bUnit's UnknownEventHandlerIdException, once in CI).
+    /// </summary>
+    private static Task ClickAsync(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
+        dialogs.InvokeAsync(() => Button(dialogs, text).Click());
 }
